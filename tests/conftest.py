@@ -1,0 +1,27 @@
+"""Shared fixtures: a small synthetic Lebong for fast tests, a full-scale one once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lebongbisa.synth import generate
+
+SMALL_PERSONS = 4_000
+
+
+@pytest.fixture(scope="session")
+def small_lebong(tmp_path_factory) -> Path:
+    """A few thousand people, one quarter in each registry regime (DTKS+P3KE, then DTSEN)."""
+    root = tmp_path_factory.mktemp("small_lebong")
+    generate("2024Q4:2025Q1", seed=7, out=root / "raw", persons=SMALL_PERSONS, progress=False)
+    return root
+
+
+@pytest.fixture(scope="session")
+def full_lebong(tmp_path_factory) -> Path:
+    """Kabupaten scale (115,000 persons), 2024Q1..2025Q1: generated once per session."""
+    root = tmp_path_factory.mktemp("full_lebong")
+    generate("2024Q1:2025Q1", seed=58, out=root / "raw", progress=False)
+    return root

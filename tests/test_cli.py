@@ -1,0 +1,59 @@
+"""The `lebongbisa` command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from lebongbisa.cli import latest_period, main
+
+
+def test_help_lists_the_subcommands():
+    out = subprocess.run(
+        [sys.executable, "-m", "lebongbisa.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "synth" in out and "report" in out
+
+
+def test_synth_writes_periods_and_says_where(tmp_path, capsys):
+    assert (
+        main(["synth", "--periods", "2024Q2", "--persons", "800", "--out", str(tmp_path / "raw")])
+        == 0
+    )
+    assert "1 quarter(s) 2024Q2..2024Q2" in capsys.readouterr().out
+    assert (tmp_path / "raw" / "2024Q2" / "sources.yml").exists()
+    assert (tmp_path / "truth" / "2024Q2" / "rows.parquet").exists()
+    assert latest_period(tmp_path / "raw") == "2024Q2"
+
+
+def test_bad_period_is_a_clear_error(tmp_path, capsys):
+    assert main(["synth", "--periods", "2025Q3:2025Q1", "--out", str(tmp_path)]) == 2
+    assert "ends before it starts" in capsys.readouterr().err
+
+
+def test_report_generates_data_when_raw_is_empty(tmp_path, capsys, monkeypatch):
+    import lebongbisa.synth as synth
+
+    calls = []
+    real = synth.generate
+    monkeypatch.setattr(
+        synth,
+        "generate",
+        lambda *a, **k: (
+            calls.append(k) or real("2024Q1", 5, out=k["out"], persons=600, progress=False)
+        ),
+    )
+    assert main(["report", "--raw", str(tmp_path / "raw")]) == 0
+    assert calls and "2024Q1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("arg", ["--version"])
+def test_version_flag(arg):
+    with pytest.raises(SystemExit) as exc:
+        main([arg])
+    assert exc.value.code == 0
