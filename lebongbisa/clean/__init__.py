@@ -1,0 +1,1 @@
+"""Normalizers and validators: each a small module over pandas Series, table-tested."""

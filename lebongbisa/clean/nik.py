@@ -1,0 +1,133 @@
+"""NIK and No KK: repair what can be repaired, flag what cannot, never guess.
+
+Structure (domain.md §3.1): `PPKKCC DDMMYY SSSS` — region where first registered, birth date
+(day + 40 for women), serial from 0001. No KK: region, registration date, serial.
+Excel damage (domain.md §7): a 16-digit ID stored as a number keeps 15 significant digits
+(the last becomes 0) or shows as `1.70701E+15`; neither can be restored, so the undamaged
+prefix is kept for linking and the full value is not trusted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+_SCI = r"^\d(?:[.,]\d+)?[eE]\+?\d{1,2}$"
+
+
+def normalize_id(raw: pd.Series, numeric: np.ndarray | None = None) -> pd.DataFrame:
+    """Clean ID text. Returns `id` (16 digits or None), `prefix` (the digits that can be
+    trusted), `flag` ('' or one of id_missing, id_excel_scientific, id_excel_truncated,
+    id_length, id_not_digits).
+
+    `numeric` marks cells that a spreadsheet stored as numbers (their 16th digit is lost).
+    """
+    s = raw.fillna("").astype(str).str.strip().str.strip("'\"`").str.strip()
+    s = s.str.replace(r"\.0+$", "", regex=True)
+    sci = s.str.match(_SCI)
+    compact = s.str.replace(r"[\s.\-/]", "", regex=True)
+    digits = compact.str.fullmatch(r"\d+")
+    n = len(s)
+    numeric = np.zeros(n, dtype=bool) if numeric is None else np.asarray(numeric, dtype=bool)
+
+    flag = np.full(n, "", dtype=object)
+    out_id = pd.Series([None] * n, index=s.index, dtype=object)
+    prefix = pd.Series([None] * n, index=s.index, dtype=object)
+
+    empty = (s == "") | s.str.fullmatch(r"[-0]*|(?i:null|nan|none|tidak ada)")
+    flag[empty.to_numpy()] = "id_missing"
+
+    sci_m = (sci & ~empty).to_numpy()
+    mantissa = s[sci_m].str.extract(r"^(\d)[.,]?(\d*)[eE]", expand=True)
+    prefix[sci_m] = (mantissa[0] + mantissa[1].fillna("").str.rstrip("0")).to_numpy()
+    flag[sci_m] = "id_excel_scientific"
+
+    ok = (digits & ~empty & ~sci).to_numpy()
+    length = compact.str.len().to_numpy()
+    good_len = ok & (length == 16)
+    truncated = good_len & numeric & (compact.str[-1] == "0").to_numpy()
+    clean = good_len & ~truncated
+    out_id[clean] = compact[clean]
+    prefix[clean] = compact[clean]
+    prefix[truncated] = compact[truncated].str[:15]
+    flag[truncated] = "id_excel_truncated"
+    bad_len = ok & (length != 16)
+    flag[bad_len] = "id_length"
+    prefix[bad_len] = None
+    not_digits = ~(empty.to_numpy() | sci_m | ok)
+    flag[not_digits] = "id_not_digits"
+    return pd.DataFrame({"id": out_id, "prefix": prefix, "flag": flag}, index=raw.index)
+
+
+def flag_truncated_column(ids: pd.Series, threshold: float = 0.35) -> bool:
+    """True when a column's IDs end in 0 far more often than 1 in 10: it went through Excel."""
+    valid = ids.dropna()
+    if len(valid) < 20:
+        return False
+    return float((valid.str[-1] == "0").mean()) > threshold
+
+
+def validate_nik(nik: pd.Series) -> pd.Series:
+    """Structural problems of 16-digit NIKs ('' when valid): region, day, month, serial."""
+    s = nik.fillna("")
+    has = s.str.len() == 16
+    prov = pd.to_numeric(s.str[:2], errors="coerce")
+    day = pd.to_numeric(s.str[6:8], errors="coerce")
+    month = pd.to_numeric(s.str[8:10], errors="coerce")
+    reason = np.select(
+        [
+            ~has,
+            (prov < 11) | (prov > 94) | (s.str[2:4] == "00"),
+            ~(day.between(1, 31) | day.between(41, 71)),
+            ~month.between(1, 12),
+            s.str[12:] == "0000",
+        ],
+        ["", "nik_region", "nik_day", "nik_month", "nik_serial_zero"],
+        "",
+    )
+    return pd.Series(reason, index=nik.index, dtype=object)
+
+
+def validate_kk(kk: pd.Series) -> pd.Series:
+    """Structural problems of 16-digit KK numbers: region, registration date, serial."""
+    s = kk.fillna("")
+    has = s.str.len() == 16
+    prov = pd.to_numeric(s.str[:2], errors="coerce")
+    day = pd.to_numeric(s.str[6:8], errors="coerce")
+    month = pd.to_numeric(s.str[8:10], errors="coerce")
+    reason = np.select(
+        [
+            ~has,
+            (prov < 11) | (prov > 94),
+            ~day.between(1, 31),
+            ~month.between(1, 12),
+            s.str[12:] == "0000",
+        ],
+        ["", "kk_region", "kk_day", "kk_month", "kk_serial_zero"],
+        "",
+    )
+    return pd.Series(reason, index=kk.index, dtype=object)
+
+
+def nik_consistency(nik: pd.Series, birth_date: pd.Series, sex: pd.Series) -> pd.Series:
+    """Flags where a valid NIK disagrees with the recorded sex or birth date."""
+    s = nik.fillna("")
+    has = s.str.len() == 16
+    day = pd.to_numeric(s.str[6:8], errors="coerce")
+    female_nik = day > 40
+    sex_bad = has & sex.isin(["L", "P"]) & (female_nik != (sex == "P"))
+    true_day = day.where(day <= 40, day - 40)
+    bd = pd.to_datetime(birth_date, errors="coerce")
+    date_known = has & bd.notna()
+    date_bad = date_known & (
+        (true_day != bd.dt.day)
+        | (pd.to_numeric(s.str[8:10], errors="coerce") != bd.dt.month)
+        | (pd.to_numeric(s.str[10:12], errors="coerce") != bd.dt.year % 100)
+    )
+    out = np.where(sex_bad, "nik_sex_mismatch", "")
+    out = np.where(
+        date_bad,
+        np.where(out == "", "nik_birthdate_mismatch", out + ";nik_birthdate_mismatch"),
+        out,
+    )
+    return pd.Series(out, index=nik.index, dtype=object)

@@ -1,0 +1,233 @@
+"""Stage 1 for a period: read every source, standardize, reconcile, write the outputs.
+
+Outputs in `data/processed/<period>/` (DESIGN.md §3b):
+- `records.parquet` — one row per raw data row of every source (contract columns; the link
+  stage fills the keys),
+- `clean.parquet` — the analytic fields with pseudonymous keys instead of NIK and names,
+- `restricted/identity.parquet` — NIK, KK, names, birth dates and addresses (owner-only),
+- `restricted/quarantine.parquet` — quarantined rows with their original values,
+- `manifest.json` — per source: checksum and rows read = accepted + quarantined.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from lebongbisa import __version__
+from lebongbisa.ingest.errors import InputError, Problem
+from lebongbisa.ingest.readers import ReadError, read_table
+from lebongbisa.ingest.sources import load_period
+from lebongbisa.ingest.standardize import missing_fields, standardize
+from lebongbisa.io import restricted_dir, sha256_file, write_json, write_parquet
+from lebongbisa.privacy import pseudonymize
+
+RECORD_COLUMNS = [
+    "source_file",
+    "source_row",
+    "kind",
+    "program",
+    "status",
+    "reason",
+    "person_key",
+    "household_key",
+    "match_type",
+    "match_probability",
+]
+IDENTITY_COLUMNS = [
+    "source_file",
+    "source_row",
+    "nik",
+    "nik_prefix",
+    "nik_raw",
+    "kk_number",
+    "kk_raw",
+    "name_raw",
+    "name_clean",
+    "name_key",
+    "patronymic",
+    "birth_date",
+    "address",
+    "rt",
+    "rw",
+    "village_raw",
+    "district_raw",
+    "household_id",
+]
+ANALYTIC_COLUMNS = [
+    "source_file",
+    "source_row",
+    "kind",
+    "program",
+    "status",
+    "reason",
+    "nik_key",
+    "kk_key",
+    "source_household_key",
+    "nik_valid",
+    "sex",
+    "birth_year",
+    "age",
+    "relationship",
+    "village_code",
+    "district_code",
+    "desil",
+    "works",
+    "sector",
+    "occupation",
+    "employment_status",
+    "informal",
+    "hours_worked",
+    "education_level",
+    "floor",
+    "wall",
+    "roof",
+    "water",
+    "sanitation",
+    "lighting",
+    "cooking_fuel",
+    "house_ownership",
+    "amount",
+    "business_sector",
+    "monthly_revenue",
+    "workers",
+]
+
+
+@dataclass
+class IngestResult:
+    period: str
+    folder: Path
+    manifest: dict
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def period_date(period: str) -> pd.Timestamp:
+    """The reference date of a quarter (its last day): ages are computed on it."""
+    return pd.Period(period, "Q").end_time.normalize()
+
+
+def ingest_period(
+    raw_folder: Path, out_folder: Path, allow_partial: bool = False, progress: bool = True
+) -> IngestResult:
+    """Run stage 1 for one period folder. Raises InputError (all problems together) unless
+    `allow_partial`, in which case broken sources are left out and listed in the manifest."""
+    raw_folder, out_folder = Path(raw_folder), Path(out_folder)
+    period, problems = load_period(raw_folder)
+    on = period_date(period.period)
+    frames, sources_meta, warnings = [], [], []
+    broken = {p.file for p in problems}
+    for src in tqdm(
+        period.sources, desc=f"ingest {period.period}", unit="file", disable=not progress
+    ):
+        meta = {
+            "file": src.file,
+            "kind": src.kind,
+            "program": src.program,
+            "sha256": sha256_file(src.path),
+        }
+        try:
+            table = read_table(src.path, src.sheet, src.columns)
+        except ReadError as exc:
+            problems.append(exc.problem)
+            broken.add(src.file)
+            sources_meta.append({**meta, "status": "failed", "problem": str(exc.problem)})
+            continue
+        missing = missing_fields(src, table)
+        if missing:
+            problems += missing
+            broken.add(src.file)
+            sources_meta.append(
+                {**meta, "status": "failed", "problem": "; ".join(p.message for p in missing)}
+            )
+            continue
+        rows = standardize(src, table, on)
+        n_acc = int((rows.status == "accepted").sum())
+        status = "ok"
+        if len(rows) == 0:
+            status = "empty"
+            warnings.append(
+                f"{src.file}: header only, no data rows — accepted as an empty "
+                f"delivery ({src.program or src.kind} has no records this quarter)"
+            )
+        sources_meta.append(
+            {
+                **meta,
+                "status": status,
+                "rows_read": len(rows),
+                "rows_accepted": n_acc,
+                "rows_quarantined": len(rows) - n_acc,
+                "rows_blank": table.blank_rows,
+                "header_row": table.header_row,
+                "encoding": table.encoding,
+                "delimiter": table.delimiter,
+            }
+        )
+        frames.append(rows)
+    if problems and not allow_partial:
+        raise InputError(problems, period.period)
+    if not frames:
+        raise InputError(problems or [Problem("sources.yml", "no usable source")], period.period)
+    allrows = pd.concat(frames, ignore_index=True)
+    _write_outputs(allrows, out_folder, on)
+    manifest = {
+        "period": period.period,
+        "package_version": __version__,
+        "parameters": {"allow_partial": allow_partial},
+        "partial": bool(broken),
+        "failed_sources": sorted(broken),
+        "problems": [str(p) for p in problems],
+        "warnings": warnings,
+        "sources": sources_meta,
+        "programs": period.programs,
+    }
+    write_json(manifest, out_folder / "manifest.json")
+    return IngestResult(period.period, out_folder, manifest, problems, warnings)
+
+
+def _write_outputs(rows: pd.DataFrame, out: Path, on: pd.Timestamp) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    restricted = restricted_dir(out / "restricted")
+    records = rows[["source_file", "source_row", "kind", "program", "status", "reason"]].copy()
+    records["person_key"] = None
+    records["household_key"] = None
+    records["match_type"] = "none"
+    records["match_probability"] = float("nan")
+    write_parquet(records[RECORD_COLUMNS], out / "records.parquet")
+
+    ident = rows[IDENTITY_COLUMNS].copy()
+    write_parquet(ident, restricted / "identity.parquet", mode=0o600)
+
+    q = rows[rows.status == "quarantined"]
+    quarantine = pd.DataFrame(
+        {
+            "source_file": q.source_file,
+            "source_row": q.source_row,
+            "reason": q.reason,
+            "raw_values": [json.dumps(r, ensure_ascii=False) for r in q.raw],
+        }
+    )
+    write_parquet(quarantine, restricted / "quarantine.parquet", mode=0o600)
+
+    a = rows.copy()
+    a["nik_key"] = pseudonymize(a.nik, "nik")
+    a["kk_key"] = pseudonymize(a.kk_number, "kk")
+    a["source_household_key"] = pseudonymize(
+        a.household_id.where(
+            a.household_id.isna(), a.source_file + "|" + a.household_id.astype(str)
+        ),
+        "household",
+    )
+    a["nik_valid"] = a.nik.notna()
+    a["birth_year"] = a.birth_date.dt.year.astype("Int64")
+    a["age"] = ((on - a.birth_date).dt.days // 365.25).astype("Int64")
+    write_parquet(a[ANALYTIC_COLUMNS], out / "clean.parquet")
+
+
+def load_manifest(folder: Path) -> dict:
+    return json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
