@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from lebongbisa import __version__, config
+from lebongbisa.stages import latest_period
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -23,27 +24,36 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
-def latest_period(raw: Path) -> str | None:
-    """The latest period folder under data/raw that holds a sources.yml."""
-    found = sorted(
-        p.name
-        for p in raw.glob("*")
-        if config.PERIOD_RE.match(p.name) and (p / "sources.yml").exists()
+def _cmd_run(args: argparse.Namespace) -> int:
+    from lebongbisa.runner import run_period
+
+    data = Path(args.data)
+    period = args.period or latest_period(data / "raw")
+    if period is None:
+        raise UserError(
+            f"no period with a sources.yml under {data / 'raw'}; "
+            "run `lebongbisa synth` or deliver files there first"
+        )
+    index = run_period(
+        period,
+        data,
+        Path(args.reports),
+        force=args.force,
+        allow_partial=args.allow_partial,
+        lang=args.lang,
     )
-    return found[-1] if found else None
+    print(f"Report for {period}: {index}")
+    return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    raw = Path(args.raw)
+    raw = Path(args.data) / "raw"
     if latest_period(raw) is None:
         print(f"{raw}/ holds no period yet: generating the synthetic Lebong (2024Q1..2025Q2).")
         from lebongbisa.synth import generate
 
         generate("2024Q1:2025Q2", seed=58, out=raw)
-    period = args.period or latest_period(raw)
-    print(f"Raw deliveries for {period}: {raw / period}/ (sources.yml lists them).")
-    print("The analysis stages are added by later issues; nothing more to run yet.")
-    return 0
+    return _cmd_run(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,19 +82,59 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=_cmd_synth)
 
-    r = sub.add_parser("report", help="run every stage for the latest period (make report)")
-    r.add_argument("--period", default=None, help="quarter to run (default: latest in --raw)")
-    r.add_argument("--raw", default=str(config.RAW_DATA_DIR), help="raw data folder")
-    r.set_defaults(func=_cmd_report)
+    for name, helptext in (
+        ("run", "run every stage for a period and write reports/<period>/index.html"),
+        (
+            "report",
+            "what `make report` runs: generate the synthetic Lebong if data/raw is empty, "
+            "then run the latest period",
+        ),
+    ):
+        r = sub.add_parser(name, help=helptext)
+        r.add_argument(
+            "period",
+            nargs="?",
+            default=None,
+            help="quarter such as 2024Q3 (default: the latest under data/raw)",
+        )
+        r.add_argument(
+            "--data", default=str(config.DATA_DIR), help="data folder holding raw/ and processed/"
+        )
+        r.add_argument("--reports", default=str(config.REPORTS_DIR), help="reports folder")
+        r.add_argument("--force", action="store_true", help="recompute every stage")
+        r.add_argument(
+            "--allow-partial",
+            action="store_true",
+            help="continue without sources that cannot be read (the report says so)",
+        )
+        r.add_argument("--lang", default="id", choices=["id", "en"], help="report language")
+        r.add_argument("--debug", action="store_true", help="show tracebacks")
+        r.set_defaults(func=_cmd_run if name == "run" else _cmd_report)
     return ap
 
 
+class UserError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
 def main(argv: list[str] | None = None) -> int:
+    from lebongbisa.ingest.errors import InputError
+    from lebongbisa.privacy import KeyError_
+    from lebongbisa.runner import StageFailed
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, FileNotFoundError) as exc:
+    except (InputError, StageFailed, KeyError_, UserError, ValueError, FileNotFoundError) as exc:
+        if getattr(args, "debug", False):
+            raise
         print(f"lebongbisa: error: {exc}", file=sys.stderr)
+        if isinstance(exc, InputError):
+            print(
+                "Nothing was written for this period. Fix the files above, or run with "
+                "--allow-partial to continue without them.",
+                file=sys.stderr,
+            )
         return 2
 
 

@@ -18,7 +18,8 @@ RAW_DATA_DIR = DATA_DIR / "raw"
 PROCESSED_DATA_DIR = DATA_DIR / "processed"
 TRUTH_DATA_DIR = DATA_DIR / "truth"
 REPORTS_DIR = PROJ_ROOT / "reports"
-NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+#: Stage notebooks live beside the package in the checkout (not under LEBONGBISA_HOME).
+NOTEBOOKS_DIR = PACKAGE_DIR.parent / "notebooks"
 
 VILLAGES_CSV = PACKAGE_DATA_DIR / "lebong_villages.csv"
 

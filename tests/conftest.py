@@ -11,12 +11,34 @@ from lebongbisa.synth import generate
 SMALL_PERSONS = 4_000
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_key(tmp_path_factory):
+    """Tests never touch the user's key file: a fixed key from the environment."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LEBONGBISA_KEY", "test-key-0123456789abcdef")
+    mp.setenv("LEBONGBISA_KEY_FILE", str(tmp_path_factory.mktemp("key") / "key"))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def small_lebong(tmp_path_factory) -> Path:
-    """A few thousand people, one quarter in each registry regime (DTKS+P3KE, then DTSEN)."""
-    root = tmp_path_factory.mktemp("small_lebong")
+    """A few thousand people, one quarter in each registry regime (DTKS+P3KE, then DTSEN).
+
+    Returns the data folder (raw/, truth/); its parent works as LEBONGBISA_HOME."""
+    root = tmp_path_factory.mktemp("small_lebong") / "data"
     generate("2024Q4:2025Q1", seed=7, out=root / "raw", persons=SMALL_PERSONS, progress=False)
     return root
+
+
+@pytest.fixture(scope="session")
+def small_ingested(small_lebong) -> Path:
+    """Stage 1 run once per session on both small periods; returns the data folder."""
+    from lebongbisa import stages
+
+    for period in ("2024Q4", "2025Q1"):
+        stages.ingest(period, small_lebong, progress=False)
+    return small_lebong
 
 
 @pytest.fixture(scope="session")

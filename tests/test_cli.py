@@ -36,6 +36,11 @@ def test_bad_period_is_a_clear_error(tmp_path, capsys):
     assert "ends before it starts" in capsys.readouterr().err
 
 
+def test_run_without_any_period_is_a_clear_error(tmp_path, capsys):
+    assert main(["run", "--data", str(tmp_path)]) == 2
+    assert "no period with a sources.yml" in capsys.readouterr().err
+
+
 def test_report_generates_data_when_raw_is_empty(tmp_path, capsys, monkeypatch):
     import lebongbisa.synth as synth
 
@@ -48,8 +53,9 @@ def test_report_generates_data_when_raw_is_empty(tmp_path, capsys, monkeypatch):
             calls.append(k) or real("2024Q1", 5, out=k["out"], persons=600, progress=False)
         ),
     )
-    assert main(["report", "--raw", str(tmp_path / "raw")]) == 0
+    assert main(["report", "--data", str(tmp_path), "--reports", str(tmp_path / "rep")]) == 0
     assert calls and "2024Q1" in capsys.readouterr().out
+    assert (tmp_path / "rep" / "2024Q1" / "index.html").exists()
 
 
 @pytest.mark.parametrize("arg", ["--version"])

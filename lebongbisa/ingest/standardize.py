@@ -192,7 +192,7 @@ def standardize(source: Source, table: RawTable, on: pd.Timestamp) -> pd.DataFra
     out["workers"] = pd.to_numeric(col("workers"), errors="coerce") if "workers" in raw else np.nan
 
     # duplicates inside the list
-    dup_row = table.data.reset_index(drop=True).duplicated(keep="first").to_numpy()
+    dup_row = raw.duplicated(keep="first").to_numpy()  # row-number columns are not mapped
     dup_nik = (
         out["nik"].notna()
         & out.duplicated(["nik"], keep=False)

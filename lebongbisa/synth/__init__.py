@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from lebongbisa.synth import calibration as cal
 from lebongbisa.synth.deliveries import (

@@ -1,0 +1,187 @@
+"""Stage-1 summaries: reconciliation, reasons and flags, NIK quality, village matching, and a
+data-quality scorecard per dinas that a head of office can act on (Indonesian labels)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Indonesian labels for quarantine reasons and flags (reports and worklists use these).
+REASON_LABELS = {
+    "total_row": "baris total (JUMLAH)",
+    "no_identifier": "tanpa NIK dan nama",
+    "desil_invalid": "desil di luar kode yang sah",
+    "nik_missing": "NIK kosong",
+    "nik_excel_truncated": "NIK rusak oleh Excel (digit terakhir jadi 0)",
+    "nik_excel_scientific": "NIK rusak oleh Excel (format 1,7E+15)",
+    "nik_length": "NIK tidak 16 digit",
+    "nik_not_digits": "NIK berisi huruf/tanda",
+    "nik_region": "kode wilayah NIK tidak sah",
+    "nik_day": "tanggal lahir dalam NIK tidak sah",
+    "nik_month": "bulan lahir dalam NIK tidak sah",
+    "nik_serial_zero": "nomor urut NIK 0000",
+    "nik_sex_mismatch": "NIK tidak cocok dengan jenis kelamin",
+    "nik_birthdate_mismatch": "NIK tidak cocok dengan tanggal lahir",
+    "nik_duplicate_in_source": "NIK sama untuk nama berbeda",
+    "kk_invalid": "No KK tidak sah",
+    "kk_length": "No KK tidak 16 digit",
+    "kk_missing": "No KK kosong",
+    "kk_excel_truncated": "No KK rusak oleh Excel",
+    "kk_excel_scientific": "No KK rusak oleh Excel (format E+15)",
+    "kk_not_digits": "No KK berisi huruf/tanda",
+    "sex_unknown": "jenis kelamin tidak dikenal",
+    "birth_date_missing": "tanggal lahir kosong",
+    "birth_date_invalid": "tanggal lahir tidak mungkin",
+    "name_missing": "nama kosong",
+    "village_missing": "desa kosong",
+    "village_unmatched": "nama desa tidak dikenali",
+    "village_fuzzy": "nama desa dicocokkan mendekati",
+    "district_mismatch": "desa tidak berada di kecamatan yang tertulis",
+    "district_unmatched": "nama kecamatan tidak dikenali",
+    "duplicate_row": "baris ganda",
+}
+NIK_DAMAGE = {"nik_excel_truncated", "nik_excel_scientific"}
+NIK_INVALID = {
+    "nik_length",
+    "nik_not_digits",
+    "nik_region",
+    "nik_day",
+    "nik_month",
+    "nik_serial_zero",
+}
+REGISTRY_AGENCY = {
+    "dtks": "Dinas Sosial (DTKS)",
+    "p3ke": "Bappeda (P3KE)",
+    "dtsen": "Dinas Sosial (DTSEN)",
+    "umkm": "Dinas Perindagkop dan UKM (UMKM)",
+}
+
+
+def _flags(reason: pd.Series) -> pd.DataFrame:
+    """Long table (row index, flag)."""
+    f = reason.fillna("").str.split(";").explode()
+    return f[f != ""].rename("flag").reset_index()
+
+
+def reconciliation(manifest: dict) -> pd.DataFrame:
+    """Per source: rows read, accepted, quarantined, and whether they add up."""
+    rows = []
+    for s in manifest["sources"]:
+        rows.append(
+            {
+                "file": s["file"],
+                "kind": s["kind"],
+                "program": s.get("program") or "",
+                "status": s["status"],
+                "rows_read": s.get("rows_read", 0),
+                "rows_accepted": s.get("rows_accepted", 0),
+                "rows_quarantined": s.get("rows_quarantined", 0),
+            }
+        )
+    t = pd.DataFrame(rows)
+    t["reconciled"] = t.rows_read == t.rows_accepted + t.rows_quarantined
+    return t
+
+
+def reason_counts(records: pd.DataFrame) -> pd.DataFrame:
+    """How often each quarantine reason and flag occurs, by status, with its Indonesian label."""
+    f = _flags(records.reason)
+    f["status"] = records.status.to_numpy()[f["index"].to_numpy()]
+    t = f.groupby(["status", "flag"]).size().rename("rows").reset_index()
+    t["label"] = t.flag.map(REASON_LABELS).fillna(t.flag)
+    return t.sort_values(["status", "rows"], ascending=[False, False]).reset_index(drop=True)
+
+
+def _has(reason: pd.Series, flags: set[str]) -> pd.Series:
+    """True where a row's reason contains any of `flags`."""
+    pattern = r"(?:^|;)(?:" + "|".join(sorted(flags)) + r")(?:;|$)"
+    return reason.fillna("").str.contains(pattern, regex=True)
+
+
+def nik_category(reason: pd.Series) -> pd.Series:
+    """valid / excel_damaged / invalid / missing, from a row's flags."""
+    cat = np.select(
+        [_has(reason, NIK_DAMAGE), _has(reason, NIK_INVALID), _has(reason, {"nik_missing"})],
+        ["excel_damaged", "invalid", "missing"],
+        "valid",
+    )
+    return pd.Series(cat, index=reason.index)
+
+
+def nik_quality(records: pd.DataFrame) -> pd.DataFrame:
+    """Share of accepted rows per source with a valid, damaged, invalid or missing NIK."""
+    acc = records[records.status == "accepted"]
+    t = pd.crosstab(acc.source_file, nik_category(acc.reason), normalize="index")
+    for c in ("valid", "excel_damaged", "invalid", "missing"):
+        if c not in t:
+            t[c] = 0.0
+    return t[["valid", "excel_damaged", "invalid", "missing"]].rename_axis("file").reset_index()
+
+
+def village_match(clean: pd.DataFrame) -> pd.DataFrame:
+    """Per source: share of accepted rows placed in a village (exact, fuzzy) or not."""
+    acc = clean[clean.status == "accepted"]
+    fuzzy = acc.reason.fillna("").str.contains("village_fuzzy")
+    return (
+        pd.DataFrame({"file": acc.source_file, "matched": acc.village_code.notna(), "fuzzy": fuzzy})
+        .groupby("file")
+        .agg(rows=("matched", "size"), matched=("matched", "mean"), fuzzy=("fuzzy", "mean"))
+        .reset_index()
+    )
+
+
+def scorecard(records: pd.DataFrame, clean: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
+    """One row per dinas (program agency or registry owner): the numbers and what to fix."""
+    agency = {p["code"]: p["agency"] for p in catalog}
+    owner = clean.program.map(agency).fillna(clean.kind.map(REGISTRY_AGENCY)).fillna(clean.kind)
+    r = clean.reason
+    d = pd.DataFrame(
+        {
+            "dinas": owner,
+            "quarantined": clean.status == "quarantined",
+            "nik_valid": clean.nik_valid,
+            "village": clean.village_code.notna(),
+            "damaged": _has(r, NIK_DAMAGE),
+            "invalid": _has(r, NIK_INVALID),
+            "missing": _has(r, {"nik_missing"}),
+            "dup": _has(r, {"duplicate_row"}),
+            "date_bad": _has(r, {"birth_date_invalid", "nik_birthdate_mismatch"}),
+        }
+    )
+    t = (
+        d.groupby("dinas")
+        .agg(
+            rows=("nik_valid", "size"),
+            quarantined=("quarantined", "sum"),
+            nik_valid=("nik_valid", "mean"),
+            nik_excel_damaged=("damaged", "mean"),
+            nik_invalid=("invalid", "mean"),
+            nik_missing=("missing", "mean"),
+            village_matched=("village", "mean"),
+            duplicate_rows=("dup", "sum"),
+            birth_date_problems=("date_bad", "mean"),
+        )
+        .reset_index()
+    )
+    t["grade"] = pd.cut(t.nik_valid, [-0.01, 0.7, 0.85, 0.95, 1.01], labels=list("DCBA")).astype(
+        str
+    )
+    t["what_to_fix"] = t.apply(_advice, axis=1)
+    return t.sort_values("nik_valid").reset_index(drop=True)
+
+
+def _advice(r: pd.Series) -> str:
+    tips = []
+    if r.nik_excel_damaged > 0.01:
+        tips.append("format kolom NIK sebagai Teks di Excel sebelum mengisi/menyimpan")
+    if r.nik_invalid > 0.02:
+        tips.append("periksa NIK yang tidak 16 digit atau kodenya tidak sah dengan KTP/KK")
+    if r.nik_missing > 0.02:
+        tips.append("lengkapi NIK yang kosong")
+    if r.village_matched < 0.98:
+        tips.append("tulis nama desa sesuai daftar Kemendagri")
+    if r.duplicate_rows > 0:
+        tips.append(f"hapus {int(r.duplicate_rows)} baris ganda")
+    if r.birth_date_problems > 0.03:
+        tips.append("periksa tanggal lahir (format hari/bulan/tahun)")
+    return "; ".join(tips) or "tidak ada perbaikan mendesak"

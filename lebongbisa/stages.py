@@ -1,0 +1,107 @@
+"""Stage entry points with a cache: a stage's outputs are reused when its inputs (checksums),
+parameters and the package version are unchanged. Notebooks and the runner both call these,
+so a notebook rerun alone in JupyterLab recomputes only what is stale.
+
+A stage writes a completion marker `_stages/<name>.json` *after* all its outputs: a run that
+died half-way leaves no marker, and the next run recomputes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from lebongbisa import __version__, config
+from lebongbisa.io import sha256_file, write_json
+
+
+def latest_period(raw: Path) -> str | None:
+    """The latest period folder under data/raw that holds a sources.yml."""
+    found = sorted(
+        p.name
+        for p in Path(raw).glob("*")
+        if config.PERIOD_RE.match(p.name) and (p / "sources.yml").exists()
+    )
+    return found[-1] if found else None
+
+
+def period_paths(period: str, data_dir: Path | None = None) -> tuple[Path, Path]:
+    data_dir = Path(data_dir) if data_dir else config.DATA_DIR
+    return data_dir / "raw" / period, data_dir / "processed" / period
+
+
+def _marker(processed: Path, stage: str) -> Path:
+    return processed / "_stages" / f"{stage}.json"
+
+
+def fingerprint(inputs: list[Path], params: dict) -> dict:
+    return {
+        "version": __version__,
+        "params": params,
+        "inputs": {str(p.name): sha256_file(p) for p in sorted(inputs) if p.is_file()},
+    }
+
+
+def is_fresh(processed: Path, stage: str, fp: dict, outputs: list[str]) -> bool:
+    m = _marker(processed, stage)
+    if not m.exists() or not all((processed / o).exists() for o in outputs):
+        return False
+    try:
+        saved = json.loads(m.read_text())
+    except (OSError, json.JSONDecodeError):
+        return False
+    return {k: saved.get(k) for k in fp} == fp
+
+
+def cached(
+    stage: str,
+    processed: Path,
+    inputs: list[Path],
+    params: dict,
+    outputs: list[str],
+    compute: Callable[[], object],
+    force: bool = False,
+) -> bool:
+    """Run `compute` unless the stage is fresh. Returns True when it recomputed."""
+    fp = fingerprint(inputs, params)
+    if not force and is_fresh(processed, stage, fp, outputs):
+        return False
+    m = _marker(processed, stage)
+    if m.exists():
+        m.unlink()
+    compute()
+    write_json({**fp, "outputs": outputs}, m)
+    return True
+
+
+INGEST_OUTPUTS = [
+    "records.parquet",
+    "clean.parquet",
+    "manifest.json",
+    "restricted/identity.parquet",
+    "restricted/quarantine.parquet",
+]
+
+
+def ingest(
+    period: str,
+    data_dir: Path | None = None,
+    allow_partial: bool = False,
+    force: bool = False,
+    progress: bool = True,
+) -> bool:
+    """Stage 1 (ingest & clean) for a period; returns True when it recomputed."""
+    from lebongbisa.ingest.stage import ingest_period
+
+    raw, processed = period_paths(period, data_dir)
+    inputs = [p for p in raw.iterdir() if p.is_file()] if raw.exists() else []
+    return cached(
+        "01_ingest_clean",
+        processed,
+        inputs,
+        {"allow_partial": allow_partial},
+        INGEST_OUTPUTS,
+        lambda: ingest_period(raw, processed, allow_partial, progress),
+        force,
+    )

@@ -1,0 +1,111 @@
+"""The quarterly runner: notebooks executed with papermill, HTML without code, an index,
+cached stages, and failures that name the notebook and the cell."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from lebongbisa import config
+from lebongbisa.runner import StageFailed, run_period
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def report(small_ingested, tmp_path_factory):
+    reports = tmp_path_factory.mktemp("reports")
+    index = run_period("2025Q1", small_ingested, reports, progress=False)
+    return index, reports
+
+
+def test_run_writes_notebook_html_and_index(report):
+    index, reports = report
+    out = reports / "2025Q1"
+    assert (out / "01_ingest_clean.ipynb").exists()
+    html = (out / "01_ingest_clean.html").read_text()
+    assert "Reconciliation per source" in html and "<img" in html
+    assert '<div class="jp-InputArea' not in html and "import pandas" not in html  # no code
+    assert "Warning" not in html
+    assert "cdnjs" not in html and "mathjax" not in html.lower()
+    page = index.read_text()
+    assert 'href="01_ingest_clean.html"' in page and "restricted" not in page.split("<ul>")[1]
+
+
+def test_rendered_reports_contain_no_personal_data(report, small_ingested):
+    _, reports = report
+    ident = pd.read_parquet(
+        small_ingested / "processed" / "2025Q1" / "restricted" / "identity.parquet"
+    )
+    text = "\n".join(p.read_text() for p in (reports / "2025Q1").glob("*.html"))
+    text += "\n".join(p.read_text() for p in (reports / "2025Q1").glob("*.ipynb"))
+    assert not re.search(r"(?<!\d)\d{16}(?!\d)", text)
+    names = {n for n in ident.name_clean.dropna() if len(n) > 8}
+    assert not [n for n in names if n in text.upper()]
+
+
+def test_second_run_reuses_unchanged_stages(report, small_ingested):
+    index, reports = report
+    nb = reports / "2025Q1" / "01_ingest_clean.ipynb"
+    before = nb.stat().st_mtime_ns
+    run_period("2025Q1", small_ingested, reports, progress=False)
+    assert nb.stat().st_mtime_ns == before
+    assert "dipakai ulang" in index.read_text()
+
+
+def test_a_failing_notebook_names_itself_and_the_cell(small_ingested, tmp_path, monkeypatch):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("period = ''", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("raise ValueError('kolom hilang')"),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, nbdir / "01_ingest_clean.ipynb")
+    monkeypatch.setattr(config, "NOTEBOOKS_DIR", nbdir)
+    with pytest.raises(
+        StageFailed,
+        match=r"01_ingest_clean.ipynb failed in cell 4: ValueError: "
+        r"kolom hilang",
+    ):
+        run_period("2025Q1", small_ingested, tmp_path / "rep", force=True, progress=False)
+    assert (tmp_path / "rep" / "2025Q1" / "01_ingest_clean.ipynb").exists()
+
+
+def test_committed_notebooks_have_parameters_and_no_outputs():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text())
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in code), path
+        assert not any(c.get("outputs") or c.get("execution_count") for c in code), path
+
+
+def test_notebook_passes_nbval(small_ingested, tmp_path):
+    """The stage notebook, as committed, runs cleanly under nbval on the small Lebong."""
+    home = small_ingested.parent
+    env = {**__import__("os").environ, "LEBONGBISA_HOME": str(home)}
+    copy = tmp_path / "01_ingest_clean.ipynb"
+    shutil.copy(ROOT / "notebooks" / "01_ingest_clean.ipynb", copy)
+    res = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "--nbval-lax", "-p", "no:cacheprovider", str(copy)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert res.returncode == 0, res.stdout[-3000:]
+    assert " passed" in res.stdout
