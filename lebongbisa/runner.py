@@ -73,7 +73,12 @@ def execute_notebook(stage: Stage, period: str, data_dir: Path, out_dir: Path, l
     return dest
 
 
-_CDN = re.compile(r'<script[^>]+src="https?://[^"]+"[^>]*>\s*</script>\s*', re.I)
+#: scripts that load anything from the network (require.js, MathJax, mermaid): a report must
+#: render offline and not call out when opened.
+_CDN = re.compile(
+    r"<script\b[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*?</script>\s*", re.I | re.S
+)
+_CDN_SRC = re.compile(r'<script[^>]+src="https?://[^"]+"[^>]*>\s*</script>\s*', re.I)
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 
 
@@ -89,7 +94,7 @@ def notebook_to_html(nb_path: Path) -> Path:
         exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
-    body = _MATHJAX.sub("", _CDN.sub("", body))
+    body = _MATHJAX.sub("", _CDN.sub("", _CDN_SRC.sub("", body)))
     out = nb_path.with_suffix(".html")
     out.write_text(body, encoding="utf-8")
     return out

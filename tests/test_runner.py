@@ -33,8 +33,8 @@ def test_run_writes_notebook_html_and_index(report):
     assert (out / "01_ingest_clean.ipynb").exists()
     html = (out / "01_ingest_clean.html").read_text()
     assert "Reconciliation per source" in html and "<img" in html
-    assert '<div class="jp-InputArea' not in html and "import pandas" not in html  # no code
-    assert "Warning" not in html
+    assert "hl-ipython3" not in html and "import pandas" not in html  # no code
+    assert "TqdmWarning" not in html and "Traceback" not in html
     assert "cdnjs" not in html and "mathjax" not in html.lower()
     page = index.read_text()
     assert 'href="01_ingest_clean.html"' in page and "restricted" not in page.split("<ul>")[1]
