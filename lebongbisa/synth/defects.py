@@ -188,8 +188,11 @@ def village_variants(
     pick = _pick(rng, len(out), rate)
     for i in np.flatnonzero(pick):
         s = out[i]
-        k = rng.integers(0, 4)
-        if k == 0:
+        k = rng.integers(0, 5)
+        if k == 4 and len(s) > 7:
+            s = typo(rng, s)
+            label[i] = "village_typo"
+        elif k == 0 or k == 4:
             s = "DESA " + s.upper()
             label[i] = "village_prefix"
         elif k == 1:
