@@ -1,0 +1,148 @@
+"""Link person records: a deterministic pass, then a probabilistic (Fellegi-Sunter) pass.
+
+    clusters, edges, model = link_records(frame)
+
+`frame` holds canonical person records with the columns of `features.linkage_frame`
+(`unique_id`, `nik`, `nik15`, `nik12`, `name_key`, `name_sorted`, `first_token`, `sex`,
+`birth_date` as YYYY-MM-DD text, `kk_number`, `village_code`, `district_code`); any missing
+column is treated as unknown, so the linker can be evaluated on any table with names, birth
+dates and addresses. Returns one row per record (`unique_id`, `cluster`, `match_type`,
+`match_probability`), the scored candidate pairs, and the trained model (a Splink settings
+dict, JSON-serializable: pass it back as `model=` to reuse it without retraining).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from lebongbisa.link import model as fs
+
+COLUMNS = ["unique_id", "nik", "nik15", "nik12", "name_key", "name_sorted", "first_token", "sex",
+           "birth_date", "kk_number", "village_code", "district_code"]
+DEFAULT_THRESHOLD = 0.95
+REVIEW_BAND = (0.50, DEFAULT_THRESHOLD)
+
+
+def _complete(frame: pd.DataFrame) -> pd.DataFrame:
+    f = frame.copy()
+    for c in COLUMNS:
+        if c not in f:
+            f[c] = None
+    return f
+
+
+def deterministic_edges(f: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Pairs settled without a model.
+
+    - `nik`: the same valid NIK and the same birth date, or (birth dates missing or at most a
+      year apart) names that agree (Jaro-Winkler >= 0.85 or one the start of the other) — a
+      NIK shared by unrelated people is a duplicate-NIK defect, left to the model;
+    - `registry`: no trusted NIK on one side, but the same KK number, birth date and name.
+    """
+    con.register("f", f[COLUMNS])
+    return con.execute("""
+        SELECT l.unique_id AS uid_l, r.unique_id AS uid_r, 'nik' AS rule
+        FROM f l JOIN f r ON l.nik = r.nik AND l.unique_id < r.unique_id
+        WHERE l.birth_date = r.birth_date
+           OR ((l.birth_date IS NULL OR r.birth_date IS NULL
+                OR abs(year(cast(l.birth_date AS DATE)) - year(cast(r.birth_date AS DATE))) <= 1)
+               AND (jaro_winkler_similarity(coalesce(l.name_key, ''),
+                                            coalesce(r.name_key, '')) >= 0.85
+                    OR starts_with(coalesce(l.name_key, ''), coalesce(r.name_key, '') || ' ')
+                    OR starts_with(coalesce(r.name_key, ''), coalesce(l.name_key, '') || ' ')))
+        UNION ALL
+        SELECT l.unique_id, r.unique_id, 'registry'
+        FROM f l JOIN f r ON l.kk_number = r.kk_number AND l.birth_date = r.birth_date
+             AND l.name_key = r.name_key AND l.unique_id < r.unique_id
+        WHERE l.nik IS NULL OR r.nik IS NULL
+    """).df()
+
+
+def label_pairs_by_name(f: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Pairs agreeing exactly on name, birth date, sex and village: labels for the NIK levels."""
+    con.register("f", f[COLUMNS])
+    return con.execute("""
+        SELECT l.unique_id AS uid_l, r.unique_id AS uid_r FROM f l JOIN f r
+          ON l.name_key = r.name_key AND l.birth_date = r.birth_date AND l.sex = r.sex
+         AND l.village_code = r.village_code AND l.unique_id < r.unique_id
+        WHERE strpos(l.name_key, ' ') > 0
+    """).df()
+
+
+def predict_edges(f: pd.DataFrame, model: dict | None, lower: float, det: pd.DataFrame,
+                  con: duckdb.DuckDBPyConnection, seed: int = 58) -> tuple[pd.DataFrame, dict]:
+    """Score candidate pairs with Splink on DuckDB; train the model when none is given."""
+    from splink import DuckDBAPI, Linker
+
+    db = DuckDBAPI()
+    sdf = db.register(f[COLUMNS], dataset_display_name="records")
+    if not model:
+        trainer = Linker(sdf, fs.settings(), log_level=None)
+        model = fs.train(trainer, db, det[det.rule == "nik"], label_pairs_by_name(f, con),
+                         seed=seed)
+    linker = Linker(sdf, model, log_level=None)
+    pred = linker.inference.predict(threshold_match_probability=lower).as_pandas_dataframe()
+    trained = linker.misc.save_model_to_json()
+    edges = pred[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]].rename(
+        columns={"unique_id_l": "uid_l", "unique_id_r": "uid_r"})
+    return edges, trained
+
+
+def components(n_ids: np.ndarray, edges: pd.DataFrame) -> np.ndarray:
+    """Connected components over record ids (positions in `n_ids`)."""
+    pos = pd.Series(np.arange(len(n_ids)), index=n_ids)
+    if len(edges):
+        a = pos[edges.uid_l.to_numpy()].to_numpy()
+        b = pos[edges.uid_r.to_numpy()].to_numpy()
+    else:
+        a = b = np.array([], dtype=int)
+    g = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(n_ids), len(n_ids)))
+    return connected_components(g, directed=False)[1]
+
+
+def link_records(frame: pd.DataFrame, model: dict | None = None,
+                 threshold: float = DEFAULT_THRESHOLD, review_lower: float = REVIEW_BAND[0],
+                 decisions: pd.DataFrame | None = None, seed: int = 58
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Cluster records into persons (see module docstring).
+
+    `decisions` (optional) holds clerical decisions (`uid_l`, `uid_r`, `same`: bool) that
+    override the model for those pairs.
+    """
+    f = _complete(frame)
+    con = duckdb.connect()
+    det = deterministic_edges(f, con)
+    scored, trained = predict_edges(f, model, review_lower, det, con, seed)
+    prob = scored[scored.match_probability >= threshold][["uid_l", "uid_r"]].assign(
+        rule="probabilistic")
+    edges = pd.concat([det, prob], ignore_index=True)
+    if decisions is not None and len(decisions):
+        d = decisions.assign(uid_l=decisions[["uid_l", "uid_r"]].min(axis=1),
+                             uid_r=decisions[["uid_l", "uid_r"]].max(axis=1))
+        key = edges.uid_l.astype(str) + "-" + edges.uid_r.astype(str)
+        no = set(d[~d.same].uid_l.astype(str) + "-" + d[~d.same].uid_r.astype(str))
+        edges = edges[~key.isin(no)]
+        edges = pd.concat([edges, d[d.same][["uid_l", "uid_r"]].assign(rule="clerical")],
+                          ignore_index=True)
+    ids = f.unique_id.to_numpy()
+    comp = components(ids, edges)
+    out = pd.DataFrame({"unique_id": ids, "cluster": comp})
+    # match type per record: the strongest rule that linked it
+    best = {}
+    for rule in ("probabilistic", "registry", "clerical", "nik"):
+        e = edges[edges.rule == rule]
+        for u in np.concatenate([e.uid_l.to_numpy(), e.uid_r.to_numpy()]):
+            best[u] = rule
+    mtype = out.unique_id.map(best).fillna("none").replace({"clerical": "probabilistic"})
+    pmax = pd.concat([scored[["uid_l", "match_probability"]].rename(columns={"uid_l": "u"}),
+                      scored[["uid_r", "match_probability"]].rename(columns={"uid_r": "u"})])
+    pmax = pmax[pmax.match_probability >= threshold].groupby("u").match_probability.max()
+    out["match_type"] = mtype.to_numpy()
+    out["match_probability"] = np.select(
+        [out.match_type.isin(["nik", "registry"]), out.match_type == "probabilistic"],
+        [1.0, out.unique_id.map(pmax).fillna(1.0)], np.nan)
+    return out, scored, trained
