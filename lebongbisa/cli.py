@@ -41,6 +41,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         force=args.force,
         allow_partial=args.allow_partial,
         lang=args.lang,
+        retrain=args.retrain,
     )
     print(f"Report for {period}: {index}")
     return 0
@@ -102,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
         )
         r.add_argument("--reports", default=str(config.REPORTS_DIR), help="reports folder")
         r.add_argument("--force", action="store_true", help="recompute every stage")
+        r.add_argument(
+            "--retrain",
+            action="store_true",
+            help="train a new linkage model instead of reusing the last one",
+        )
         r.add_argument(
             "--allow-partial",
             action="store_true",

@@ -21,8 +21,11 @@ def atomic_write(path: Path, write: Callable[[Path], None], mode: int | None = N
     os.close(fd)
     try:
         write(Path(tmp))
-        if mode is not None:
-            os.chmod(tmp, mode)
+        if mode is None:  # mkstemp creates 0600; ordinary outputs follow the umask
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -42,6 +42,12 @@ STAGES = [
         "Ingest, clean and reconcile",
         stages.ingest,
     ),
+    Stage(
+        "02_link",
+        "Pencocokan orang dan keluarga antar-data",
+        "Link persons and households",
+        stages.link,
+    ),
 ]
 
 
@@ -108,6 +114,7 @@ def run_period(
     allow_partial: bool = False,
     lang: str = "id",
     progress: bool = True,
+    retrain: bool = False,
 ) -> Path:
     """Run every stage for `period`; returns the path of `reports/<period>/index.html`."""
     data_dir = Path(data_dir) if data_dir else config.DATA_DIR
@@ -115,15 +122,24 @@ def run_period(
     out_dir = reports_dir / period
     out_dir.mkdir(parents=True, exist_ok=True)
     done = []
+    upstream_changed = False
     bar = tqdm(STAGES, desc=f"lebongbisa {period}", unit="stage", disable=not progress)
     for stage in bar:
         bar.set_postfix_str(stage.name)
         t0 = time.perf_counter()
         recomputed = stage.compute(
-            period, data_dir, allow_partial=allow_partial, force=force, progress=False
+            period,
+            data_dir,
+            reports_dir=reports_dir,
+            allow_partial=allow_partial,
+            force=force,
+            progress=False,
+            retrain=retrain,
         )
         html_path = out_dir / f"{stage.name}.html"
-        if recomputed or force or not html_path.exists() or not (out_dir / stage.notebook).exists():
+        stale = recomputed or force or upstream_changed
+        if stale or not html_path.exists() or not (out_dir / stage.notebook).exists():
+            upstream_changed = True
             nb = execute_notebook(stage, period, data_dir, out_dir, lang)
             notebook_to_html(nb)
             status = "dihitung ulang" if recomputed else "notebook dijalankan ulang"

@@ -63,15 +63,18 @@ def cached(
     compute: Callable[[], object],
     force: bool = False,
 ) -> bool:
-    """Run `compute` unless the stage is fresh. Returns True when it recomputed."""
+    """Run `compute` unless the stage is fresh. Returns True when it recomputed.
+
+    Recomputing a stage invalidates every later stage (their markers are removed), since they
+    read this stage's outputs."""
     fp = fingerprint(inputs, params)
     if not force and is_fresh(processed, stage, fp, outputs):
         return False
-    m = _marker(processed, stage)
-    if m.exists():
-        m.unlink()
+    for later in (processed / "_stages").glob("*.json"):
+        if later.stem >= stage:
+            later.unlink()
     compute()
-    write_json({**fp, "outputs": outputs}, m)
+    write_json({**fp, "outputs": outputs}, _marker(processed, stage))
     return True
 
 
@@ -90,6 +93,7 @@ def ingest(
     allow_partial: bool = False,
     force: bool = False,
     progress: bool = True,
+    **_: object,
 ) -> bool:
     """Stage 1 (ingest & clean) for a period; returns True when it recomputed."""
     from lebongbisa.ingest.stage import ingest_period
@@ -103,5 +107,41 @@ def ingest(
         {"allow_partial": allow_partial},
         INGEST_OUTPUTS,
         lambda: ingest_period(raw, processed, allow_partial, progress),
+        force,
+    )
+
+
+LINK_OUTPUTS = ["records.parquet", "link_pairs.parquet", "link_model.json", "link_summary.json"]
+
+
+def link(
+    period: str,
+    data_dir: Path | None = None,
+    reports_dir: Path | None = None,
+    retrain: bool = False,
+    force: bool = False,
+    **_: object,
+) -> bool:
+    """Stage 2 (link persons and households); returns True when it recomputed."""
+    from lebongbisa.link.review import DECISIONS_FILE, REVIEW_FILE
+    from lebongbisa.link.stage import link_period, previous_model
+
+    _, processed = period_paths(period, data_dir)
+    reports = (Path(reports_dir) if reports_dir else config.REPORTS_DIR) / period
+    inputs = [
+        processed / "clean.parquet",
+        processed / "restricted" / "identity.parquet",
+        reports / "restricted" / DECISIONS_FILE,
+    ]
+    prev = None if retrain else previous_model(processed)
+    if prev:
+        inputs.append(prev)
+    return cached(
+        "02_link",
+        processed,
+        inputs,
+        {"retrain": retrain},
+        [*LINK_OUTPUTS, str(reports / "restricted" / REVIEW_FILE)],
+        lambda: link_period(processed, reports, retrain=retrain),
         force,
     )

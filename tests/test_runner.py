@@ -4,6 +4,7 @@ cached stages, and failures that name the notebook and the cell."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -37,7 +38,11 @@ def test_run_writes_notebook_html_and_index(report):
     assert "TqdmWarning" not in html and "Traceback" not in html
     assert "cdnjs" not in html and "mathjax" not in html.lower()
     page = index.read_text()
-    assert 'href="01_ingest_clean.html"' in page and "restricted" not in page.split("<ul>")[1]
+    assert (
+        'href="01_ingest_clean.html"' in page
+        and 'href="02_link.html"' in page
+        and "restricted" not in page.split("<ul>")[1]
+    )
 
 
 def test_rendered_reports_contain_no_personal_data(report, small_ingested):
@@ -94,12 +99,13 @@ def test_committed_notebooks_have_parameters_and_no_outputs():
         assert not any(c.get("outputs") or c.get("execution_count") for c in code), path
 
 
-def test_notebook_passes_nbval(small_ingested, tmp_path):
-    """The stage notebook, as committed, runs cleanly under nbval on the small Lebong."""
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")))
+def test_notebook_passes_nbval(small_ingested, tmp_path, name):
+    """Each stage notebook, as committed, runs cleanly under nbval on the small Lebong."""
     home = small_ingested.parent
-    env = {**__import__("os").environ, "LEBONGBISA_HOME": str(home)}
-    copy = tmp_path / "01_ingest_clean.ipynb"
-    shutil.copy(ROOT / "notebooks" / "01_ingest_clean.ipynb", copy)
+    env = {**os.environ, "LEBONGBISA_HOME": str(home)}
+    copy = tmp_path / name
+    shutil.copy(ROOT / "notebooks" / name, copy)
     res = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "--nbval-lax", "-p", "no:cacheprovider", str(copy)],
         capture_output=True,

@@ -21,8 +21,20 @@ from scipy.sparse.csgraph import connected_components
 
 from lebongbisa.link import model as fs
 
-COLUMNS = ["unique_id", "nik", "nik15", "nik12", "name_key", "name_sorted", "first_token", "sex",
-           "birth_date", "kk_number", "village_code", "district_code"]
+COLUMNS = [
+    "unique_id",
+    "nik",
+    "nik15",
+    "nik12",
+    "name_key",
+    "name_sorted",
+    "first_token",
+    "sex",
+    "birth_date",
+    "kk_number",
+    "village_code",
+    "district_code",
+]
 DEFAULT_THRESHOLD = 0.95
 REVIEW_BAND = (0.50, DEFAULT_THRESHOLD)
 
@@ -73,8 +85,14 @@ def label_pairs_by_name(f: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.D
     """).df()
 
 
-def predict_edges(f: pd.DataFrame, model: dict | None, lower: float, det: pd.DataFrame,
-                  con: duckdb.DuckDBPyConnection, seed: int = 58) -> tuple[pd.DataFrame, dict]:
+def predict_edges(
+    f: pd.DataFrame,
+    model: dict | None,
+    lower: float,
+    det: pd.DataFrame,
+    con: duckdb.DuckDBPyConnection,
+    seed: int = 58,
+) -> tuple[pd.DataFrame, dict]:
     """Score candidate pairs with Splink on DuckDB; train the model when none is given."""
     from splink import DuckDBAPI, Linker
 
@@ -82,13 +100,15 @@ def predict_edges(f: pd.DataFrame, model: dict | None, lower: float, det: pd.Dat
     sdf = db.register(f[COLUMNS], dataset_display_name="records")
     if not model:
         trainer = Linker(sdf, fs.settings(), log_level=None)
-        model = fs.train(trainer, db, det[det.rule == "nik"], label_pairs_by_name(f, con),
-                         seed=seed)
+        model = fs.train(
+            trainer, db, det[det.rule == "nik"], label_pairs_by_name(f, con), seed=seed
+        )
     linker = Linker(sdf, model, log_level=None)
     pred = linker.inference.predict(threshold_match_probability=lower).as_pandas_dataframe()
     trained = linker.misc.save_model_to_json()
     edges = pred[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]].rename(
-        columns={"unique_id_l": "uid_l", "unique_id_r": "uid_r"})
+        columns={"unique_id_l": "uid_l", "unique_id_r": "uid_r"}
+    )
     return edges, trained
 
 
@@ -104,10 +124,36 @@ def components(n_ids: np.ndarray, edges: pd.DataFrame) -> np.ndarray:
     return connected_components(g, directed=False)[1]
 
 
-def link_records(frame: pd.DataFrame, model: dict | None = None,
-                 threshold: float = DEFAULT_THRESHOLD, review_lower: float = REVIEW_BAND[0],
-                 decisions: pd.DataFrame | None = None, seed: int = 58
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def components_by_keys(n: int, keys: list[pd.Series]) -> np.ndarray:
+    """Connected components over records 0..n-1 that share a value of any key (None = no key)."""
+    ids = np.arange(n)
+    edges = []
+    for key in keys:
+        k = pd.Series(np.asarray(key, dtype=object), index=ids)
+        k = k[k.notna() & (k.astype(str) != "")]
+        if not len(k):
+            continue
+        first = (
+            pd.Series(k.index, index=k.index).groupby(k.astype(str).to_numpy()).transform("first")
+        )
+        e = pd.DataFrame({"uid_l": first.index.to_numpy(), "uid_r": first.to_numpy()})
+        edges.append(e[e.uid_l != e.uid_r])
+    e = (
+        pd.concat(edges, ignore_index=True)
+        if edges
+        else pd.DataFrame({"uid_l": np.array([], dtype=int), "uid_r": np.array([], dtype=int)})
+    )
+    return components(ids, e)
+
+
+def link_records(
+    frame: pd.DataFrame,
+    model: dict | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    review_lower: float = REVIEW_BAND[0],
+    decisions: pd.DataFrame | None = None,
+    seed: int = 58,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Cluster records into persons (see module docstring).
 
     `decisions` (optional) holds clerical decisions (`uid_l`, `uid_r`, `same`: bool) that
@@ -118,16 +164,20 @@ def link_records(frame: pd.DataFrame, model: dict | None = None,
     det = deterministic_edges(f, con)
     scored, trained = predict_edges(f, model, review_lower, det, con, seed)
     prob = scored[scored.match_probability >= threshold][["uid_l", "uid_r"]].assign(
-        rule="probabilistic")
+        rule="probabilistic"
+    )
     edges = pd.concat([det, prob], ignore_index=True)
     if decisions is not None and len(decisions):
-        d = decisions.assign(uid_l=decisions[["uid_l", "uid_r"]].min(axis=1),
-                             uid_r=decisions[["uid_l", "uid_r"]].max(axis=1))
+        d = decisions.assign(
+            uid_l=decisions[["uid_l", "uid_r"]].min(axis=1),
+            uid_r=decisions[["uid_l", "uid_r"]].max(axis=1),
+        )
         key = edges.uid_l.astype(str) + "-" + edges.uid_r.astype(str)
         no = set(d[~d.same].uid_l.astype(str) + "-" + d[~d.same].uid_r.astype(str))
         edges = edges[~key.isin(no)]
-        edges = pd.concat([edges, d[d.same][["uid_l", "uid_r"]].assign(rule="clerical")],
-                          ignore_index=True)
+        edges = pd.concat(
+            [edges, d[d.same][["uid_l", "uid_r"]].assign(rule="clerical")], ignore_index=True
+        )
     ids = f.unique_id.to_numpy()
     comp = components(ids, edges)
     out = pd.DataFrame({"unique_id": ids, "cluster": comp})
@@ -138,11 +188,17 @@ def link_records(frame: pd.DataFrame, model: dict | None = None,
         for u in np.concatenate([e.uid_l.to_numpy(), e.uid_r.to_numpy()]):
             best[u] = rule
     mtype = out.unique_id.map(best).fillna("none").replace({"clerical": "probabilistic"})
-    pmax = pd.concat([scored[["uid_l", "match_probability"]].rename(columns={"uid_l": "u"}),
-                      scored[["uid_r", "match_probability"]].rename(columns={"uid_r": "u"})])
+    pmax = pd.concat(
+        [
+            scored[["uid_l", "match_probability"]].rename(columns={"uid_l": "u"}),
+            scored[["uid_r", "match_probability"]].rename(columns={"uid_r": "u"}),
+        ]
+    )
     pmax = pmax[pmax.match_probability >= threshold].groupby("u").match_probability.max()
     out["match_type"] = mtype.to_numpy()
     out["match_probability"] = np.select(
         [out.match_type.isin(["nik", "registry"]), out.match_type == "probabilistic"],
-        [1.0, out.unique_id.map(pmax).fillna(1.0)], np.nan)
+        [1.0, out.unique_id.map(pmax).fillna(1.0)],
+        np.nan,
+    )
     return out, scored, trained

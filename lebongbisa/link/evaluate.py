@@ -23,8 +23,13 @@ def pairwise_scores(predicted: pd.Series, truth: pd.Series) -> dict[str, float]:
     tp, pp, tt = _pairs(both), _pairs(predicted.astype(str)), _pairs(truth.astype(str))
     p = tp / pp if pp else 1.0
     r = tp / tt if tt else 1.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
-            "true_pairs": tt, "predicted_pairs": pp}
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "true_pairs": tt,
+        "predicted_pairs": pp,
+    }
 
 
 def exact_nik_clusters(nik_raw: pd.Series) -> pd.Series:
@@ -35,20 +40,13 @@ def exact_nik_clusters(nik_raw: pd.Series) -> pd.Series:
     return digits.where(digits != "", solo)
 
 
-def exact_household_clusters(nik_clusters: pd.Series, kk_raw: pd.Series,
-                             source_household: pd.Series) -> pd.Series:
+def exact_household_clusters(
+    nik_clusters: pd.Series, kk_raw: pd.Series, source_household: pd.Series
+) -> pd.Series:
     """Baseline households: records joined by exact NIK, exact KK text or the same source
     household id (connected components)."""
-    from lebongbisa.link.api import components
+    from lebongbisa.link.api import components_by_keys
 
-    n = len(nik_clusters)
-    ids = np.arange(n)
-    edges = []
-    for key in (nik_clusters, kk_raw.fillna("").astype(str).str.replace(r"\D", "", regex=True),
-                source_household):
-        k = pd.Series(key.to_numpy(), index=ids)
-        k = k[k.notna() & (k.astype(str) != "")]
-        first = k.groupby(k.astype(str)).transform(lambda s: s.index[0])
-        e = pd.DataFrame({"uid_l": first.index.to_numpy(), "uid_r": first.to_numpy()})
-        edges.append(e[e.uid_l != e.uid_r])
-    return pd.Series(components(ids, pd.concat(edges, ignore_index=True)), index=nik_clusters.index)
+    kk = kk_raw.fillna("").astype(str).str.replace(r"\D", "", regex=True)
+    comp = components_by_keys(len(nik_clusters), [nik_clusters, kk, source_household])
+    return pd.Series(comp, index=nik_clusters.index)

@@ -20,17 +20,17 @@ from __future__ import annotations
 import logging
 
 import pandas as pd
-
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-logging.getLogger("splink").setLevel(logging.WARNING)
+logging.getLogger("splink").setLevel(logging.ERROR)
 
 
 def _null(col: str) -> cll.CustomLevel:
     return cll.CustomLevel(f'"{col}_l" IS NULL OR "{col}_r" IS NULL', f"{col} missing").configure(
-        is_null_level=True)
+        is_null_level=True
+    )
 
 
 def comparisons() -> list:
@@ -39,8 +39,10 @@ def comparisons() -> list:
         comparison_levels=[
             _null("nik15"),
             cll.CustomLevel('"nik_l" = "nik_r"', "NIK exact (valid)"),
-            cll.CustomLevel('"nik15_l" = "nik15_r" AND ("nik_l" IS NULL OR "nik_r" IS NULL)',
-                            "first 15 digits equal, one side Excel-damaged"),
+            cll.CustomLevel(
+                '"nik15_l" = "nik15_r" AND ("nik_l" IS NULL OR "nik_r" IS NULL)',
+                "first 15 digits equal, one side Excel-damaged",
+            ),
             cll.ElseLevel(),
         ],
     )
@@ -52,16 +54,19 @@ def comparisons() -> list:
             cll.CustomLevel('"name_sorted_l" = "name_sorted_r"', "same tokens, other order"),
             cll.JaroWinklerLevel("name_key", 0.94),
             cll.CustomLevel(
-                "starts_with(\"name_key_l\", \"name_key_r\" || ' ') OR "
-                "starts_with(\"name_key_r\", \"name_key_l\" || ' ')",
-                "one name is the start of the other"),
+                'starts_with("name_key_l", "name_key_r" || \' \') OR '
+                'starts_with("name_key_r", "name_key_l" || \' \')',
+                "one name is the start of the other",
+            ),
             cll.JaroWinklerLevel("name_key", 0.85),
             cll.CustomLevel('"first_token_l" = "first_token_r"', "same first name"),
             cll.ElseLevel(),
         ],
     )
-    swap = ("substr(\"birth_date_l\", 1, 4) || '-' || substr(\"birth_date_l\", 9, 2) || '-' || "
-            "substr(\"birth_date_l\", 6, 2) = \"birth_date_r\"")
+    swap = (
+        "substr(\"birth_date_l\", 1, 4) || '-' || substr(\"birth_date_l\", 9, 2) || '-' || "
+        'substr("birth_date_l", 6, 2) = "birth_date_r"'
+    )
     dob = cl.CustomComparison(
         output_column_name="birth_date",
         comparison_levels=[
@@ -72,12 +77,16 @@ def comparisons() -> list:
                 'substr("birth_date_l", 6, 5) = substr("birth_date_r", 6, 5) AND '
                 'abs(cast(substr("birth_date_l", 1, 4) AS INTEGER) - '
                 'cast(substr("birth_date_r", 1, 4) AS INTEGER)) = 1',
-                "year off by one"),
+                "year off by one",
+            ),
             cll.CustomLevel(
-                'abs(date_diff(\'day\', cast("birth_date_l" AS DATE), '
-                'cast("birth_date_r" AS DATE))) <= 31', "within a month"),
-            cll.CustomLevel('substr("birth_date_l", 1, 4) = substr("birth_date_r", 1, 4)',
-                            "same year"),
+                "abs(date_diff('day', cast(\"birth_date_l\" AS DATE), "
+                'cast("birth_date_r" AS DATE))) <= 31',
+                "within a month",
+            ),
+            cll.CustomLevel(
+                'substr("birth_date_l", 1, 4) = substr("birth_date_r", 1, 4)', "same year"
+            ),
             cll.ElseLevel(),
         ],
     )
@@ -117,13 +126,53 @@ def settings() -> SettingsCreator:
     )
 
 
+#: Minimum labelled pairs to estimate m from labels; below it the priors below are used.
+MIN_LABELS = 30
+#: Prior m-probabilities (share of true matches at each level) [ASSUMPTION, from the defect
+#: rates of docs/assumptions.md: ~7% Excel-damaged NIKs, ~15-30% name variants, ~4% date errors].
+DEFAULT_M: dict[tuple[str, str], float] = {
+    ("nik", "NIK exact (valid)"): 0.90,
+    ("nik", "first 15 digits equal, one side Excel-damaged"): 0.07,
+    ("nik", "All other comparisons"): 0.03,
+    ("name_key", "Exact match on name_key"): 0.78,
+    ("name_key", "same tokens, other order"): 0.01,
+    ("name_key", "Jaro-Winkler distance of name_key >= 0.94"): 0.07,
+    ("name_key", "one name is the start of the other"): 0.06,
+    ("name_key", "Jaro-Winkler distance of name_key >= 0.85"): 0.03,
+    ("name_key", "same first name"): 0.02,
+    ("name_key", "All other comparisons"): 0.03,
+    ("birth_date", "Exact match on birth_date"): 0.93,
+    ("birth_date", "day and month swapped"): 0.015,
+    ("birth_date", "year off by one"): 0.03,
+    ("birth_date", "within a month"): 0.005,
+    ("birth_date", "same year"): 0.005,
+    ("birth_date", "All other comparisons"): 0.015,
+    ("sex", "Exact match on sex"): 0.99,
+    ("sex", "All other comparisons"): 0.01,
+    ("kk_number", "Exact match on kk_number"): 0.90,
+    ("kk_number", "All other comparisons"): 0.10,
+    ("village_code", "Exact match on village_code"): 0.90,
+    ("village_code", "same kecamatan"): 0.07,
+    ("village_code", "All other comparisons"): 0.03,
+}
+
+
 def _m_values(model: dict) -> dict[tuple[str, str], float | None]:
-    return {(c["output_column_name"], lvl["label_for_charts"]): lvl.get("m_probability")
-            for c in model["comparisons"] for lvl in c["comparison_levels"]}
+    return {
+        (c["output_column_name"], lvl["label_for_charts"]): lvl.get("m_probability")
+        for c in model["comparisons"]
+        for lvl in c["comparison_levels"]
+    }
 
 
-def train(linker, db_api, labels_nik: pd.DataFrame, labels_name: pd.DataFrame,
-          seed: int = 58, max_pairs: float = 3e6) -> dict:
+def train(
+    linker,
+    db_api,
+    labels_nik: pd.DataFrame,
+    labels_name: pd.DataFrame,
+    seed: int = 58,
+    max_pairs: float = 3e6,
+) -> dict:
     """Train the model and return it as a Splink settings dict.
 
     u: random sampling. m: from pairwise labels, each comparison from labels that do not
@@ -134,13 +183,17 @@ def train(linker, db_api, labels_nik: pd.DataFrame, labels_name: pd.DataFrame,
     """
     t = linker.training
     t.estimate_probability_two_random_records_match(
-        [block_on("nik"), block_on("name_key", "birth_date", "village_code")], recall=0.8)
+        [block_on("nik"), block_on("name_key", "birth_date", "village_code")], recall=0.8
+    )
     t.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     models = {}
     for name, labels in (("nik", labels_nik), ("name", labels_name)):
+        if len(labels) < MIN_LABELS:  # too few labels (e.g. no birth dates): documented priors
+            models[name] = DEFAULT_M
+            continue
         lab = labels.rename(columns={"uid_l": "unique_id_l", "uid_r": "unique_id_r"})[
-            ["unique_id_l", "unique_id_r"]].assign(source_dataset_l="records",
-                                                    source_dataset_r="records")
+            ["unique_id_l", "unique_id_r"]
+        ].assign(source_dataset_l="records", source_dataset_r="records")
         sdf = db_api.register(lab, table_name=f"labels_{name}")
         t.estimate_m_from_pairwise_labels(sdf)
         models[name] = _m_values(linker.misc.save_model_to_json())

@@ -1,0 +1,152 @@
+"""Stage 2 for a period: link records into persons and households and write the keys.
+
+Reads stage 1's outputs, writes:
+- `records.parquet` with `person_key`, `household_key`, `match_type`, `match_probability`
+  for every accepted row (contract, DESIGN.md §3b); in-list duplicates get a
+  `duplicate_in_list` flag in `reason`,
+- `link_pairs.parquet` — scored candidate pairs (record positions and probabilities only),
+- `link_model.json` — the model used, with where it came from (reused or trained),
+- `link_summary.json` — counts for the notebook,
+- `reports/<period>/restricted/review_linkage.xlsx` — uncertain pairs for clerical review.
+The model is data: it is reused from the latest earlier period unless `retrain` is asked.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lebongbisa.io import write_json, write_parquet
+from lebongbisa.link.api import DEFAULT_THRESHOLD, REVIEW_BAND, link_records
+from lebongbisa.link.features import linkage_frame
+from lebongbisa.link.households import resolve_households
+from lebongbisa.link.review import (
+    DECISIONS_FILE,
+    REVIEW_FILE,
+    read_decisions,
+    review_table,
+    write_review,
+)
+from lebongbisa.privacy import pseudonymize
+from lebongbisa.restricted import restricted_folder
+
+MODEL_FILE = "link_model.json"
+
+
+def previous_model(processed: Path) -> Path | None:
+    """The model saved by the latest earlier period that has one."""
+    period = processed.name
+    earlier = sorted(p for p in processed.parent.glob("*/" + MODEL_FILE) if p.parent.name < period)
+    return earlier[-1] if earlier else None
+
+
+def _keys(
+    frame: pd.DataFrame, person: pd.Series, household: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """Pseudonymous person and household keys, stable across quarters where identifiers allow:
+    a person is keyed by the smallest valid NIK in its cluster (else name, birth date, village);
+    a household by the smallest valid KK number (else source household id, else its person)."""
+    f = frame.assign(person=person.to_numpy(), household=household.to_numpy())
+    fallback = (
+        f.name_key.fillna("") + "|" + f.birth_date.fillna("") + "|" + f.village_code.fillna("")
+    )
+    pid = f.groupby("person").nik.transform("min")
+    pid = pid.where(
+        pid.notna(),
+        "n:"
+        + f.groupby("person")["unique_id"]
+        .transform("min")
+        .map(dict(zip(f.unique_id, fallback, strict=True))),
+    )
+    person_key = pseudonymize(pid, "person")
+    hid = f.groupby("household").kk_number.transform("min")
+    src = f.groupby("household").source_household.transform("min")
+    hid = hid.where(hid.notna(), "s:" + src.where(src.notna(), "p:" + person_key))
+    return person_key, pseudonymize(hid, "household")
+
+
+def link_period(
+    processed: Path, reports: Path, retrain: bool = False, threshold: float = DEFAULT_THRESHOLD
+) -> dict:
+    processed, reports = Path(processed), Path(reports)
+    period = processed.name
+    records = pd.read_parquet(processed / "records.parquet")
+    clean = pd.read_parquet(processed / "clean.parquet")
+    ident = pd.read_parquet(processed / "restricted" / "identity.parquet")
+    frame = linkage_frame(ident, clean)
+    restricted = restricted_folder(reports / "restricted")
+
+    source = previous_model(processed) if not retrain else None
+    model = json.loads(source.read_text())["model"] if source else None
+    decisions = read_decisions(restricted / DECISIONS_FILE, records)
+    clusters, scored, trained = link_records(
+        frame, model=model, threshold=threshold, decisions=decisions
+    )
+    fr = frame.set_index("unique_id").loc[clusters.unique_id].reset_index()
+    household = resolve_households(fr, clusters.cluster)
+    person_key, household_key = _keys(fr, clusters.cluster, household)
+
+    acc = clusters.unique_id.to_numpy()
+    records["person_key"] = None
+    records["household_key"] = None
+    records["match_type"] = "none"
+    records["match_probability"] = np.nan
+    records.loc[acc, "person_key"] = person_key.to_numpy()
+    records.loc[acc, "household_key"] = household_key.to_numpy()
+    records.loc[acc, "match_type"] = clusters.match_type.to_numpy()
+    records.loc[acc, "match_probability"] = clusters.match_probability.to_numpy()
+    # duplicates inside one list: the same person twice in a source (idempotent on reruns)
+    dup = records.person_key.notna() & records.duplicated(["source_file", "person_key"], keep=False)
+    records["reason"] = (
+        records.reason.fillna("").str.replace(r";?duplicate_in_list", "", regex=True).str.strip(";")
+    )
+    records.loc[dup, "reason"] = np.where(
+        records.loc[dup, "reason"] == "",
+        "duplicate_in_list",
+        records.loc[dup, "reason"] + ";duplicate_in_list",
+    )
+    write_parquet(records, processed / "records.parquet")
+    write_parquet(scored.reset_index(drop=True), processed / "link_pairs.parquet")
+
+    # uncertain pairs that ended in different persons go to clerical review
+    cl = pd.Series(clusters.cluster.to_numpy(), index=clusters.unique_id)
+    band = scored[
+        (scored.match_probability >= REVIEW_BAND[0]) & (scored.match_probability < threshold)
+    ]
+    band = band[cl[band.uid_l].to_numpy() != cl[band.uid_r].to_numpy()].sort_values(
+        "match_probability", ascending=False
+    )
+    review_records = pd.concat(
+        [
+            records[["source_file", "source_row"]],
+            ident[["nik_raw", "name_raw", "birth_date", "kk_raw"]],
+            clean[["sex", "village_code"]],
+        ],
+        axis=1,
+    )
+    write_review(restricted / REVIEW_FILE, review_table(band, review_records), period)
+
+    model_info = {
+        "period": period,
+        "reused_from": str(source.parent.name) if source else None,
+        "trained": source is None,
+        "threshold": threshold,
+        "model": trained,
+    }
+    write_json(model_info, processed / MODEL_FILE)
+    summary = {
+        "period": period,
+        "records_linked": int(len(clusters)),
+        "persons": int(records.person_key.nunique()),
+        "households": int(records.household_key.nunique()),
+        "match_type": records.loc[acc].match_type.value_counts().to_dict(),
+        "review_pairs": int(len(band)),
+        "decisions_applied": int(len(decisions)),
+        "duplicate_in_list_rows": int(dup.sum()),
+        "model_reused_from": model_info["reused_from"],
+    }
+    write_json(summary, processed / "link_summary.json")
+    return summary
