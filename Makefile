@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup report test lab synth lint bench clean
+.PHONY: help setup report test sysdeps lab synth lint bench clean
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
@@ -19,8 +19,17 @@ setup: $(STAMP)  ## create .venv and install the package with its test tools
 report: $(STAMP)  ## generate the synthetic Lebong if data/raw is empty, then run the latest period
 	$(BIN)/lebongbisa report
 
-test: $(STAMP)  ## run the whole test suite
+test: $(STAMP) sysdeps  ## run the whole test suite
 	$(BIN)/python -m pytest
+
+# Tests open worklists in LibreOffice and reports in Chromium, as users' own programs would.
+SYSPKGS := libreoffice-calc-nogui chromium
+sysdeps:  ## install LibreOffice and Chromium (Debian packages) when missing
+	@if command -v soffice >/dev/null && command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "installing $(SYSPKGS) (Debian packages) for the tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSPKGS) >/dev/null; \
+	else echo "The tests need LibreOffice and Chromium: sudo apt-get install $(SYSPKGS)"; exit 1; fi
 
 lab: $(STAMP)  ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/

@@ -4,6 +4,7 @@ and Excel workbooks whose ID columns are stored as text so NIKs keep all 16 digi
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +37,16 @@ def restricted_folder(path: Path) -> Path:
     return folder
 
 
+def sheet_title(name: str, used: set[str]) -> str:
+    """A valid, unique Excel sheet name (no / \\ ? * [ ] :, at most 31 characters)."""
+    base = re.sub(r"[/\\?*\[\]:]", "-", str(name)).strip("'") or "Sheet"
+    title, i = base[:31], 2
+    while title in used:
+        title = f"{base[:27]} ({i})"
+        i += 1
+    return title
+
+
 def write_workbook(
     path: Path, sheets: dict[str, pd.DataFrame], notes: list[str] | None = None
 ) -> Path:
@@ -49,8 +60,11 @@ def write_workbook(
             for line in notes:
                 ws.append([line])
             ws.column_dimensions["A"].width = 120
+        used: set[str] = set()
         for name, df in sheets.items():
-            ws = wb.create_sheet(name[:31])
+            title = sheet_title(name, used)
+            used.add(title)
+            ws = wb.create_sheet(title)
             ws.append(list(df.columns))
             for cell in ws[1]:
                 cell.font = Font(bold=True)

@@ -48,6 +48,12 @@ STAGES = [
         "Link persons and households",
         stages.link,
     ),
+    Stage(
+        "03_targeting",
+        "Sasaran program: cakupan, salah sasaran, dan titik temu antar dinas",
+        "Targeting: coverage, exclusion and inclusion error, overlaps",
+        stages.targeting,
+    ),
 ]
 
 

@@ -145,3 +145,43 @@ def link(
         lambda: link_period(processed, reports, retrain=retrain),
         force,
     )
+
+
+TARGETING_OUTPUTS = [
+    "household_base.parquet",
+    "indicators_03_targeting.csv",
+    "indicators.csv",
+    "program_combinations.parquet",
+    "agency_co_receipt.parquet",
+    "targeting_summary.json",
+]
+
+
+def targeting(
+    period: str,
+    data_dir: Path | None = None,
+    reports_dir: Path | None = None,
+    force: bool = False,
+    **_: object,
+) -> bool:
+    """Stage 3 (targeting, overlaps, worklists); returns True when it recomputed."""
+    from lebongbisa.targeting.stage import target_period
+    from lebongbisa.targeting.worklists import FILES
+
+    _, processed = period_paths(period, data_dir)
+    reports = (Path(reports_dir) if reports_dir else config.REPORTS_DIR) / period
+    inputs = [
+        processed / "records.parquet",
+        processed / "clean.parquet",
+        processed / "manifest.json",
+    ]
+    outputs = TARGETING_OUTPUTS + [str(reports / "restricted" / f) for f in FILES.values()]
+    return cached(
+        "03_targeting",
+        processed,
+        inputs,
+        {},
+        outputs,
+        lambda: target_period(processed, reports),
+        force,
+    )

@@ -96,6 +96,10 @@ def standardize(source: Source, table: RawTable, on: pd.Timestamp) -> pd.DataFra
         ids.loc[trunc, "prefix"] = ids.loc[trunc, "id"].str[:15]
         ids.loc[trunc, "flag"] = "id_excel_truncated"
         ids.loc[trunc, "id"] = None
+    # a damaged NIK's surviving prefix is only trusted if its region and birth digits are valid
+    damaged = ids["prefix"].notna() & ids["id"].isna() & (ids["prefix"].str.len() >= 12)
+    bad_prefix = damaged & (nik.validate_nik(ids["prefix"].str.pad(16, "right", "1")) != "")
+    ids.loc[bad_prefix, "prefix"] = None
     structural = nik.validate_nik(ids["id"])
     bad = structural != ""
     ids.loc[bad, "id"] = None

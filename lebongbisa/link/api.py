@@ -146,11 +146,42 @@ def components_by_keys(n: int, keys: list[pd.Series]) -> np.ndarray:
     return components(ids, e)
 
 
+def unique_candidate_edges(
+    ids: np.ndarray, edges: pd.DataFrame, scored: pd.DataFrame, lower: float
+) -> pd.DataFrame:
+    """Attach a record that nothing linked to its only plausible person.
+
+    Lists without birth dates (BLT Dana Desa, UMKM) often reach only ~0.9 on name and village
+    alone. When such a record has candidate pairs at or above `lower` and they all point to
+    one and the same person, the link is accepted: a second person with that name in that
+    village would have produced a second candidate."""
+    linked = set(edges.uid_l) | set(edges.uid_r)
+    comp = pd.Series(components(ids, edges), index=ids)
+    s = scored[scored.match_probability >= lower]
+    both = pd.concat(
+        [
+            s.rename(columns={"uid_l": "u", "uid_r": "v"}),
+            s.rename(columns={"uid_r": "u", "uid_l": "v"}),
+        ]
+    )
+    both = both[~both.u.isin(linked)]
+    if both.empty:
+        return pd.DataFrame({"uid_l": [], "uid_r": [], "rule": []})
+    both["cand"] = comp[both.v.to_numpy()].to_numpy()
+    n_cand = both.groupby("u").cand.nunique()
+    single = both[both.u.map(n_cand) == 1].sort_values("match_probability")
+    single = single.drop_duplicates("u", keep="last")
+    return pd.DataFrame(
+        {"uid_l": single.u.to_numpy(), "uid_r": single.v.to_numpy(), "rule": "probabilistic"}
+    )
+
+
 def link_records(
     frame: pd.DataFrame,
     model: dict | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     review_lower: float = REVIEW_BAND[0],
+    attach_lower: float = 0.80,
     decisions: pd.DataFrame | None = None,
     seed: int = 58,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
@@ -167,18 +198,27 @@ def link_records(
         rule="probabilistic"
     )
     edges = pd.concat([det, prob], ignore_index=True)
+    candidates = scored
     if decisions is not None and len(decisions):
         d = decisions.assign(
             uid_l=decisions[["uid_l", "uid_r"]].min(axis=1),
             uid_r=decisions[["uid_l", "uid_r"]].max(axis=1),
         )
-        key = edges.uid_l.astype(str) + "-" + edges.uid_r.astype(str)
         no = set(d[~d.same].uid_l.astype(str) + "-" + d[~d.same].uid_r.astype(str))
-        edges = edges[~key.isin(no)]
+
+        def pair_key(e: pd.DataFrame) -> pd.Series:
+            lo = e[["uid_l", "uid_r"]].min(axis=1).astype(str)
+            return lo + "-" + e[["uid_l", "uid_r"]].max(axis=1).astype(str)
+
+        edges = edges[~pair_key(edges).isin(no)]
+        candidates = scored[~pair_key(scored).isin(no)]
         edges = pd.concat(
             [edges, d[d.same][["uid_l", "uid_r"]].assign(rule="clerical")], ignore_index=True
         )
     ids = f.unique_id.to_numpy()
+    edges = pd.concat(
+        [edges, unique_candidate_edges(ids, edges, candidates, attach_lower)], ignore_index=True
+    )
     comp = components(ids, edges)
     out = pd.DataFrame({"unique_id": ids, "cluster": comp})
     # match type per record: the strongest rule that linked it
@@ -194,7 +234,7 @@ def link_records(
             scored[["uid_r", "match_probability"]].rename(columns={"uid_r": "u"}),
         ]
     )
-    pmax = pmax[pmax.match_probability >= threshold].groupby("u").match_probability.max()
+    pmax = pmax[pmax.match_probability >= attach_lower].groupby("u").match_probability.max()
     out["match_type"] = mtype.to_numpy()
     out["match_probability"] = np.select(
         [out.match_type.isin(["nik", "registry"]), out.match_type == "probabilistic"],

@@ -43,6 +43,21 @@ def previous_model(processed: Path) -> Path | None:
     return earlier[-1] if earlier else None
 
 
+def _unique_ids(ident: pd.Series, cluster: pd.Series) -> pd.Series:
+    """Make identity strings unique per cluster: when several clusters carry the same one
+    (a NIK the linker judged to belong to two people), the largest cluster keeps it and the
+    others get a suffix, so equal keys always mean one entity."""
+    per = pd.DataFrame({"ident": ident.to_numpy(), "cluster": cluster.to_numpy()})
+    size = per.groupby("cluster").cluster.transform("size")
+    first = per.assign(size=size).sort_values(["size", "cluster"], ascending=[False, True])
+    first = first.drop_duplicates("cluster")
+    rank = first.groupby("ident").cumcount()
+    suffix = pd.Series(
+        np.where(rank > 0, "#" + first.cluster.astype(str), ""), index=first.cluster.to_numpy()
+    )
+    return pd.Series(ident.to_numpy(), index=ident.index) + cluster.map(suffix).to_numpy()
+
+
 def _keys(
     frame: pd.DataFrame, person: pd.Series, household: pd.Series
 ) -> tuple[pd.Series, pd.Series]:
@@ -54,18 +69,15 @@ def _keys(
         f.name_key.fillna("") + "|" + f.birth_date.fillna("") + "|" + f.village_code.fillna("")
     )
     pid = f.groupby("person").nik.transform("min")
+    first_uid = f.groupby("person")["unique_id"].transform("min")
     pid = pid.where(
-        pid.notna(),
-        "n:"
-        + f.groupby("person")["unique_id"]
-        .transform("min")
-        .map(dict(zip(f.unique_id, fallback, strict=True))),
+        pid.notna(), "n:" + first_uid.map(dict(zip(f.unique_id, fallback, strict=True)))
     )
-    person_key = pseudonymize(pid, "person")
+    person_key = pseudonymize(_unique_ids(pid, f.person), "person")
     hid = f.groupby("household").kk_number.transform("min")
     src = f.groupby("household").source_household.transform("min")
     hid = hid.where(hid.notna(), "s:" + src.where(src.notna(), "p:" + person_key))
-    return person_key, pseudonymize(hid, "household")
+    return person_key, pseudonymize(_unique_ids(hid, f.household), "household")
 
 
 def link_period(

@@ -1,0 +1,108 @@
+"""`indicators.csv` (DESIGN.md §3b, contract): every published number in tidy form.
+
+Each stage writes its own part (`indicators_<stage>.csv`); `combine` concatenates the parts
+into `indicators.csv`, so a stage rerun alone replaces only its own numbers.
+Columns: period, indicator, scope_type (kabupaten | kecamatan | desa | program |
+program_pair), scope_code, value, numerator, denominator. Rates are fractions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lebongbisa.io import atomic_write
+
+COLUMNS = ["period", "indicator", "scope_type", "scope_code", "value", "numerator", "denominator"]
+SCOPES = ("kabupaten", "kecamatan", "desa", "program", "program_pair")
+
+
+class Collector:
+    """Accumulates indicator rows for one period."""
+
+    def __init__(self, period: str):
+        self.period = period
+        self.rows: list[dict] = []
+
+    def count(self, indicator: str, scope_type: str, scope_code: str, n: float) -> None:
+        self.rows.append(
+            dict(
+                period=self.period,
+                indicator=indicator,
+                scope_type=scope_type,
+                scope_code=str(scope_code),
+                value=float(n),
+                numerator=float(n),
+                denominator=np.nan,
+            )
+        )
+
+    def rate(
+        self, indicator: str, scope_type: str, scope_code: str, num: float, den: float
+    ) -> None:
+        value = num / den if den else np.nan
+        self.rows.append(
+            dict(
+                period=self.period,
+                indicator=indicator,
+                scope_type=scope_type,
+                scope_code=str(scope_code),
+                value=value,
+                numerator=float(num),
+                denominator=float(den),
+            )
+        )
+
+    def value(self, indicator: str, scope_type: str, scope_code: str, value: float) -> None:
+        self.rows.append(
+            dict(
+                period=self.period,
+                indicator=indicator,
+                scope_type=scope_type,
+                scope_code=str(scope_code),
+                value=float(value),
+                numerator=np.nan,
+                denominator=np.nan,
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        df = pd.DataFrame(self.rows, columns=COLUMNS)
+        assert df.scope_type.isin(SCOPES).all()
+        return df
+
+
+def write_part(df: pd.DataFrame, processed: Path, stage: str) -> Path:
+    path = Path(processed) / f"indicators_{stage}.csv"
+    atomic_write(path, lambda p: df.to_csv(p, index=False))
+    combine(processed)
+    return path
+
+
+def combine(processed: Path) -> pd.DataFrame:
+    parts = sorted(Path(processed).glob("indicators_*.csv"))
+    df = (
+        pd.concat([pd.read_csv(p, dtype={"scope_code": str}) for p in parts], ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=COLUMNS)
+    )
+    atomic_write(Path(processed) / "indicators.csv", lambda p: df[COLUMNS].to_csv(p, index=False))
+    return df
+
+
+def read(processed: Path) -> pd.DataFrame:
+    return pd.read_csv(Path(processed) / "indicators.csv", dtype={"scope_code": str})
+
+
+def lookup(
+    ind: pd.DataFrame, indicator: str, scope_type: str = "kabupaten", scope_code: str = "1707"
+) -> float:
+    """One value from an indicators table (NaN when absent)."""
+    m = ind[
+        (ind.indicator == indicator)
+        & (ind.scope_type == scope_type)
+        & (ind.scope_code == scope_code)
+    ]
+    return float(m.value.iloc[0]) if len(m) else float("nan")

@@ -1,0 +1,1 @@
+"""Stage 3: program inventory, receipt matrix, exclusion/inclusion error, overlaps, worklists."""

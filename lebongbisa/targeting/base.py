@@ -1,0 +1,165 @@
+"""The household base: one row per resolved household with its recorded desil, DTKS status,
+composition, place and the programs it receives (flags, record counts, Rupiah).
+
+Attributes come from the household's own records, registries first: desil from DTSEN where the
+household has a DTSEN record, else from P3KE (DESIGN.md §3b); ages, sex, relationship and work
+from the most authoritative record of each person (DTSEN, DTKS, P3KE, then lists).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lebongbisa.link.households import SOURCE_PRIORITY
+
+PERSON_COLS = [
+    "age",
+    "sex",
+    "relationship",
+    "sector",
+    "works",
+    "employment_status",
+    "hours_worked",
+    "education_level",
+    "informal",
+]
+
+
+def accepted_records(records: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
+    """Accepted rows with their keys and analytic fields (records and clean are aligned)."""
+    cols = [
+        "kind",
+        "program",
+        "desil",
+        "village_code",
+        "district_code",
+        "floor",
+        "wall",
+        "amount",
+        "nik_valid",
+        *PERSON_COLS,
+    ]
+    a = pd.concat(
+        [
+            records[
+                [
+                    "source_file",
+                    "source_row",
+                    "status",
+                    "reason",
+                    "person_key",
+                    "household_key",
+                    "match_type",
+                ]
+            ],
+            clean[cols],
+        ],
+        axis=1,
+    )
+    a = a[a.status == "accepted"].copy()
+    a["rank"] = a.kind.map(SOURCE_PRIORITY).fillna(9)
+    return a
+
+
+def persons_table(acc: pd.DataFrame) -> pd.DataFrame:
+    """One row per person: attributes from the most authoritative record."""
+    p = acc.sort_values("rank").drop_duplicates("person_key")
+    return p.set_index("person_key")[PERSON_COLS + ["household_key"]]
+
+
+def _mode_desil(acc: pd.DataFrame, kind: str) -> pd.Series:
+    d = acc[(acc.kind == kind) & acc.desil.notna()]
+    if d.empty:
+        return pd.Series(dtype="Int64")
+    counts = d.groupby(["household_key", "desil"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["household_key", "n", "desil"], ascending=[True, False, True])
+    return counts.drop_duplicates("household_key").set_index("household_key").desil
+
+
+def _numeric(value: object) -> float:
+    """A catalog benefit as Rupiah per year (NaN for free text)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
+    """One row per household_key (see module docstring)."""
+    h = pd.DataFrame(index=pd.Index(acc.household_key.unique(), name="household_key"))
+    desil = _mode_desil(acc, "dtsen")
+    p3ke = _mode_desil(acc, "p3ke")
+    h["desil"] = desil.reindex(h.index).fillna(p3ke.reindex(h.index)).astype("Int64")
+    h["desil_source"] = np.where(
+        desil.reindex(h.index).notna(), "dtsen", np.where(p3ke.reindex(h.index).notna(), "p3ke", "")
+    )
+    h["dtks"] = h.index.isin(acc.household_key[acc.kind == "dtks"])
+    h["in_registry"] = h.index.isin(acc.household_key[acc.kind.isin(["dtks", "p3ke", "dtsen"])])
+    # place: the most common village among the household's registry records, else any record
+    place = acc.sort_values("rank").dropna(subset=["village_code"])
+    vil = place.groupby("household_key").village_code.agg(lambda s: s.mode().iloc[0])
+    h["village_code"] = vil.reindex(h.index)
+    h["district_code"] = h.village_code.str[:6]
+
+    # composition from the distinct persons recorded in the household
+    pp = acc.sort_values("rank").drop_duplicates(["household_key", "person_key"])
+    g = pp.assign(
+        c06=pp.age.between(0, 6),
+        school=pp.age.between(7, 18),
+        eld=pp.age >= 70,
+        head=pp.relationship == "KEPALA KELUARGA",
+    ).groupby("household_key")
+    h["members"] = g.person_key.nunique().reindex(h.index).fillna(0).astype(int)
+    for col, src in (
+        ("children_0_6", "c06"),
+        ("children_school_age", "school"),
+        ("elderly_70", "eld"),
+    ):
+        h[col] = g[src].sum().reindex(h.index).fillna(0).astype(int)
+    heads = (
+        pp[pp.relationship == "KEPALA KELUARGA"]
+        .drop_duplicates("household_key")
+        .set_index("household_key")
+    )
+    h["female_head"] = heads.sex.reindex(h.index).eq("P")
+    h["head_agriculture"] = heads.sector.reindex(h.index).eq("agriculture")
+    h["has_business"] = h.index.isin(acc.household_key[acc.kind == "umkm"])
+    unfit = acc[acc.kind.isin(["dtsen", "p3ke", "dtks"])]
+    unfit = unfit[(unfit.floor == "TANAH") | (unfit.wall == "BAMBU")].household_key
+    h["house_unfit"] = h.index.isin(unfit)
+
+    # programs received; a list without amounts counts the catalog's benefit for a quarter
+    prog = acc[acc.kind == "program"].copy()
+    codes = [p["code"] for p in catalog]
+    per_quarter = {p["code"]: _numeric(p.get("benefit")) / 4 for p in catalog}
+    prog["amount"] = prog.amount.fillna(prog.program.map(per_quarter))
+    cnt = (
+        prog.pivot_table(
+            index="household_key", columns="program", values="source_row", aggfunc="count"
+        )
+        .reindex(index=h.index, columns=codes)
+        .fillna(0)
+    )
+    rp = (
+        prog.pivot_table(index="household_key", columns="program", values="amount", aggfunc="sum")
+        .reindex(index=h.index, columns=codes)
+        .fillna(0)
+    )
+    for c in codes:
+        h[f"receives_{c}"] = cnt[c] > 0
+        h[f"records_{c}"] = cnt[c].astype(int)
+        h[f"rupiah_{c}"] = rp[c]
+    h["programs"] = cnt.gt(0).sum(axis=1).astype(int)
+    agencies = {p["code"]: p["agency"] for p in catalog}
+    types = {p["code"]: p["type"] for p in catalog}
+    rec = cnt.gt(0)
+    h["dinas"] = sum(
+        rec[[c for c in codes if agencies[c] == a]].any(axis=1).astype(int)
+        for a in set(agencies.values())
+    )
+    for t in ("bansos", "pemberdayaan"):
+        cols = [c for c in codes if types[c] == t]
+        h[f"receives_{t}"] = rec[cols].any(axis=1) if cols else False
+    h["rupiah_total"] = rp.sum(axis=1)
+    return h.reset_index()

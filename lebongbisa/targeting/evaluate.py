@@ -1,0 +1,73 @@
+"""Targeting indicators against the synthetic truth, beside the exact-NIK join.
+
+The "true" value of an indicator is the same computation on the same records with the true
+person and household of every row (perfect linkage); the exact-NIK value uses the clusters an
+office gets from a VLOOKUP on NIK (households joined by NIK, KK text and source household id).
+The difference is what linkage errors do to the published number.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from lebongbisa.link.evaluate import exact_household_clusters, exact_nik_clusters
+from lebongbisa.targeting.base import accepted_records, household_base
+from lebongbisa.targeting.measures import measure
+
+KEY = ["indicator", "scope_type", "scope_code"]
+HEADLINE = [
+    "persons",
+    "households",
+    "households_desil1",
+    "exclusion_error_any_program",
+    "coverage",
+    "exclusion_error",
+    "inclusion_error",
+    "exclusion_error_persons",
+    "inclusion_error_persons",
+]
+
+
+def _indicators(
+    records: pd.DataFrame, clean: pd.DataFrame, catalog: list[dict], period: str
+) -> pd.DataFrame:
+    acc = accepted_records(records, clean)
+    return measure(household_base(acc, catalog), catalog, period, acc)
+
+
+def compare_with_truth(data_dir: Path, period: str) -> pd.DataFrame | None:
+    """Headline kabupaten and program indicators: estimate, truth and exact-NIK (None when
+    the period has no ground truth)."""
+    truth_file = Path(data_dir) / "truth" / period / "rows.parquet"
+    if not truth_file.exists():
+        return None
+    proc = Path(data_dir) / "processed" / period
+    catalog = json.loads((proc / "manifest.json").read_text(encoding="utf-8"))["programs"]
+    rec = pd.read_parquet(proc / "records.parquet")
+    clean = pd.read_parquet(proc / "clean.parquet")
+    ident = pd.read_parquet(proc / "restricted" / "identity.parquet")
+    truth = rec[["source_file", "source_row"]].merge(
+        pd.read_parquet(truth_file), on=["source_file", "source_row"], how="left"
+    )
+    acc = rec.status == "accepted"
+    oracle = rec.copy()
+    oracle.loc[acc, "person_key"] = "p" + truth.person_id[acc].astype("Int64").astype(str)
+    oracle.loc[acc, "household_key"] = "h" + truth.household_id[acc].astype("Int64").astype(str)
+    exact = rec.copy()
+    nik = exact_nik_clusters(ident.nik_raw)
+    exact["person_key"] = nik.astype(str)
+    exact["household_key"] = "x" + exact_household_clusters(
+        nik, ident.kk_raw, clean.source_household_key
+    ).astype(str)
+    parts = [
+        _indicators(r, clean, catalog, period)[KEY + ["value"]].rename(columns={"value": n})
+        for n, r in (("estimate", rec), ("truth", oracle), ("exact_nik", exact))
+    ]
+    out = parts[0].merge(parts[1], on=KEY).merge(parts[2], on=KEY, how="left")
+    out = out[out.indicator.isin(HEADLINE) & out.scope_type.isin(["kabupaten", "program"])]
+    out["error"] = out.estimate - out.truth
+    out["error_exact_nik"] = out.exact_nik - out.truth
+    return out.reset_index(drop=True)

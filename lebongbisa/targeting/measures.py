@@ -1,0 +1,151 @@
+"""Targeting measures from the household base (definitions: DESIGN.md §3b, domain.md §5).
+
+exclusion = |T and not R| / |T|, inclusion = |R and not T| / |R| (no recorded desil = outside
+the target), coverage = |R| / households. Each program is judged against its own target rule
+*and* against the poor (desil 1-2): the same program can look well targeted against one
+benchmark and badly against the other (Grosh et al. 2022, table 7.3).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import pandas as pd
+
+from lebongbisa.indicators import Collector
+from lebongbisa.targeting_rules import evaluate_rule
+
+KAB = "1707"
+POOR_RULE = "desil <= 2"
+
+
+def targets(h: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
+    """Household x program: in the program's target (own rule)."""
+    return pd.DataFrame(
+        {p["code"]: evaluate_rule(str(p["target_rule"]), h) for p in catalog}, index=h.index
+    )
+
+
+def program_measures(c: Collector, h: pd.DataFrame, catalog: list[dict]) -> None:
+    tgt = targets(h, catalog)
+    poor = evaluate_rule(POOR_RULE, h)
+    n = len(h)
+    for p in catalog:
+        code = p["code"]
+        r = h[f"receives_{code}"]
+        t = tgt[code]
+        c.count("recipients_households", "program", code, r.sum())
+        c.count("target_households", "program", code, t.sum())
+        c.rate("coverage", "program", code, r.sum(), n)
+        c.rate("exclusion_error", "program", code, (t & ~r).sum(), t.sum())
+        c.rate("inclusion_error", "program", code, (r & ~t).sum(), r.sum())
+        c.rate("exclusion_error_poor", "program", code, (poor & ~r).sum(), poor.sum())
+        c.rate("inclusion_error_poor", "program", code, (r & ~poor).sum(), r.sum())
+        c.rate("recipients_in_registry", "program", code, (r & h.in_registry).sum(), r.sum())
+        rp = h[f"rupiah_{code}"]
+        c.count("rupiah", "program", code, rp.sum())
+        c.rate("benefit_incidence_poor", "program", code, rp[poor].sum(), rp.sum())
+        for d in range(1, 11):
+            in_d = h.desil == d
+            if in_d.any():
+                c.rate(f"coverage_desil{d}", "program", code, (r & in_d).sum(), in_d.sum())
+        none = h.desil.isna()
+        c.rate("coverage_no_desil", "program", code, (r & none).sum(), none.sum())
+        for d in range(1, 11):
+            c.rate(f"incidence_desil{d}", "program", code, (r & (h.desil == d)).sum(), r.sum())
+        c.rate("incidence_no_desil", "program", code, (r & none).sum(), r.sum())
+
+
+def person_program_measures(
+    c: Collector, acc: pd.DataFrame, h: pd.DataFrame, catalog: list[dict]
+) -> None:
+    """For person-unit programs (PBI-JK, PIP): errors counted on persons too.
+
+    A list of persons says nothing about which recipients share a household; when recipients
+    appear in no household-bearing source, household-level counts depend on that unknown
+    grouping, while person-level counts do not."""
+    persons = acc.sort_values("rank").drop_duplicates("person_key")[["person_key", "household_key"]]
+    tgt = targets(h, catalog).set_index(h.household_key)
+    for p in catalog:
+        if p.get("unit") != "person":
+            continue
+        code = p["code"]
+        rec = set(acc.person_key[acc.program == code])
+        r = persons.person_key.isin(rec).to_numpy()
+        t = persons.household_key.map(tgt[code]).fillna(False).to_numpy(dtype=bool)
+        c.count("recipients_persons", "program", code, r.sum())
+        c.rate("exclusion_error_persons", "program", code, (t & ~r).sum(), t.sum())
+        c.rate("inclusion_error_persons", "program", code, (r & ~t).sum(), r.sum())
+
+
+def overlap_measures(c: Collector, h: pd.DataFrame, catalog: list[dict]) -> None:
+    codes = [p["code"] for p in catalog]
+    for a, b in combinations(codes, 2):
+        ra, rb = h[f"receives_{a}"], h[f"receives_{b}"]
+        both, either = (ra & rb).sum(), (ra | rb).sum()
+        c.count("co_receipt_households", "program_pair", f"{a}+{b}", both)
+        c.rate("jaccard", "program_pair", f"{a}+{b}", both, either)
+
+
+def area_measures(c: Collector, h: pd.DataFrame, scope_type: str, codes: pd.Series) -> None:
+    """Counts, desil-1 exclusion and convergence for the kabupaten, each kecamatan or desa."""
+    for code, g in h.groupby(codes.fillna("unknown")):
+        d1 = g.desil == 1
+        d12 = g.desil <= 2
+        any_prog = g.programs > 0
+        if scope_type != "kabupaten":
+            c.count("households", scope_type, code, len(g))
+        c.count("households_desil1", scope_type, code, d1.sum())
+        c.count("households_desil_le2", scope_type, code, d12.sum())
+        c.rate("exclusion_error_any_program", scope_type, code, (d1 & ~any_prog).sum(), d1.sum())
+        c.rate(
+            "exclusion_error_any_program_poor", scope_type, code, (d12 & ~any_prog).sum(), d12.sum()
+        )
+        c.rate("coverage_any_program", scope_type, code, any_prog.sum(), len(g))
+        if d1.any():
+            c.value("programs_per_desil1_household", scope_type, code, g.programs[d1].mean())
+            c.value("dinas_per_desil1_household", scope_type, code, g.dinas[d1].mean())
+        both = g.receives_bansos & g.receives_pemberdayaan
+        c.rate("desil1_bansos_and_pemberdayaan", scope_type, code, (both & d1).sum(), d1.sum())
+        rp = g.rupiah_total
+        c.rate("benefit_incidence_poor", scope_type, code, rp[d12].sum(), rp.sum())
+
+
+def measure(h: pd.DataFrame, catalog: list[dict], period: str, acc: pd.DataFrame) -> pd.DataFrame:
+    """All targeting indicators of a period (tidy, DESIGN.md §3b)."""
+    c = Collector(period)
+    c.count("persons", "kabupaten", KAB, acc.person_key.nunique())
+    c.count("households", "kabupaten", KAB, len(h))
+    area_measures(c, h, "kabupaten", pd.Series(KAB, index=h.index))
+    area_measures(c, h, "kecamatan", h.district_code)
+    area_measures(c, h, "desa", h.village_code)
+    program_measures(c, h, catalog)
+    person_program_measures(c, acc, h, catalog)
+    overlap_measures(c, h, catalog)
+    return c.frame()
+
+
+def combinations_table(h: pd.DataFrame, catalog: list[dict], top: int = 15) -> pd.DataFrame:
+    """The most common combinations of programs among households receiving any."""
+    codes = [p["code"] for p in catalog]
+    rec = h[[f"receives_{c}" for c in codes]].set_axis(codes, axis=1)
+    rec = rec[rec.any(axis=1)]
+    combo = rec.apply(lambda r: " + ".join(r.index[r.to_numpy()]), axis=1)
+    t = combo.value_counts().head(top).rename_axis("programs").reset_index(name="households")
+    t["desil1_share"] = [
+        ((h.loc[combo.index[combo == k], "desil"] == 1).mean()) for k in t.programs
+    ]
+    return t
+
+
+def agency_co_receipt(h: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
+    """Dinas x dinas: households served by both (the diagonal: served by that dinas)."""
+    agencies = sorted({p["agency"] for p in catalog})
+    served = pd.DataFrame(
+        {
+            a: h[[f"receives_{p['code']}" for p in catalog if p["agency"] == a]].any(axis=1)
+            for a in agencies
+        }
+    )
+    m = served.T.astype(int) @ served.astype(int)
+    return m

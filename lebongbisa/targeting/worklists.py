@@ -1,0 +1,176 @@
+"""By-name worklists for dinas officers (restricted, Indonesian headers, IDs as text):
+
+a. desil 1-2 households that receive no program — to verify and propose;
+b. recipients outside the program's target or in no registry — to review;
+c. duplicate receipts within a program — the same person listed twice;
+d. records with an invalid or Excel-damaged NIK, per dinas — to fix at the source, with the
+   NIK the same person carries in another source when linkage found one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lebongbisa import gazetteer
+from lebongbisa.ingest.quality import REASON_LABELS, REGISTRY_AGENCY, nik_category
+from lebongbisa.restricted import write_workbook
+from lebongbisa.targeting.measures import targets
+
+FILES = {
+    "a": "daftar_a_desil1-2_tanpa_program.xlsx",
+    "b": "daftar_b_penerima_di_luar_sasaran.xlsx",
+    "c": "daftar_c_penerimaan_ganda.xlsx",
+    "d": "daftar_d_nik_bermasalah.xlsx",
+}
+
+
+def _names() -> tuple[pd.Series, pd.Series]:
+    v = gazetteer.villages().set_index("village_code")
+    return v.village_name, v.drop_duplicates("district_code").set_index(
+        "district_code"
+    ).district_name
+
+
+def _sheets(df: pd.DataFrame, by: str) -> dict[str, pd.DataFrame]:
+    if df.empty:
+        return {"KOSONG": pd.DataFrame({"KETERANGAN": ["Tidak ada data untuk daftar ini."]})}
+    return {str(k)[:31]: g.drop(columns=[by]) for k, g in df.groupby(by, sort=True)}
+
+
+def build(
+    acc: pd.DataFrame, ident: pd.DataFrame, h: pd.DataFrame, catalog: list[dict]
+) -> dict[str, pd.DataFrame]:
+    """The four worklists as tables (one column `_sheet` says which sheet a row goes to)."""
+    vname, dname = _names()
+    idn = ident.loc[acc.index]
+    people = acc.assign(
+        nik=idn.nik, nik_raw=idn.nik_raw, name=idn.name_raw, kk=idn.kk_raw, address=idn.address
+    )
+    reg = people.sort_values("rank")
+    heads = reg[reg.relationship == "KEPALA KELUARGA"].drop_duplicates("household_key")
+    heads = heads.set_index("household_key")
+    first = reg.drop_duplicates("household_key").set_index("household_key")
+    rep = heads.reindex(h.household_key).combine_first(first.reindex(h.household_key))
+
+    # a. poor households without any program
+    hh = h.set_index("household_key")
+    a_mask = (hh.desil <= 2) & (hh.programs == 0)
+    ra = rep.loc[a_mask[a_mask].index]
+    a = pd.DataFrame(
+        {
+            "_sheet": hh.district_code[a_mask].map(dname).fillna("TANPA KECAMATAN").to_numpy(),
+            "DESA": hh.village_code[a_mask].map(vname).to_numpy(),
+            "NIK KEPALA KELUARGA": ra.nik.fillna(ra.nik_raw).to_numpy(),
+            "NAMA KEPALA KELUARGA": ra.name.to_numpy(),
+            "NO KK": ra.kk.to_numpy(),
+            "ALAMAT": ra.address.to_numpy(),
+            "DESIL": hh.desil[a_mask].astype(int).to_numpy(),
+            "JUMLAH ANGGOTA": hh.members[a_mask].to_numpy(),
+            "ANAK 0-6": hh.children_0_6[a_mask].to_numpy(),
+            "ANAK USIA SEKOLAH": hh.children_school_age[a_mask].to_numpy(),
+            "LANSIA 70+": hh.elderly_70[a_mask].to_numpy(),
+            "SUMBER DESIL": hh.desil_source[a_mask].str.upper().to_numpy(),
+        }
+    ).sort_values(["_sheet", "DESA", "DESIL"])
+
+    # b. recipients outside the target or in no registry
+    tgt = targets(hh.reset_index(), catalog).set_index(hh.index)
+    agency = {p["code"]: p["agency"] for p in catalog}
+    rules = {p["code"]: str(p["target_rule"]) for p in catalog}
+    prog = people[people.kind == "program"]
+    in_target = np.array(
+        [tgt.at[k, c] for k, c in zip(prog.household_key, prog.program, strict=True)], dtype=bool
+    )
+    in_reg = prog.household_key.map(hh.in_registry).fillna(False).to_numpy(dtype=bool)
+    bmask = ~in_target | ~in_reg
+    pb = prog[bmask]
+    desil = pb.household_key.map(hh.desil)
+    why = np.where(
+        ~in_reg[bmask],
+        "tidak ada di DTKS/P3KE/DTSEN",
+        "di luar sasaran ("
+        + pb.program.map(rules)
+        + "); desil tercatat: "
+        + desil.astype("string").fillna("tidak ada"),
+    )
+    b = pd.DataFrame(
+        {
+            "_sheet": pb.program.map(agency).to_numpy(),
+            "PROGRAM": pb.program.to_numpy(),
+            "FILE": pb.source_file.to_numpy(),
+            "BARIS": pb.source_row.to_numpy(),
+            "NIK": pb.nik.fillna(pb.nik_raw).to_numpy(),
+            "NAMA": pb.name.to_numpy(),
+            "DESA": pb.village_code.map(vname).to_numpy(),
+            "DESIL": desil.to_numpy(),
+            "ALASAN": why,
+        }
+    ).sort_values(["_sheet", "PROGRAM", "DESA"])
+
+    # c. duplicate receipts: the same person more than once in one program's list
+    dup = prog[prog.duplicated(["program", "person_key"], keep=False)].sort_values(
+        ["program", "person_key", "source_row"]
+    )
+    c = pd.DataFrame(
+        {
+            "_sheet": dup.program.map(agency).to_numpy(),
+            "PROGRAM": dup.program.to_numpy(),
+            "KELOMPOK": pd.factorize(dup.program + dup.person_key)[0] + 1,
+            "FILE": dup.source_file.to_numpy(),
+            "BARIS": dup.source_row.to_numpy(),
+            "NIK": dup.nik.fillna(dup.nik_raw).to_numpy(),
+            "NAMA": dup.name.to_numpy(),
+            "DESA": dup.village_code.map(vname).to_numpy(),
+            "NOMINAL": dup.amount.to_numpy(),
+        }
+    )
+
+    # d. invalid or Excel-damaged NIK, with the NIK linkage found elsewhere for the person
+    cat = nik_category(people.reason)
+    bad = people[cat.isin(["invalid", "excel_damaged", "missing"]).to_numpy()]
+    known = people[people.nik.notna()].drop_duplicates("person_key").set_index("person_key").nik
+    problem = bad.reason.str.split(";").map(
+        lambda fl: "; ".join(REASON_LABELS.get(f, f) for f in fl if f.startswith("nik_"))
+    )
+    owner = bad.program.map(agency).fillna(bad.kind.map(REGISTRY_AGENCY))
+    d = pd.DataFrame(
+        {
+            "_sheet": owner.to_numpy(),
+            "FILE": bad.source_file.to_numpy(),
+            "BARIS": bad.source_row.to_numpy(),
+            "NIK TERTULIS": bad.nik_raw.to_numpy(),
+            "NAMA": bad.name.to_numpy(),
+            "DESA": bad.village_code.map(vname).to_numpy(),
+            "MASALAH": problem.to_numpy(),
+            "NIK DI DATA LAIN (ORANG YANG SAMA)": bad.person_key.map(known).to_numpy(),
+        }
+    ).sort_values(["_sheet", "FILE", "BARIS"])
+    return {"a": a, "b": b, "c": c, "d": d}
+
+
+NOTES = {
+    "a": "Keluarga desil 1-2 yang tidak menerima program apa pun: verifikasi di lapangan dan "
+    "usulkan ke program yang sesuai.",
+    "b": "Penerima di luar sasaran program atau tidak tercatat di DTKS/P3KE/DTSEN: tinjau "
+    "kelayakannya.",
+    "c": "Orang yang sama tercatat lebih dari sekali dalam satu daftar program: periksa dan "
+    "hapus yang ganda.",
+    "d": "NIK tidak sah atau rusak oleh Excel: perbaiki di sumber data. Kolom terakhir memuat "
+    "NIK orang yang sama dari data lain bila ditemukan (periksa dengan KTP/KK).",
+}
+
+
+def write(lists: dict[str, pd.DataFrame], folder: Path, period: str) -> dict[str, int]:
+    """Write the four workbooks; returns the row count of each."""
+    counts = {}
+    for key, df in lists.items():
+        notes = [
+            f"Periode {period}. {NOTES[key]}",
+            "Data pribadi: lihat BACA_SAYA.txt. Kolom NIK dan No KK berformat teks.",
+        ]
+        write_workbook(Path(folder) / FILES[key], _sheets(df, "_sheet"), notes)
+        counts[key] = int(len(df))
+    return counts
