@@ -54,6 +54,12 @@ STAGES = [
         "Targeting: coverage, exclusion and inclusion error, overlaps",
         stages.targeting,
     ),
+    Stage(
+        "04_working_poor",
+        "Bekerja tetapi miskin",
+        "The working poor",
+        stages.working_poor,
+    ),
 ]
 
 

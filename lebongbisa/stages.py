@@ -185,3 +185,36 @@ def targeting(
         lambda: target_period(processed, reports),
         force,
     )
+
+
+WORKPOOR_OUTPUTS = [
+    "working_poor_rates.parquet",
+    "working_poor_heads.parquet",
+    "working_poor_model.json",
+    "village_effects.parquet",
+    "indicators_04_working_poor.csv",
+    "indicators.csv",
+]
+
+
+def working_poor(
+    period: str, data_dir: Path | None = None, force: bool = False, **_: object
+) -> bool:
+    """Stage 4 (working poor: measures and models); returns True when it recomputed."""
+    from lebongbisa.workpoor.stage import working_poor_period
+
+    _, processed = period_paths(period, data_dir)
+    inputs = [
+        processed / "records.parquet",
+        processed / "clean.parquet",
+        processed / "household_base.parquet",
+    ]
+    return cached(
+        "04_working_poor",
+        processed,
+        inputs,
+        {},
+        WORKPOOR_OUTPUTS,
+        lambda: working_poor_period(processed),
+        force,
+    )

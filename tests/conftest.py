@@ -47,3 +47,14 @@ def full_lebong(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("full_lebong")
     generate("2024Q1:2025Q1", seed=58, out=root / "raw", progress=False)
     return root
+
+
+@pytest.fixture(scope="session")
+def full_processed(full_lebong, tmp_path_factory) -> Path:
+    """Stages 1-3 on the full-scale 2025Q1 (DTSEN) quarter, once per session."""
+    from lebongbisa import stages
+
+    reports = tmp_path_factory.mktemp("full_reports")
+    for step in (stages.ingest, stages.link, stages.targeting):
+        step("2025Q1", full_lebong, reports_dir=reports, progress=False)
+    return full_lebong

@@ -36,6 +36,7 @@ def accepted_records(records: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame
         "district_code",
         "floor",
         "wall",
+        "house_ownership",
         "amount",
         "nik_valid",
         *PERSON_COLS,

@@ -1,0 +1,1 @@
+"""Stage 4: the working poor — measure and model why people who work are still poor."""

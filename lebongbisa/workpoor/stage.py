@@ -1,0 +1,71 @@
+"""Stage 4 for a period: working-poverty measures, the poverty models and village effects.
+
+Writes `working_poor_rates.parquet`, `working_poor_heads.parquet`, `working_poor_model.json`
+(coefficients, marginal effects, cross-validation), `village_effects.parquet` and the stage's
+part of `indicators.csv`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from lebongbisa import indicators
+from lebongbisa.indicators import Collector
+from lebongbisa.io import write_json, write_parquet
+from lebongbisa.targeting.base import accepted_records
+from lebongbisa.workpoor import descriptives, model
+from lebongbisa.workpoor.definitions import DEFAULT, Definitions
+from lebongbisa.workpoor.persons import employment_persons
+
+
+def working_poor_period(processed: Path, d: Definitions = DEFAULT) -> dict:
+    processed = Path(processed)
+    period = processed.name
+    records = pd.read_parquet(processed / "records.parquet")
+    clean = pd.read_parquet(processed / "clean.parquet")
+    h = pd.read_parquet(processed / "household_base.parquet")
+    acc = accepted_records(records, clean)
+    p = employment_persons(acc, h, d)
+    rates = descriptives.all_rates(p)
+    write_parquet(rates, processed / "working_poor_rates.parquet")
+    write_parquet(descriptives.poor_by_head_status(p), processed / "working_poor_heads.parquet")
+    c = Collector(period)
+    descriptives.indicators(c, p)
+    indicators.write_part(c.frame(), processed, "04_working_poor")
+
+    t = model.household_table(p, acc, h)
+    fit = model.fit_logit(t)
+    cv = model.cross_validate(fit)
+    fe = model.village_effects(t)
+    write_parquet(
+        fe.rename_axis("village_code").reset_index(), processed / "village_effects.parquet"
+    )
+    out = {
+        "period": period,
+        "definitions": d.as_dict(),
+        "formula": fit["formula"],
+        "n": fit["n"],
+        "clusters": fit["clusters"],
+        "pseudo_r2": fit["pseudo_r2"],
+        "coefficients": fit["coefficients"].to_dict("records"),
+        "marginal_effects": fit["marginal_effects"].to_dict("records"),
+        "cv": {
+            "auc": cv["auc"],
+            "brier": cv["brier"],
+            "base_rate": cv["base_rate"],
+            "calibration": cv["calibration"].to_dict("records"),
+        },
+    }
+    write_json(out, processed / "working_poor_model.json")
+    return out
+
+
+def load_model(processed: Path) -> dict:
+    m = json.loads((Path(processed) / "working_poor_model.json").read_text())
+    m["marginal_effects"] = pd.DataFrame(m["marginal_effects"])
+    m["coefficients"] = pd.DataFrame(m["coefficients"])
+    m["cv"]["calibration"] = pd.DataFrame(m["cv"]["calibration"])
+    return m
