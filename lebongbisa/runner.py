@@ -60,6 +60,12 @@ STAGES = [
         "The working poor",
         stages.working_poor,
     ),
+    Stage(
+        "05_villages",
+        "Tipologi desa dan prioritas Desa Binaan",
+        "Village typology and Desa Binaan priority",
+        stages.villages,
+    ),
 ]
 
 

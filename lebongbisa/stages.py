@@ -218,3 +218,36 @@ def working_poor(
         lambda: working_poor_period(processed),
         force,
     )
+
+
+VILLAGE_OUTPUTS = [
+    "village_indicators.parquet",
+    "village_typology.parquet",
+    "village_model_choice.parquet",
+    "desa_binaan.parquet",
+    "villages_summary.json",
+    "indicators_05_villages.csv",
+    "indicators.csv",
+]
+
+
+def villages(period: str, data_dir: Path | None = None, force: bool = False, **_: object) -> bool:
+    """Stage 5 (village typology and Desa Binaan priority); True when it recomputed."""
+    from lebongbisa.villages.stage import villages_period
+
+    _, processed = period_paths(period, data_dir)
+    inputs = [
+        processed / "records.parquet",
+        processed / "clean.parquet",
+        processed / "household_base.parquet",
+        processed / "village_effects.parquet",
+    ]
+    return cached(
+        "05_villages",
+        processed,
+        inputs,
+        {},
+        VILLAGE_OUTPUTS,
+        lambda: villages_period(processed),
+        force,
+    )

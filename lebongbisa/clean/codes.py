@@ -57,6 +57,25 @@ def sector(raw: pd.Series) -> pd.Series:
     return k.map(_lookup("sector")).where(lambda x: x.notna(), None)
 
 
+#: Regsosek 417 sub-sectors kept beside the canonical sector (DTSEN records them).
+SECTOR_DETAIL = {
+    "01": "padi_palawija",
+    "02": "hortikultura",
+    "03": "perkebunan",
+    "04": "perikanan",
+    "05": "peternakan",
+    "06": "kehutanan",
+    "07": "pertambangan",
+}
+
+
+def sector_detail(raw: pd.Series) -> pd.Series:
+    """Regsosek 417 sub-sector label for agriculture and mining codes (None otherwise)."""
+    k = _key(raw).str.replace(r"\.0$", "", regex=True)
+    k = k.where(~k.str.fullmatch(r"\d"), "0" + k)
+    return k.map(SECTOR_DETAIL).where(lambda x: x.notna(), None)
+
+
 def education_level(raw: pd.Series) -> pd.Series:
     return pd.to_numeric(map_codes(raw, "education")["value"], errors="coerce").astype("Int64")
 

@@ -78,6 +78,7 @@ ANALYTIC_COLUMNS = [
     "desil",
     "works",
     "sector",
+    "sector_detail",
     "occupation",
     "employment_status",
     "informal",

@@ -177,6 +177,7 @@ def standardize(source: Source, table: RawTable, on: pd.Timestamp) -> pd.DataFra
     out["sector"] = (
         codes.sector(col("sector")) if "sector" in raw else codes.sector(col("occupation"))
     )
+    out["sector_detail"] = codes.sector_detail(col("sector")) if "sector" in raw else None
     worked = (
         codes.yes_no(col("worked_last_week"))
         if "worked_last_week" in raw

@@ -18,6 +18,7 @@ PERSON_COLS = [
     "sex",
     "relationship",
     "sector",
+    "sector_detail",
     "works",
     "employment_status",
     "hours_worked",

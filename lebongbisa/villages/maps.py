@@ -1,0 +1,64 @@
+"""An offline map of the villages at their centroids (no tiles): colour = cluster, size =
+priority, kecamatan labelled; the top Desa Binaan outlined."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from lebongbisa import gazetteer
+
+
+def village_map(typ: pd.DataFrame, prio: pd.DataFrame, top_n: int = 10):
+    v = (
+        gazetteer.villages()
+        .merge(typ, on="village_code")
+        .merge(prio[["village_code", "priority_index", "rank"]], on="village_code")
+    )
+    fig, ax = plt.subplots(figsize=(8, 9))
+    names = v.drop_duplicates("cluster").set_index("cluster").cluster_name
+    cmap = plt.get_cmap("tab10")
+    for c, g in v.groupby("cluster"):
+        ax.scatter(
+            g.lon,
+            g.lat,
+            s=20 + 280 * g.priority_index**2,
+            color=cmap(c % 10),
+            alpha=0.75,
+            edgecolor="white",
+            linewidth=0.5,
+            label=names[c],
+        )
+    top = v[v["rank"] <= top_n]
+    ax.scatter(
+        top.lon,
+        top.lat,
+        s=20 + 280 * top.priority_index**2,
+        facecolor="none",
+        edgecolor="black",
+        linewidth=1.5,
+        label=f"{top_n} prioritas teratas",
+    )
+    for r in top.itertuples():
+        ax.annotate(
+            r.village_name, (r.lon, r.lat), fontsize=7, xytext=(4, 4), textcoords="offset points"
+        )
+    kec = v.groupby("district_name")[["lat", "lon"]].mean()
+    for name, r in kec.iterrows():
+        ax.text(
+            r.lon,
+            r.lat,
+            name.upper(),
+            fontsize=8,
+            color="#555555",
+            ha="center",
+            alpha=0.8,
+            fontweight="bold",
+        )
+    ax.set_xlabel("bujur")
+    ax.set_ylabel("lintang")
+    ax.set_aspect("equal")
+    ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
+    ax.set_title("Desa/kelurahan Kabupaten Lebong: tipologi dan prioritas Desa Binaan")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,85 @@
+"""Stage 5 for a period: village indicator table, typology and Desa Binaan priority.
+
+Writes `village_indicators.parquet`, `village_typology.parquet`, `village_model_choice.parquet`,
+`desa_binaan.parquet`, `villages_summary.json` and the stage's part of `indicators.csv`
+(desa scope).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from lebongbisa import indicators
+from lebongbisa.indicators import Collector
+from lebongbisa.io import write_json, write_parquet
+from lebongbisa.targeting.base import accepted_records
+from lebongbisa.villages.priority import priority
+from lebongbisa.villages.table import FEATURES, village_table
+from lebongbisa.villages.typology import typology
+from lebongbisa.workpoor.persons import employment_persons
+
+CHANGE_COLUMNS = ["share_desil1", "share_desil12", "working_poverty_rate", "coverage_desil1"]
+
+
+def villages_period(processed: Path, weights: dict | None = None, top_n: int = 10) -> dict:
+    processed = Path(processed)
+    period = processed.name
+    records = pd.read_parquet(processed / "records.parquet")
+    clean = pd.read_parquet(processed / "clean.parquet")
+    h = pd.read_parquet(processed / "household_base.parquet")
+    acc = accepted_records(records, clean)
+    persons = employment_persons(acc, h)
+    fe_file = processed / "village_effects.parquet"
+    effects = (
+        pd.read_parquet(fe_file).set_index("village_code").village_effect
+        if fe_file.exists()
+        else None
+    )
+    t = village_table(h, persons, records, clean, effects)
+    prev = sorted(
+        p for p in processed.parent.glob("*/village_indicators.parquet") if p.parent.name < period
+    )
+    if prev:
+        old = pd.read_parquet(prev[-1]).set_index("village_code")
+        for c in CHANGE_COLUMNS:
+            t[f"change_{c}"] = (t.set_index("village_code")[c] - old[c]).to_numpy()
+    typ, choice, info = typology(t)
+    prio, used = priority(t, weights)
+    write_parquet(t, processed / "village_indicators.parquet")
+    write_parquet(typ, processed / "village_typology.parquet")
+    write_parquet(choice, processed / "village_model_choice.parquet")
+    write_parquet(prio, processed / "desa_binaan.parquet")
+
+    c = Collector(period)
+    for r in t.itertuples(index=False):
+        for col in [*FEATURES, *[f"change_{x}" for x in CHANGE_COLUMNS if prev]]:
+            v = getattr(r, col)
+            if pd.notna(v):
+                c.value(col, "desa", r.village_code, v)
+    for r in prio.itertuples(index=False):
+        c.value("priority_index", "desa", r.village_code, r.priority_index)
+        c.value("priority_rank", "desa", r.village_code, r.rank)
+    for r in typ.itertuples(index=False):
+        c.value("village_cluster", "desa", r.village_code, r.cluster)
+    indicators.write_part(c.frame(), processed, "05_villages")
+    summary = {
+        "period": period,
+        "typology": info,
+        "weights": used,
+        "previous_period": prev[-1].parent.name if prev else None,
+        "top": prio.head(top_n)[
+            [
+                "village_code",
+                "village_name",
+                "district_name",
+                "rank",
+                "rank_p05",
+                "rank_p95",
+                "reasons",
+            ]
+        ].to_dict("records"),
+    }
+    write_json(summary, processed / "villages_summary.json")
+    return summary

@@ -1,0 +1,97 @@
+"""The village indicator table: one row per desa/kelurahan (all 104, from the gazetteer).
+
+Rates are shares of the village's households or workers; a village with no records keeps its row
+with missing values. Sources: the household base (stage 3), employment persons (stage 4), the
+records (NIK defects) and the village effects of the working-poor model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lebongbisa import gazetteer
+from lebongbisa.ingest.quality import nik_category
+
+FEATURES = {  # column: (Indonesian label, higher is worse?)
+    "share_desil1": ("keluarga desil 1", True),
+    "share_desil12": ("keluarga desil 1-2", True),
+    "working_poverty_rate": ("pekerja miskin", True),
+    "underemployment_rate": ("setengah menganggur", True),
+    "share_workers_agriculture": ("pekerja pertanian", True),
+    "share_workers_plantation": ("pekerja perkebunan", True),
+    "share_workers_mining": ("pekerja tambang", True),
+    "share_workers_services": ("pekerja jasa/dagang/pemerintahan", False),
+    "coverage_desil1": ("cakupan program desil 1", False),
+    "exclusion_desil1": ("desil 1 tanpa program", True),
+    "inclusion_any": ("penerima di luar desil 1-4", True),
+    "programs_per_desil1": ("program per keluarga desil 1", False),
+    "housing_deprivation": ("rumah tidak layak", True),
+    "female_headed": ("kepala keluarga perempuan", True),
+    "nik_defect_rate": ("NIK bermasalah", True),
+    "businesses_per_100": ("usaha per 100 keluarga", False),
+    "village_effect": ("efek desa (model)", True),
+}
+
+
+def village_table(
+    h: pd.DataFrame,
+    persons: pd.DataFrame,
+    records: pd.DataFrame,
+    clean: pd.DataFrame,
+    effects: pd.Series | None,
+) -> pd.DataFrame:
+    v = gazetteer.villages().set_index("village_code")
+    g = h.groupby("village_code")
+    t = pd.DataFrame(index=v.index)
+    t["village_name"] = v.village_name
+    t["district_code"] = v.district_code
+    t["district_name"] = v.district_name
+    t["type"] = v.type
+    t["households"] = g.size().reindex(t.index).fillna(0).astype(int)
+    with_desil = h[h.desil.notna()].groupby("village_code")
+    n_desil = with_desil.size().reindex(t.index)
+    t["share_desil1"] = (
+        with_desil.desil.apply(lambda s: (s == 1).sum()) / with_desil.size()
+    ).reindex(t.index)
+    t["share_desil12"] = (
+        with_desil.desil.apply(lambda s: (s <= 2).sum()) / with_desil.size()
+    ).reindex(t.index)
+    e = persons[persons.employed]
+    ge = e.groupby("village_code")
+    t["working_poverty_rate"] = ge.poor.mean().reindex(t.index)
+    under = e[e.underemployed.notna()].groupby("village_code").underemployed.mean()
+    t["underemployment_rate"] = under.reindex(t.index) if len(under) else np.nan
+    t["share_workers_agriculture"] = ge.sector.apply(lambda s: (s == "agriculture").mean()).reindex(
+        t.index
+    )
+    detail = e.sector_detail if "sector_detail" in e else pd.Series(None, index=e.index)
+    if detail.notna().any():
+        t["share_workers_plantation"] = (
+            (detail == "perkebunan").groupby(e.village_code).mean().reindex(t.index)
+        )
+    else:
+        t["share_workers_plantation"] = np.nan
+    t["share_workers_mining"] = ge.sector.apply(lambda s: (s == "mining").mean()).reindex(t.index)
+    t["share_workers_services"] = ge.sector.apply(
+        lambda s: s.isin(["trade", "services", "government", "transport"]).mean()
+    ).reindex(t.index)
+    d1 = h[h.desil == 1].groupby("village_code")
+    t["coverage_desil1"] = d1.programs.apply(lambda s: (s > 0).mean()).reindex(t.index)
+    t["exclusion_desil1"] = 1 - t.coverage_desil1
+    rec = h[h.programs > 0]
+    t["inclusion_any"] = (
+        rec.groupby("village_code")
+        .desil.apply(lambda s: (s.isna() | (s > 4)).mean())
+        .reindex(t.index)
+    )
+    t["programs_per_desil1"] = d1.programs.mean().reindex(t.index)
+    t["housing_deprivation"] = g.house_unfit.mean().reindex(t.index)
+    t["female_headed"] = g.female_head.mean().reindex(t.index)
+    acc = records.status == "accepted"
+    bad = nik_category(records.reason[acc]).ne("valid")
+    t["nik_defect_rate"] = bad.groupby(clean.village_code[acc].to_numpy()).mean().reindex(t.index)
+    t["businesses_per_100"] = 100 * g.has_business.mean().reindex(t.index)
+    t["village_effect"] = effects.reindex(t.index) if effects is not None else np.nan
+    t["records_with_desil"] = n_desil.fillna(0).astype(int)
+    return t.reset_index()

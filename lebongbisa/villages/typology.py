@@ -1,0 +1,125 @@
+"""Village typology: robust standardization, three clustering methods compared, k chosen by
+silhouette and bootstrap stability (adjusted Rand index), clusters named by their traits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.decomposition import PCA
+from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.mixture import GaussianMixture
+from sklearn.preprocessing import RobustScaler
+
+from lebongbisa.villages.table import FEATURES
+
+METHODS = ("kmeans", "ward", "gmm")
+
+
+def design(t: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Features with data for most villages, median-imputed and robustly scaled."""
+    cols = [c for c in FEATURES if c in t and t[c].notna().mean() >= 0.8 and t[c].std() > 0]
+    x = t[cols].astype(float)
+    x = x.fillna(x.median())
+    scaled = RobustScaler().fit_transform(x)
+    return pd.DataFrame(np.clip(scaled, -5, 5), columns=cols, index=t.index), cols
+
+
+def cluster(x: np.ndarray, method: str, k: int, seed: int = 58) -> np.ndarray:
+    if method == "kmeans":
+        return KMeans(k, n_init=10, random_state=seed).fit_predict(x)
+    if method == "ward":
+        return AgglomerativeClustering(k, linkage="ward").fit_predict(x)
+    return GaussianMixture(k, covariance_type="diag", n_init=3, random_state=seed).fit_predict(x)
+
+
+def stability(x: np.ndarray, method: str, k: int, draws: int = 20, seed: int = 58) -> float:
+    """Mean adjusted Rand index between the full clustering and clusterings of bootstrap
+    resamples (compared on the resampled villages)."""
+    rng = np.random.default_rng(seed)
+    full = cluster(x, method, k, seed)
+    scores = []
+    for i in range(draws):
+        idx = rng.choice(len(x), len(x), replace=True)
+        uniq = np.unique(idx)
+        lab = cluster(x[idx], method, k, seed + i + 1)
+        first = {v: lab[np.flatnonzero(idx == v)[0]] for v in uniq}
+        scores.append(adjusted_rand_score(full[uniq], [first[v] for v in uniq]))
+    return float(np.mean(scores))
+
+
+def choose(x: pd.DataFrame, ks: range = range(2, 8), draws: int = 20) -> pd.DataFrame:
+    """Silhouette and stability for every method and k."""
+    rows = []
+    for method in METHODS:
+        for k in ks:
+            lab = cluster(x.to_numpy(), method, k)
+            if len(set(lab)) < 2:
+                continue
+            rows.append(
+                {
+                    "method": method,
+                    "k": k,
+                    "silhouette": silhouette_score(x, lab),
+                    "stability": stability(x.to_numpy(), method, k, draws),
+                }
+            )
+    s = pd.DataFrame(rows)
+    s["score"] = s.silhouette.rank(pct=True) + s.stability.rank(pct=True)
+    return s.sort_values(["score", "stability"], ascending=False).reset_index(drop=True)
+
+
+def name_clusters(x: pd.DataFrame, labels: np.ndarray) -> dict[int, str]:
+    """Indonesian names from the two traits that most distinguish each cluster."""
+    means = x.groupby(labels).mean()
+    names = {}
+    for c, row in means.iterrows():
+        top = row.abs().sort_values(ascending=False).head(2)
+        parts = [
+            f"{FEATURES[f][0]} {'tinggi' if row[f] > 0 else 'rendah'}"
+            for f in top.index
+            if abs(row[f]) >= 0.3
+        ]
+        names[c] = ", ".join(parts) or "mendekati rata-rata"
+    # two clusters with the same name get a number
+    seen: dict[str, int] = {}
+    for c, n in names.items():
+        seen[n] = seen.get(n, 0) + 1
+        if seen[n] > 1:
+            names[c] = f"{n} ({seen[n]})"
+    return names
+
+
+def typology(t: pd.DataFrame, draws: int = 20) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Cluster the villages; returns per-village labels (+ PCA), the model-choice table and info."""
+    x, cols = design(t)
+    choice = choose(x, draws=draws)
+    best = choice.iloc[0]
+    labels = cluster(x.to_numpy(), best.method, int(best.k))
+    names = name_clusters(x, labels)
+    pcs = PCA(2, random_state=58).fit(x)
+    proj = pcs.transform(x)
+    out = pd.DataFrame(
+        {
+            "village_code": t.village_code,
+            "cluster": labels,
+            "cluster_name": [names[c] for c in labels],
+            "pc1": proj[:, 0],
+            "pc2": proj[:, 1],
+        }
+    )
+    info = {
+        "method": best.method,
+        "k": int(best.k),
+        "silhouette": float(best.silhouette),
+        "stability": float(best.stability),
+        "features": cols,
+        "pca_explained": pcs.explained_variance_ratio_.tolist(),
+    }
+    return out, choice, info
+
+
+def profiles(t: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
+    """Scaled feature means per cluster (for the heatmap)."""
+    x, _ = design(t)
+    return x.groupby(labels.to_numpy()).mean()
