@@ -88,7 +88,10 @@ def combine(processed: Path) -> pd.DataFrame:
         if parts
         else pd.DataFrame(columns=COLUMNS)
     )
-    atomic_write(Path(processed) / "indicators.csv", lambda p: df[COLUMNS].to_csv(p, index=False))
+    from lebongbisa.schemas import INDICATORS
+
+    df = INDICATORS.validate(df[COLUMNS].astype({"period": str, "scope_code": str}))
+    atomic_write(Path(processed) / "indicators.csv", lambda p: df.to_csv(p, index=False))
     return df
 
 
@@ -106,3 +109,41 @@ def lookup(
         & (ind.scope_code == scope_code)
     ]
     return float(m.value.iloc[0]) if len(m) else float("nan")
+
+
+def previous_part(processed: Path, stage: str) -> pd.DataFrame | None:
+    """The same stage's indicators from the latest earlier period, if any."""
+    processed = Path(processed)
+    earlier = sorted(
+        p
+        for p in processed.parent.glob(f"*/indicators_{stage}.csv")
+        if p.parent.name < processed.name
+    )
+    return pd.read_csv(earlier[-1], dtype={"scope_code": str}) if earlier else None
+
+
+def with_changes(
+    current: pd.DataFrame,
+    previous: pd.DataFrame | None,
+    names: list[str],
+    scopes: tuple[str, ...] = ("kabupaten", "kecamatan", "program"),
+) -> pd.DataFrame:
+    """Append `change_<indicator>` rows (current minus previous value) for the named
+    indicators; nothing is appended when there is no previous period (never a zero)."""
+    if previous is None:
+        return current
+    key = ["indicator", "scope_type", "scope_code"]
+    cur = current[current.indicator.isin(names) & current.scope_type.isin(scopes)]
+    m = cur.merge(previous[key + ["value", "period"]], on=key, suffixes=("", "_prev"))
+    ch = pd.DataFrame(
+        {
+            "period": m.period,
+            "indicator": "change_" + m.indicator,
+            "scope_type": m.scope_type,
+            "scope_code": m.scope_code,
+            "value": m.value - m.value_prev,
+            "numerator": np.nan,
+            "denominator": np.nan,
+        }
+    )
+    return pd.concat([current, ch], ignore_index=True)

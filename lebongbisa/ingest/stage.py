@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from lebongbisa import __version__
+from lebongbisa import __version__, schemas
 from lebongbisa.ingest.errors import InputError, Problem
 from lebongbisa.ingest.readers import ReadError, read_table
 from lebongbisa.ingest.sources import load_period
@@ -199,9 +199,9 @@ def _write_outputs(rows: pd.DataFrame, out: Path, on: pd.Timestamp) -> None:
     records["household_key"] = None
     records["match_type"] = "none"
     records["match_probability"] = float("nan")
-    write_parquet(records[RECORD_COLUMNS], out / "records.parquet")
+    write_parquet(schemas.RECORDS.validate(records[RECORD_COLUMNS]), out / "records.parquet")
 
-    ident = rows[IDENTITY_COLUMNS].copy()
+    ident = schemas.IDENTITY.validate(rows[IDENTITY_COLUMNS].copy())
     write_parquet(ident, restricted / "identity.parquet", mode=0o600)
 
     q = rows[rows.status == "quarantined"]
@@ -227,7 +227,7 @@ def _write_outputs(rows: pd.DataFrame, out: Path, on: pd.Timestamp) -> None:
     a["nik_valid"] = a.nik.notna()
     a["birth_year"] = a.birth_date.dt.year.astype("Int64")
     a["age"] = ((on - a.birth_date).dt.days // 365.25).astype("Int64")
-    write_parquet(a[ANALYTIC_COLUMNS], out / "clean.parquet")
+    write_parquet(schemas.CLEAN.validate(a[ANALYTIC_COLUMNS]), out / "clean.parquet")
 
 
 def load_manifest(folder: Path) -> dict:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lebongbisa import schemas
 from lebongbisa.io import write_json, write_parquet
 from lebongbisa.link.api import DEFAULT_THRESHOLD, REVIEW_BAND, link_records
 from lebongbisa.link.features import linkage_frame
@@ -120,7 +121,7 @@ def link_period(
         "duplicate_in_list",
         records.loc[dup, "reason"] + ";duplicate_in_list",
     )
-    write_parquet(records, processed / "records.parquet")
+    write_parquet(schemas.RECORDS.validate(records), processed / "records.parquet")
     write_parquet(scored.reset_index(drop=True), processed / "link_pairs.parquet")
 
     # uncertain pairs that ended in different persons go to clerical review

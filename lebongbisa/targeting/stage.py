@@ -19,6 +19,17 @@ from lebongbisa.targeting import worklists
 from lebongbisa.targeting.base import accepted_records, household_base
 from lebongbisa.targeting.measures import agency_co_receipt, combinations_table, measure
 
+CHANGE_INDICATORS = [
+    "households",
+    "households_desil1",
+    "exclusion_error_any_program",
+    "coverage_any_program",
+    "recipients_households",
+    "coverage",
+    "exclusion_error",
+    "inclusion_error",
+]
+
 
 def target_period(processed: Path, reports: Path) -> dict:
     processed, reports = Path(processed), Path(reports)
@@ -31,6 +42,9 @@ def target_period(processed: Path, reports: Path) -> dict:
     h = household_base(acc, catalog)
     write_parquet(h, processed / "household_base.parquet")
     ind = measure(h, catalog, period, acc)
+    ind = indicators.with_changes(
+        ind, indicators.previous_part(processed, "03_targeting"), CHANGE_INDICATORS
+    )
     indicators.write_part(ind, processed, "03_targeting")
     write_parquet(combinations_table(h, catalog), processed / "program_combinations.parquet")
     write_parquet(

@@ -34,7 +34,17 @@ def working_poor_period(processed: Path, d: Definitions = DEFAULT) -> dict:
     write_parquet(descriptives.poor_by_head_status(p), processed / "working_poor_heads.parquet")
     c = Collector(period)
     descriptives.indicators(c, p)
-    indicators.write_part(c.frame(), processed, "04_working_poor")
+    ind = indicators.with_changes(
+        c.frame(),
+        indicators.previous_part(processed, "04_working_poor"),
+        [
+            "working_poverty_rate",
+            "poor_households_head_working_share",
+            "underemployment_rate",
+            "informal_share_employed",
+        ],
+    )
+    indicators.write_part(ind, processed, "04_working_poor")
 
     t = model.household_table(p, acc, h)
     fit = model.fit_logit(t)

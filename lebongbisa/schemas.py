@@ -1,0 +1,68 @@
+"""pandera schemas for the canonical tables, checked where a stage hands them on.
+
+They encode the output contract (DESIGN.md §3b) and the project's own invariants: statuses and
+match types from fixed sets, NIKs of 16 digits, village codes of 10 digits, desil in range,
+rates between 0 and 1.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.pandas import Check, Column
+
+_OPT = {"nullable": True, "required": True}
+
+RECORDS = pa.DataFrameSchema(
+    {
+        "source_file": Column(None),
+        "source_row": Column(int, Check.ge(1)),
+        "kind": Column(None, Check.isin(["dtks", "p3ke", "dtsen", "program", "umkm"])),
+        "program": Column(None, **_OPT),
+        "status": Column(None, Check.isin(["accepted", "quarantined"])),
+        "reason": Column(None, **_OPT),
+        "person_key": Column(None, **_OPT),
+        "household_key": Column(None, **_OPT),
+        "match_type": Column(None, Check.isin(["nik", "probabilistic", "registry", "none"])),
+        "match_probability": Column(float, Check.in_range(0, 1), nullable=True),
+    },
+    unique=["source_file", "source_row"],
+    strict=False,
+)
+
+CLEAN = pa.DataFrameSchema(
+    {
+        "source_file": Column(None),
+        "source_row": Column(int, Check.ge(1)),
+        "nik_key": Column(None, Check.str_length(16, 16), nullable=True),
+        "sex": Column(None, Check.isin(["L", "P"]), nullable=True),
+        "village_code": Column(None, Check.str_matches(r"^1707\d{6}$"), nullable=True),
+        "district_code": Column(None, Check.str_matches(r"^1707\d{2}$"), nullable=True),
+        "desil": Column("Int64", Check.in_range(1, 10), nullable=True),
+        "age": Column("Int64", Check.in_range(0, 115), nullable=True),
+    },
+    strict=False,
+)
+
+IDENTITY = pa.DataFrameSchema(
+    {
+        "nik": Column(None, Check.str_matches(r"^\d{16}$"), nullable=True),
+        "kk_number": Column(None, Check.str_matches(r"^\d{16}$"), nullable=True),
+        "birth_date": Column("datetime64[ns]", nullable=True, coerce=True),
+    },
+    strict=False,
+)
+
+INDICATORS = pa.DataFrameSchema(
+    {
+        "period": Column(None, Check.str_matches(r"^\d{4}Q[1-4]$")),
+        "indicator": Column(None),
+        "scope_type": Column(
+            None, Check.isin(["kabupaten", "kecamatan", "desa", "program", "program_pair"])
+        ),
+        "scope_code": Column(None),
+        "value": Column(float, nullable=True),
+        "numerator": Column(float, nullable=True),
+        "denominator": Column(float, nullable=True),
+    },
+    strict=True,
+)

@@ -1,0 +1,60 @@
+"""indicators.csv: schema checked, parts combined, changes only when a previous period exists."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandera.errors import SchemaError
+
+from lebongbisa import indicators, schemas
+from lebongbisa.indicators import Collector
+
+
+def _part(period, value):
+    c = Collector(period)
+    c.rate("coverage", "program", "PKH", value * 10, 10)
+    c.count("households", "kabupaten", "1707", 100)
+    return c.frame()
+
+
+def test_changes_are_added_only_against_a_previous_period(tmp_path):
+    for period, value in (("2024Q3", 0.2), ("2024Q4", 0.35)):
+        proc = tmp_path / period
+        proc.mkdir()
+        df = indicators.with_changes(
+            _part(period, value), indicators.previous_part(proc, "03_targeting"), ["coverage"]
+        )
+        indicators.write_part(df, proc, "03_targeting")
+    first = indicators.read(tmp_path / "2024Q3")
+    second = indicators.read(tmp_path / "2024Q4")
+    assert not first.indicator.str.startswith("change_").any()
+    assert np.isclose(indicators.lookup(second, "change_coverage", "program", "PKH"), 0.15)
+
+
+def test_schema_refuses_a_broken_indicator_table():
+    bad = _part("2024Q3", 0.2)
+    bad.loc[0, "scope_type"] = "provinsi"
+    with pytest.raises(SchemaError):
+        schemas.INDICATORS.validate(bad)
+
+
+def test_schema_refuses_records_outside_the_contract():
+    rec = pd.DataFrame(
+        {
+            "source_file": ["a.csv"],
+            "source_row": [2],
+            "kind": ["program"],
+            "program": ["PKH"],
+            "status": ["ok"],
+            "reason": [""],
+            "person_key": [None],
+            "household_key": [None],
+            "match_type": ["none"],
+            "match_probability": [np.nan],
+        }
+    )
+    with pytest.raises(SchemaError):
+        schemas.RECORDS.validate(rec)
+    rec["status"] = "accepted"
+    schemas.RECORDS.validate(rec)
