@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import machine, publish  # noqa: E402
 
 CHILD = """
 import json, resource, sys, time
@@ -43,9 +45,8 @@ def main() -> None:
     from lebongbisa.synth import generate
 
     env = {**os.environ, "LEBONGBISA_KEY": os.environ.get("LEBONGBISA_KEY", "benchmark-key-123456")}
-    machine = f"{platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores"
     lines = [
-        f"## Stage 1 ingest — {date.today()} — {machine} — one quarter ({args.period})",
+        f"## Stage 1 ingest — {date.today()} — {machine()} — one quarter ({args.period})",
         "",
         "| persons | rows read | wall time (s) | peak memory (MB) | rows/s |",
         "|---:|---:|---:|---:|---:|",
@@ -73,12 +74,7 @@ def main() -> None:
                 f"{r['rows'] / r['seconds']:,.0f} |"
             )
             print(lines[-1], flush=True)
-    table = "\n".join(lines) + "\n"
-    print(table)
-    results = Path(__file__).parent / "results"
-    results.mkdir(exist_ok=True)
-    with open(results / "ingest.md", "a") as fh:
-        fh.write(table + "\n")
+    publish(lines, "ingest")
 
 
 if __name__ == "__main__":

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import machine, publish  # noqa: E402
 
 CHILD = """
 import json, resource, sys, time
@@ -60,9 +61,8 @@ def main() -> None:
         help="periods for scales above 200k persons (both registry regimes)",
     )
     args = ap.parse_args()
-    machine = f"{platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores"
     lines = [
-        f"## Synthetic generator — {date.today()} — {machine}",
+        f"## Synthetic generator — {date.today()} — {machine()}",
         "",
         "| persons | quarters | wall time (s) | peak memory (MB) | person-quarters/s |",
         "|---:|---:|---:|---:|---:|",
@@ -74,12 +74,7 @@ def main() -> None:
             f"{r['persons_quarters_per_s']:,.0f} |"
         )
         print(lines[-1], flush=True)
-    table = "\n".join(lines) + "\n"
-    print(table)
-    results = Path(__file__).parent / "results"
-    results.mkdir(exist_ok=True)
-    with open(results / "synth.md", "a") as fh:
-        fh.write(table + "\n")
+    publish(lines, "synth")
 
 
 if __name__ == "__main__":

@@ -26,36 +26,15 @@ class Collector:
         self.period = period
         self.rows: list[dict] = []
 
-    def count(self, indicator: str, scope_type: str, scope_code: str, n: float) -> None:
-        self.rows.append(
-            dict(
-                period=self.period,
-                indicator=indicator,
-                scope_type=scope_type,
-                scope_code=str(scope_code),
-                value=float(n),
-                numerator=float(n),
-                denominator=np.nan,
-            )
-        )
-
-    def rate(
-        self, indicator: str, scope_type: str, scope_code: str, num: float, den: float
+    def _add(
+        self,
+        indicator: str,
+        scope_type: str,
+        scope_code: str,
+        value: float,
+        numerator: float = np.nan,
+        denominator: float = np.nan,
     ) -> None:
-        value = num / den if den else np.nan
-        self.rows.append(
-            dict(
-                period=self.period,
-                indicator=indicator,
-                scope_type=scope_type,
-                scope_code=str(scope_code),
-                value=value,
-                numerator=float(num),
-                denominator=float(den),
-            )
-        )
-
-    def value(self, indicator: str, scope_type: str, scope_code: str, value: float) -> None:
         self.rows.append(
             dict(
                 period=self.period,
@@ -63,10 +42,21 @@ class Collector:
                 scope_type=scope_type,
                 scope_code=str(scope_code),
                 value=float(value),
-                numerator=np.nan,
-                denominator=np.nan,
+                numerator=float(numerator),
+                denominator=float(denominator),
             )
         )
+
+    def count(self, indicator: str, scope_type: str, scope_code: str, n: float) -> None:
+        self._add(indicator, scope_type, scope_code, n, numerator=n)
+
+    def rate(
+        self, indicator: str, scope_type: str, scope_code: str, num: float, den: float
+    ) -> None:
+        self._add(indicator, scope_type, scope_code, num / den if den else np.nan, num, den)
+
+    def value(self, indicator: str, scope_type: str, scope_code: str, value: float) -> None:
+        self._add(indicator, scope_type, scope_code, value)
 
     def frame(self) -> pd.DataFrame:
         df = pd.DataFrame(self.rows, columns=COLUMNS)

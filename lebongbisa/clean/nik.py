@@ -67,46 +67,34 @@ def flag_truncated_column(ids: pd.Series, threshold: float = 0.35) -> bool:
     return float((valid.str[-1] == "0").mean()) > threshold
 
 
-def validate_nik(nik: pd.Series) -> pd.Series:
-    """Structural problems of 16-digit NIKs ('' when valid): region, day, month, serial."""
-    s = nik.fillna("")
+def _validate(s: pd.Series, prefix: str, women_plus_40: bool) -> pd.Series:
+    """Structure of a 16-digit ID: region, date digits (DDMMYY) and serial."""
+    s = s.fillna("")
     has = s.str.len() == 16
     prov = pd.to_numeric(s.str[:2], errors="coerce")
     day = pd.to_numeric(s.str[6:8], errors="coerce")
     month = pd.to_numeric(s.str[8:10], errors="coerce")
+    day_ok = day.between(1, 31) | (day.between(41, 71) if women_plus_40 else False)
+    region_bad = (prov < 11) | (prov > 94)
+    if women_plus_40:
+        region_bad = region_bad | (s.str[2:4] == "00")
     reason = np.select(
-        [
-            ~has,
-            (prov < 11) | (prov > 94) | (s.str[2:4] == "00"),
-            ~(day.between(1, 31) | day.between(41, 71)),
-            ~month.between(1, 12),
-            s.str[12:] == "0000",
-        ],
-        ["", "nik_region", "nik_day", "nik_month", "nik_serial_zero"],
+        [~has, region_bad, ~day_ok, ~month.between(1, 12), s.str[12:] == "0000"],
+        ["", f"{prefix}_region", f"{prefix}_day", f"{prefix}_month", f"{prefix}_serial_zero"],
         "",
     )
-    return pd.Series(reason, index=nik.index, dtype=object)
+    return pd.Series(reason, index=s.index, dtype=object)
+
+
+def validate_nik(nik: pd.Series) -> pd.Series:
+    """Structural problems of 16-digit NIKs ('' when valid): region, day (+40 for women),
+    month, serial."""
+    return _validate(nik, "nik", women_plus_40=True)
 
 
 def validate_kk(kk: pd.Series) -> pd.Series:
     """Structural problems of 16-digit KK numbers: region, registration date, serial."""
-    s = kk.fillna("")
-    has = s.str.len() == 16
-    prov = pd.to_numeric(s.str[:2], errors="coerce")
-    day = pd.to_numeric(s.str[6:8], errors="coerce")
-    month = pd.to_numeric(s.str[8:10], errors="coerce")
-    reason = np.select(
-        [
-            ~has,
-            (prov < 11) | (prov > 94),
-            ~day.between(1, 31),
-            ~month.between(1, 12),
-            s.str[12:] == "0000",
-        ],
-        ["", "kk_region", "kk_day", "kk_month", "kk_serial_zero"],
-        "",
-    )
-    return pd.Series(reason, index=kk.index, dtype=object)
+    return _validate(kk, "kk", women_plus_40=False)
 
 
 def nik_consistency(nik: pd.Series, birth_date: pd.Series, sex: pd.Series) -> pd.Series:

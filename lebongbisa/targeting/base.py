@@ -165,3 +165,14 @@ def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
         h[f"receives_{t}"] = rec[cols].any(axis=1) if cols else False
     h["rupiah_total"] = rp.sum(axis=1)
     return h.reset_index()
+
+
+def load_stage_inputs(processed) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """records, clean, household base and accepted records of a processed period."""
+    from pathlib import Path
+
+    processed = Path(processed)
+    records = pd.read_parquet(processed / "records.parquet")
+    clean = pd.read_parquet(processed / "clean.parquet")
+    h = pd.read_parquet(processed / "household_base.parquet")
+    return records, clean, h, accepted_records(records, clean)

@@ -14,7 +14,7 @@ import pandas as pd
 from lebongbisa import indicators
 from lebongbisa.indicators import Collector
 from lebongbisa.io import write_json, write_parquet
-from lebongbisa.targeting.base import accepted_records
+from lebongbisa.targeting.base import load_stage_inputs
 from lebongbisa.villages.priority import priority
 from lebongbisa.villages.table import FEATURES, village_table
 from lebongbisa.villages.typology import typology
@@ -26,10 +26,7 @@ CHANGE_COLUMNS = ["share_desil1", "share_desil12", "working_poverty_rate", "cove
 def villages_period(processed: Path, weights: dict | None = None, top_n: int = 10) -> dict:
     processed = Path(processed)
     period = processed.name
-    records = pd.read_parquet(processed / "records.parquet")
-    clean = pd.read_parquet(processed / "clean.parquet")
-    h = pd.read_parquet(processed / "household_base.parquet")
-    acc = accepted_records(records, clean)
+    records, clean, h, acc = load_stage_inputs(processed)
     persons = employment_persons(acc, h)
     fe_file = processed / "village_effects.parquet"
     effects = (

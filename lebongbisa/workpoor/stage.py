@@ -15,7 +15,7 @@ import pandas as pd
 from lebongbisa import indicators
 from lebongbisa.indicators import Collector
 from lebongbisa.io import write_json, write_parquet
-from lebongbisa.targeting.base import accepted_records
+from lebongbisa.targeting.base import load_stage_inputs
 from lebongbisa.workpoor import descriptives, model
 from lebongbisa.workpoor.definitions import DEFAULT, Definitions
 from lebongbisa.workpoor.persons import employment_persons
@@ -24,10 +24,7 @@ from lebongbisa.workpoor.persons import employment_persons
 def working_poor_period(processed: Path, d: Definitions = DEFAULT) -> dict:
     processed = Path(processed)
     period = processed.name
-    records = pd.read_parquet(processed / "records.parquet")
-    clean = pd.read_parquet(processed / "clean.parquet")
-    h = pd.read_parquet(processed / "household_base.parquet")
-    acc = accepted_records(records, clean)
+    records, clean, h, acc = load_stage_inputs(processed)
     p = employment_persons(acc, h, d)
     rates = descriptives.all_rates(p)
     write_parquet(rates, processed / "working_poor_rates.parquet")
