@@ -35,6 +35,8 @@ class Stage:
         return f"{self.name}.ipynb"
 
 
+SUMMARY = "06_ringkasan"
+
 STAGES = [
     Stage(
         "01_ingest_clean",
@@ -65,6 +67,12 @@ STAGES = [
         "Tipologi desa dan prioritas Desa Binaan",
         "Village typology and Desa Binaan priority",
         stages.villages,
+    ),
+    Stage(
+        "06_ringkasan",
+        "Ringkasan untuk pimpinan",
+        "Summary for policymakers",
+        stages.summary,
     ),
 ]
 
@@ -183,6 +191,14 @@ def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") ->
         f"</a> <small>({html.escape(status)}, {secs:.0f} dtk; "
         f'<a href="{s.notebook}">notebook</a>)</small></li>'
         for s, status, secs in done
+        if s.name != SUMMARY
+    )
+    lead = (
+        f'<p class="lead"><a href="{SUMMARY}.html">'
+        + ("Ringkasan untuk pimpinan" if lang == "id" else "Summary for policymakers")
+        + "</a></p>"
+        if any(s.name == SUMMARY for s, _, _ in done)
+        else ""
     )
     earlier = "\n".join(f'<li><a href="../{p}/index.html">{p}</a></li>' for p in others) or (
         "<li>belum ada</li>"
@@ -192,10 +208,12 @@ def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") ->
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;
-line-height:1.5;color:#222}} h1{{font-size:1.5rem}} small{{color:#666}}</style></head>
+line-height:1.5;color:#222}} h1{{font-size:1.5rem}} small{{color:#666}}
+.lead a{{font-size:1.25rem;font-weight:600}}</style></head>
 <body><h1>{title}</h1>
 <p>Kabupaten Lebong · versi lebongbisa {__version__}</p>
-<h2>Tahapan</h2><ul>
+{lead}
+<h2>Tahapan (untuk analis)</h2><ul>
 {items}
 </ul>
 <h2>Periode sebelumnya</h2><ul>

@@ -251,3 +251,9 @@ def villages(period: str, data_dir: Path | None = None, force: bool = False, **_
         lambda: villages_period(processed),
         force,
     )
+
+
+def summary(period: str, data_dir: Path | None = None, **_: object) -> bool:
+    """Stage 6 (policymaker summary): computes nothing of its own; its notebook reads the
+    indicators, so it is re-rendered whenever an earlier stage changed."""
+    return False

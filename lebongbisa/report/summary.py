@@ -1,0 +1,259 @@
+"""Content of the policymaker summary, generated from the numbers (never fixed text).
+
+Every number comes from `indicators.csv` (and the stage tables built from it); small cells are
+suppressed; the language is Bahasa Indonesia by default, English with lang="en".
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from lebongbisa import gazetteer, indicators
+from lebongbisa.report import suppress
+
+T = {
+    "id": {
+        "title": "Ringkasan Program Penanggulangan Kemiskinan Kabupaten Lebong",
+        "households": "Keluarga tercatat",
+        "persons": "Penduduk tercatat",
+        "desil1": "Keluarga desil 1 (miskin ekstrem)",
+        "excl_any": "Keluarga desil 1 yang tidak menerima program apa pun",
+        "wpr": "Pekerja yang hidup dalam keluarga miskin (desil 1–2)",
+        "head_working": "Keluarga miskin yang kepala keluarganya bekerja",
+        "no_prev": "Belum ada triwulan sebelumnya yang diolah; perubahan belum dapat ditampilkan.",
+        "indicator": "Indikator",
+        "value": "Nilai",
+        "change": "Perubahan dari triwulan lalu",
+        "program": "Program",
+        "agency": "Dinas",
+        "recipients": "Keluarga penerima",
+        "excluded": "Sasaran yang belum menerima",
+        "included": "Penerima di luar sasaran",
+        "exclusion": "Salah sasaran: tidak terjangkau",
+        "inclusion": "Salah sasaran: bukan sasaran",
+    },
+    "en": {
+        "title": "Poverty Programs Summary, Kabupaten Lebong",
+        "households": "Households on record",
+        "persons": "Persons on record",
+        "desil1": "Desil-1 households (extreme poverty)",
+        "excl_any": "Desil-1 households receiving no program",
+        "wpr": "Workers living in poor (desil 1–2) households",
+        "head_working": "Poor households whose head works",
+        "no_prev": "No earlier quarter has been processed yet: changes cannot be shown.",
+        "indicator": "Indicator",
+        "value": "Value",
+        "change": "Change since last quarter",
+        "program": "Program",
+        "agency": "Agency",
+        "recipients": "Recipient households",
+        "excluded": "Target households not reached",
+        "included": "Recipients outside the target",
+        "exclusion": "Exclusion error",
+        "inclusion": "Inclusion error",
+    },
+}
+
+
+def previous(processed: Path) -> pd.DataFrame | None:
+    earlier = sorted(
+        p
+        for p in Path(processed).parent.glob("*/indicators.csv")
+        if p.parent.name < Path(processed).name
+    )
+    return indicators.read(earlier[-1].parent) if earlier else None
+
+
+def _num(
+    ind: pd.DataFrame, name: str, scope_type: str = "kabupaten", code: str = "1707"
+) -> pd.Series | None:
+    m = ind[(ind.indicator == name) & (ind.scope_type == scope_type) & (ind.scope_code == code)]
+    return m.iloc[0] if len(m) else None
+
+
+def headline(
+    ind: pd.DataFrame,
+    prev: pd.DataFrame | None,
+    lang: str = "id",
+    min_cell: int = suppress.DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
+    """The quarter's headline figures with the change since the previous quarter."""
+    t = T[lang]
+    rows = []
+    for key, name, kind in (
+        ("households", "households", "count"),
+        ("persons", "persons", "count"),
+        ("desil1", "households_desil1", "count"),
+        ("excl_any", "exclusion_error_any_program", "rate"),
+        ("wpr", "working_poverty_rate", "rate"),
+        ("head_working", "poor_households_head_working_share", "rate"),
+    ):
+        r = _num(ind, name)
+        if r is None:
+            continue
+        p = _num(prev, name) if prev is not None else None
+        if kind == "count":
+            value = suppress.count(r.value, min_cell)
+            change = "–" if p is None else f"{r.value - p.value:+,.0f}".replace(",", ".")
+        else:
+            value = suppress.rate(r.value, r.denominator, min_cell)
+            change = (
+                "–"
+                if p is None
+                else f"{(r.value - p.value) * 100:+.1f} poin".replace(".", ",")
+                if lang == "id"
+                else f"{(r.value - p.value) * 100:+.1f} points"
+            )
+        rows.append({t["indicator"]: t[key], t["value"]: value, t["change"]: change})
+    return pd.DataFrame(rows)
+
+
+def trend(processed: Path) -> pd.DataFrame:
+    """Desil-1 households and their coverage in every processed quarter up to this one."""
+    rows = []
+    for p in sorted(Path(processed).parent.glob("*/indicators.csv")):
+        if p.parent.name > Path(processed).name:
+            continue
+        ind = indicators.read(p.parent)
+        d1, ex = _num(ind, "households_desil1"), _num(ind, "exclusion_error_any_program")
+        if d1 is not None and ex is not None:
+            rows.append(
+                {
+                    "period": p.parent.name,
+                    "desil1": d1.value,
+                    "covered": 1 - ex.value if ex.denominator else float("nan"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def program_table(
+    ind: pd.DataFrame,
+    catalog: list[dict],
+    lang: str = "id",
+    min_cell: int = suppress.DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
+    """Per program: recipients, errors as rates and as households."""
+    t = T[lang]
+    rows = []
+    for p in catalog:
+        code = p["code"]
+        rec, exc, inc = (
+            _num(ind, n, "program", code)
+            for n in ("recipients_households", "exclusion_error", "inclusion_error")
+        )
+        if rec is None:
+            continue
+        rows.append(
+            {
+                t["program"]: code,
+                t["agency"]: p["agency"],
+                t["recipients"]: suppress.count(rec.value, min_cell),
+                t["exclusion"]: suppress.rate(exc.value, exc.denominator, min_cell),
+                t["excluded"]: suppress.count(exc.numerator, min_cell),
+                t["inclusion"]: suppress.rate(inc.value, inc.denominator, min_cell),
+                t["included"]: suppress.count(inc.numerator, min_cell),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def kecamatan_gaps(ind: pd.DataFrame, min_cell: int = suppress.DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """Kecamatan ranked by the share of desil-1 households that no program reaches."""
+    k = ind[(ind.scope_type == "kecamatan") & (ind.indicator == "exclusion_error_any_program")]
+    k = k[k.denominator >= min_cell].sort_values("value", ascending=False)
+    names = gazetteer.districts().set_index("district_code").district_name
+    return pd.DataFrame(
+        {
+            "kecamatan": k.scope_code.map(names).fillna(k.scope_code),
+            "desil1": k.denominator,
+            "not_reached": k.numerator,
+            "share": k.value,
+        }
+    )
+
+
+def recommendations(
+    ind: pd.DataFrame, wp_model: dict | None, villages: pd.DataFrame | None, lang: str = "id"
+) -> list[str]:
+    """Recommendations triggered by thresholds on this quarter's numbers."""
+    out = []
+    prog = ind[ind.scope_type == "program"]
+    exc = prog[prog.indicator == "exclusion_error"].sort_values("value", ascending=False)
+    inc = prog[prog.indicator == "inclusion_error"].sort_values("value", ascending=False)
+    any_ex = _num(ind, "exclusion_error_any_program")
+    if any_ex is not None and any_ex.numerator >= 1:
+        out.append(
+            f"Verifikasi {any_ex.numerator:,.0f} keluarga desil 1 yang belum menerima program apa "
+            "pun (daftar a) dan usulkan ke program yang sesuai.".replace(",", ".")
+            if lang == "id"
+            else f"Verify the {any_ex.numerator:,.0f} desil-1 households that receive "
+            "no program (worklist a) and propose them to a suitable program."
+        )
+    if len(inc) and inc.iloc[0].value > 0.3:
+        r = inc.iloc[0]
+        out.append(
+            f"Tinjau penerima {r.scope_code}: {r.value:.0%} keluarga penerimanya berada di luar "
+            "sasaran atau tidak tercatat di DTSEN/DTKS/P3KE (daftar b)."
+            if lang == "id"
+            else f"Review {r.scope_code} recipients: {r.value:.0%} are outside its "
+            "target or in no registry (worklist b)."
+        )
+    if len(exc) and exc.iloc[0].value > 0.5:
+        r = exc.iloc[0]
+        out.append(
+            f"{r.scope_code} baru menjangkau {1 - r.value:.0%} keluarga sasarannya: perlu "
+            "penambahan kuota atau pemutakhiran data penerima."
+            if lang == "id"
+            else f"{r.scope_code} reaches only {1 - r.value:.0%} of its target "
+            "households: quota or recipient data need updating."
+        )
+    both = _num(ind, "desil1_bansos_and_pemberdayaan")
+    if both is not None and both.value < 0.5:
+        out.append(
+            f"Hanya {both.value:.0%} keluarga desil 1 menerima bantuan sosial sekaligus program "
+            "pemberdayaan: arahkan program pemberdayaan (modal usaha, sarana pertanian) ke keluarga "
+            "penerima bansos agar mereka dapat keluar dari kemiskinan."
+            if lang == "id"
+            else f"Only {both.value:.0%} of desil-1 households get both social "
+            "assistance and an empowerment program: target empowerment at bansos recipients."
+        )
+    if wp_model is not None:
+        me = pd.DataFrame(wp_model["marginal_effects"]).set_index("term")
+        agri = me.ame.get("head works in: agriculture")
+        if agri is not None and agri > 0.05:
+            out.append(
+                f"Kepala keluarga yang bekerja di pertanian {agri * 100:.0f} poin persen lebih "
+                "mungkin miskin daripada yang berdagang: prioritaskan peningkatan produktivitas "
+                "pertanian (bibit, pupuk, pascapanen kopi dan padi)."
+                if lang == "id"
+                else f"Heads working in agriculture are {agri * 100:.0f} points "
+                "more likely to be poor than traders: prioritise farm productivity."
+            )
+    if villages is not None and len(villages):
+        top = ", ".join(villages.head(5).village_name)
+        out.append(
+            f"Tetapkan Desa Binaan mulai dari: {top}."
+            if lang == "id"
+            else f"Start Desa Binaan with: {top}."
+        )
+    return out
+
+
+def load(processed: Path) -> dict:
+    """Everything the summary notebook shows."""
+    processed = Path(processed)
+    manifest = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
+    wp = processed / "working_poor_model.json"
+    vil = processed / "desa_binaan.parquet"
+    return {
+        "ind": indicators.read(processed),
+        "prev": previous(processed),
+        "manifest": manifest,
+        "catalog": manifest["programs"],
+        "wp_model": json.loads(wp.read_text()) if wp.exists() else None,
+        "villages": pd.read_parquet(vil) if vil.exists() else None,
+    }

@@ -1,0 +1,27 @@
+"""Small-cell suppression for published tables (DESIGN.md §5): a count of fewer than
+`min_cell` households is shown as "<min_cell", and a rate whose denominator is that small is
+not shown at all, so no published number points at a handful of identifiable households."""
+
+from __future__ import annotations
+
+import math
+
+DEFAULT_MIN_CELL = 5
+
+
+def count(n: float, min_cell: int = DEFAULT_MIN_CELL) -> str:
+    if n is None or (isinstance(n, float) and math.isnan(n)):
+        return "–"
+    if 0 < n < min_cell:
+        return f"<{min_cell}"
+    return f"{n:,.0f}".replace(",", ".")
+
+
+def rate(
+    value: float, denominator: float | None, min_cell: int = DEFAULT_MIN_CELL, digits: int = 1
+) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if denominator is not None and not math.isnan(denominator) and denominator < min_cell:
+        return "–"
+    return f"{value * 100:.{digits}f}%".replace(".", ",")
