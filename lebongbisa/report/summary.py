@@ -215,8 +215,8 @@ def recommendations(
     if both is not None and both.value < 0.5:
         out.append(
             f"Hanya {both.value:.0%} keluarga desil 1 menerima bantuan sosial sekaligus program "
-            "pemberdayaan: arahkan program pemberdayaan (modal usaha, sarana pertanian) ke keluarga "
-            "penerima bansos agar mereka dapat keluar dari kemiskinan."
+            "pemberdayaan: arahkan program pemberdayaan (modal usaha, sarana pertanian) ke "
+            "keluarga penerima bansos agar mereka dapat keluar dari kemiskinan."
             if lang == "id"
             else f"Only {both.value:.0%} of desil-1 households get both social "
             "assistance and an empowerment program: target empowerment at bansos recipients."
