@@ -42,6 +42,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         allow_partial=args.allow_partial,
         lang=args.lang,
         retrain=args.retrain,
+        min_cell=args.min_cell,
     )
     print(f"Report for {period}: {index}")
     return 0
@@ -114,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
             help="continue without sources that cannot be read (the report says so)",
         )
         r.add_argument("--lang", default="id", choices=["id", "en"], help="report language")
+        r.add_argument(
+            "--min-cell",
+            type=int,
+            default=5,
+            help="publish no count below this many households (default %(default)s)",
+        )
         r.add_argument("--debug", action="store_true", help="show tracebacks")
         r.set_defaults(func=_cmd_run if name == "run" else _cmd_report)
     return ap

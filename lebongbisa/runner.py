@@ -8,6 +8,7 @@ executed notebook stays in `reports/<period>/` for inspection.
 from __future__ import annotations
 
 import html
+import json
 import re
 import time
 from collections.abc import Callable
@@ -77,7 +78,22 @@ STAGES = [
 ]
 
 
-def execute_notebook(stage: Stage, period: str, data_dir: Path, out_dir: Path, lang: str) -> Path:
+def notebook_parameters(
+    stage: Stage, period: str, data_dir: Path, out_dir: Path, lang: str, min_cell: int
+) -> dict:
+    """The parameters injected into a stage notebook (the summary also gets `min_cell`)."""
+    params = {
+        "period": period,
+        "data_dir": str(data_dir),
+        "reports_dir": str(out_dir.parent),
+        "lang": lang,
+    }
+    if stage.name == SUMMARY:
+        params["min_cell"] = min_cell
+    return params
+
+
+def execute_notebook(stage: Stage, out_dir: Path, parameters: dict) -> Path:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -89,12 +105,7 @@ def execute_notebook(stage: Stage, period: str, data_dir: Path, out_dir: Path, l
             str(dest),
             kernel_name="python3",
             progress_bar=False,
-            parameters={
-                "period": period,
-                "data_dir": str(data_dir),
-                "reports_dir": str(out_dir.parent),
-                "lang": lang,
-            },
+            parameters=parameters,
             cwd=str(config.NOTEBOOKS_DIR),
         )
     except PapermillExecutionError as exc:
@@ -141,8 +152,12 @@ def run_period(
     lang: str = "id",
     progress: bool = True,
     retrain: bool = False,
+    min_cell: int = 5,
 ) -> Path:
-    """Run every stage for `period`; returns the path of `reports/<period>/index.html`."""
+    """Run every stage for `period`; returns the path of `reports/<period>/index.html`.
+
+    A stage notebook is re-executed when its stage recomputed, an earlier notebook was
+    re-executed, its parameters changed (e.g. `lang`, `min_cell`) or its output is missing."""
     data_dir = Path(data_dir) if data_dir else config.DATA_DIR
     reports_dir = Path(reports_dir) if reports_dir else config.REPORTS_DIR
     out_dir = reports_dir / period
@@ -163,11 +178,16 @@ def run_period(
             retrain=retrain,
         )
         html_path = out_dir / f"{stage.name}.html"
-        stale = recomputed or force or upstream_changed
+        params = notebook_parameters(stage, period, data_dir, out_dir, lang, min_cell)
+        params_file = out_dir / f".{stage.name}.params.json"
+        same_params = params_file.exists() and json.loads(params_file.read_text()) == params
+        stale = recomputed or force or upstream_changed or not same_params
         if stale or not html_path.exists() or not (out_dir / stage.notebook).exists():
             upstream_changed = True
-            nb = execute_notebook(stage, period, data_dir, out_dir, lang)
+            params_file.unlink(missing_ok=True)
+            nb = execute_notebook(stage, out_dir, params)
             notebook_to_html(nb)
+            params_file.write_text(json.dumps(params))
             status = "dihitung ulang" if recomputed else "notebook dijalankan ulang"
         else:
             status = "dipakai ulang (input tidak berubah)"

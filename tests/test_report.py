@@ -110,3 +110,14 @@ def test_summary_loads_in_chromium_with_every_figure(rendered):
         timeout=120,
     )
     assert shot.exists() and shot.stat().st_size > 20_000
+
+
+def test_changing_min_cell_rerenders_only_the_summary(rendered):
+    data, reports = rendered
+    out = reports / "2025Q1"
+    before = {p.name: p.stat().st_mtime_ns for p in out.glob("0*.html")}
+    run_period("2025Q1", data, reports, progress=False, min_cell=10)
+    after = {p.name: p.stat().st_mtime_ns for p in out.glob("0*.html")}
+    changed = {n for n in after if after[n] != before.get(n)}
+    assert changed == {"06_ringkasan.html"}
+    assert '"min_cell": 10' in (out / ".06_ringkasan.params.json").read_text()
