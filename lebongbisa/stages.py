@@ -26,6 +26,11 @@ def latest_period(raw: Path) -> str | None:
     return found[-1] if found else None
 
 
+def report_path(period: str, reports_dir: Path | None = None) -> Path:
+    """`reports/<period>/` (restricted worklists live below it)."""
+    return (Path(reports_dir) if reports_dir else config.REPORTS_DIR) / period
+
+
 def period_paths(period: str, data_dir: Path | None = None) -> tuple[Path, Path]:
     data_dir = Path(data_dir) if data_dir else config.DATA_DIR
     return data_dir / "raw" / period, data_dir / "processed" / period
@@ -127,7 +132,7 @@ def link(
     from lebongbisa.link.stage import link_period, previous_model
 
     _, processed = period_paths(period, data_dir)
-    reports = (Path(reports_dir) if reports_dir else config.REPORTS_DIR) / period
+    reports = report_path(period, reports_dir)
     inputs = [
         processed / "clean.parquet",
         processed / "restricted" / "identity.parquet",
@@ -169,7 +174,7 @@ def targeting(
     from lebongbisa.targeting.worklists import FILES
 
     _, processed = period_paths(period, data_dir)
-    reports = (Path(reports_dir) if reports_dir else config.REPORTS_DIR) / period
+    reports = report_path(period, reports_dir)
     inputs = [
         processed / "records.parquet",
         processed / "clean.parquet",

@@ -22,22 +22,13 @@ from lebongbisa import __version__, schemas
 from lebongbisa.ingest.errors import InputError, Problem
 from lebongbisa.ingest.readers import ReadError, read_table
 from lebongbisa.ingest.sources import load_period
-from lebongbisa.ingest.standardize import missing_fields, standardize
+from lebongbisa.ingest.standardize import HOUSING_FIELDS, missing_fields, standardize
 from lebongbisa.io import restricted_dir, sha256_file, write_json, write_parquet
 from lebongbisa.privacy import pseudonymize
 
-RECORD_COLUMNS = [
-    "source_file",
-    "source_row",
-    "kind",
-    "program",
-    "status",
-    "reason",
-    "person_key",
-    "household_key",
-    "match_type",
-    "match_probability",
-]
+#: Every output table starts with the row's provenance and status (DESIGN.md §3b).
+ROW_COLUMNS = ["source_file", "source_row", "kind", "program", "status", "reason"]
+RECORD_COLUMNS = [*ROW_COLUMNS, "person_key", "household_key", "match_type", "match_probability"]
 IDENTITY_COLUMNS = [
     "source_file",
     "source_row",
@@ -59,12 +50,7 @@ IDENTITY_COLUMNS = [
     "household_id",
 ]
 ANALYTIC_COLUMNS = [
-    "source_file",
-    "source_row",
-    "kind",
-    "program",
-    "status",
-    "reason",
+    *ROW_COLUMNS,
     "nik_key",
     "kk_key",
     "source_household_key",
@@ -84,14 +70,7 @@ ANALYTIC_COLUMNS = [
     "informal",
     "hours_worked",
     "education_level",
-    "floor",
-    "wall",
-    "roof",
-    "water",
-    "sanitation",
-    "lighting",
-    "cooking_fuel",
-    "house_ownership",
+    *HOUSING_FIELDS,
     "amount",
     "business_sector",
     "monthly_revenue",
@@ -194,7 +173,7 @@ def ingest_period(
 def _write_outputs(rows: pd.DataFrame, out: Path, on: pd.Timestamp) -> None:
     out.mkdir(parents=True, exist_ok=True)
     restricted = restricted_dir(out / "restricted")
-    records = rows[["source_file", "source_row", "kind", "program", "status", "reason"]].copy()
+    records = rows[ROW_COLUMNS].copy()
     records["person_key"] = None
     records["household_key"] = None
     records["match_type"] = "none"

@@ -17,10 +17,8 @@ from lebongbisa.ingest.readers import RawTable
 from lebongbisa.ingest.sources import Source
 
 DESIL_RANGE = {"p3ke": range(1, 5), "dtsen": range(1, 11)}
-TEXT_FIELDS = (
-    "address",
-    "rt",
-    "rw",
+#: Housing items as P3KE/DTSEN record them (kept as upper-case text).
+HOUSING_FIELDS = (
     "floor",
     "wall",
     "roof",
@@ -29,6 +27,12 @@ TEXT_FIELDS = (
     "lighting",
     "cooking_fuel",
     "house_ownership",
+)
+TEXT_FIELDS = (
+    "address",
+    "rt",
+    "rw",
+    *HOUSING_FIELDS,
     "business_sector",
     "occupation",
     "household_id",
