@@ -40,23 +40,48 @@ def _marker(processed: Path, stage: str) -> Path:
     return processed / "_stages" / f"{stage}.json"
 
 
-def fingerprint(inputs: list[Path], params: dict) -> dict:
+def _stat(p: Path) -> list[int]:
+    st = p.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _saved(processed: Path, stage: str) -> dict:
+    try:
+        return json.loads(_marker(processed, stage).read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def fingerprint(inputs: list[Path], params: dict, saved: dict | None = None) -> dict:
+    """Version, parameters and the SHA-256 of each input file.
+
+    A file whose size and modification time (ns) equal those recorded in `saved` (the stage's
+    last marker) keeps its recorded checksum instead of being read again, as make and DVC do:
+    checking that a notebook's stages are fresh then costs a stat per file, not a full read."""
+    saved = saved or {}
+    old_sha, old_stat = saved.get("inputs", {}), saved.get("stats", {})
+    files = [p for p in sorted(inputs) if p.is_file()]
+    stats = {p.name: _stat(p) for p in files}
     return {
         "version": __version__,
         "params": params,
-        "inputs": {str(p.name): sha256_file(p) for p in sorted(inputs) if p.is_file()},
+        "inputs": {
+            p.name: old_sha[p.name]
+            if old_stat.get(p.name) == stats[p.name] and p.name in old_sha
+            else sha256_file(p)
+            for p in files
+        },
+        "stats": stats,
     }
 
 
 def is_fresh(processed: Path, stage: str, fp: dict, outputs: list[str]) -> bool:
-    m = _marker(processed, stage)
-    if not m.exists() or not all((processed / o).exists() for o in outputs):
+    if not _marker(processed, stage).exists():
         return False
-    try:
-        saved = json.loads(m.read_text())
-    except (OSError, json.JSONDecodeError):
+    if not all((processed / o).exists() for o in outputs):
         return False
-    return {k: saved.get(k) for k in fp} == fp
+    saved = _saved(processed, stage)
+    return all(saved.get(k) == fp[k] for k in ("version", "params", "inputs"))
 
 
 def cached(
@@ -72,7 +97,7 @@ def cached(
 
     Recomputing a stage invalidates every later stage (their markers are removed), since they
     read this stage's outputs."""
-    fp = fingerprint(inputs, params)
+    fp = fingerprint(inputs, params, _saved(processed, stage))
     if not force and is_fresh(processed, stage, fp, outputs):
         return False
     for later in (processed / "_stages").glob("*.json"):

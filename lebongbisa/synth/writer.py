@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
+import xlsxwriter
 
 
 def write_xlsx(
@@ -20,33 +20,35 @@ def write_xlsx(
     total: dict | None = None,
     numeric_cols: tuple[str, ...] = (),
 ) -> np.ndarray:
-    """Write one sheet: title lines, a blank row, the header, data and an optional total row."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Sheet1")
-    for line in title_lines:
-        ws.append([line])
-    ws.append([])
-    ws.append(list(df.columns))
-    first = len(title_lines) + 3
+    """Write one sheet: title lines, a blank row, the header, data and an optional total row.
+
+    Dates become Excel date cells; digit strings in `numeric_cols` become number cells, as an
+    office that typed IDs into a General column produces."""
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+    ws = wb.add_worksheet("Sheet1")
+    for i, line in enumerate(title_lines):
+        ws.write_string(i, 0, line)
     cols = list(df.columns)
+    first = len(title_lines) + 3  # 1-based row of the first data row
+    ws.write_row(first - 2, 0, cols)
     num_idx = {cols.index(c) for c in numeric_cols if c in cols}
-    for row in df.itertuples(index=False, name=None):
-        out = []
+    for i, row in enumerate(df.itertuples(index=False, name=None), start=first - 1):
         for j, v in enumerate(row):
-            if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
-                out.append(None)
-            elif j in num_idx and isinstance(v, str) and v.isdigit():
-                out.append(int(v))
-            elif isinstance(v, pd.Timestamp):
-                out.append(v.to_pydatetime())
-            elif isinstance(v, np.integer):
-                out.append(int(v))
+            if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+                continue
+            if isinstance(v, str):
+                if j in num_idx and v.isdigit():
+                    ws.write_number(i, j, int(v))
+                else:
+                    ws.write_string(i, j, v)
+            elif isinstance(v, dt.datetime | dt.date):
+                ws.write_datetime(i, j, v, date_fmt)
             else:
-                out.append(v)
-        ws.append(out)
+                ws.write_number(i, j, v)
     if total:
-        ws.append([total.get(c) for c in cols])
-    wb.save(path)
+        ws.write_row(first - 1 + len(df), 0, [total.get(c) for c in cols])
+    wb.close()
     return np.arange(first, first + len(df))
 
 
@@ -62,11 +64,3 @@ def write_delimited(
         lineterminator="\r\n" if encoding == "cp1252" else "\n",
     )
     return np.arange(2, 2 + len(df))
-
-
-def excel_dates(dates: pd.Series) -> list:
-    """Dates as Python datetimes for openpyxl (Excel date cells)."""
-    return [d.to_pydatetime() if pd.notna(d) else None for d in dates]
-
-
-__all__ = ["write_xlsx", "write_delimited", "excel_dates", "dt"]

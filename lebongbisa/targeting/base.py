@@ -70,13 +70,18 @@ def persons_table(acc: pd.DataFrame) -> pd.DataFrame:
     return p.set_index("person_key")[PERSON_COLS + ["household_key"]]
 
 
-def _mode_desil(acc: pd.DataFrame, kind: str) -> pd.Series:
-    d = acc[(acc.kind == kind) & acc.desil.notna()]
+def _mode_by_household(d: pd.DataFrame, col: str) -> pd.Series:
+    """The most frequent value of `col` per household (ties: the smallest value)."""
+    d = d.dropna(subset=[col])
     if d.empty:
-        return pd.Series(dtype="Int64")
-    counts = d.groupby(["household_key", "desil"]).size().rename("n").reset_index()
-    counts = counts.sort_values(["household_key", "n", "desil"], ascending=[True, False, True])
-    return counts.drop_duplicates("household_key").set_index("household_key").desil
+        return pd.Series(dtype=d[col].dtype)
+    counts = d.groupby(["household_key", col]).size().rename("n").reset_index()
+    counts = counts.sort_values(["household_key", "n", col], ascending=[True, False, True])
+    return counts.drop_duplicates("household_key").set_index("household_key")[col]
+
+
+def _mode_desil(acc: pd.DataFrame, kind: str) -> pd.Series:
+    return _mode_by_household(acc[acc.kind == kind], "desil")
 
 
 def _numeric(value: object) -> float:
@@ -98,10 +103,8 @@ def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
     )
     h["dtks"] = h.index.isin(acc.household_key[acc.kind == "dtks"])
     h["in_registry"] = h.index.isin(acc.household_key[acc.kind.isin(["dtks", "p3ke", "dtsen"])])
-    # place: the most common village among the household's registry records, else any record
-    place = acc.sort_values("rank").dropna(subset=["village_code"])
-    vil = place.groupby("household_key").village_code.agg(lambda s: s.mode().iloc[0])
-    h["village_code"] = vil.reindex(h.index)
+    # place: the most common village among the household's records
+    h["village_code"] = _mode_by_household(acc, "village_code").reindex(h.index)
     h["district_code"] = h.village_code.str[:6]
 
     # composition from the distinct persons recorded in the household

@@ -81,9 +81,9 @@ def build(
     agency = {p["code"]: p["agency"] for p in catalog}
     rules = {p["code"]: str(p["target_rule"]) for p in catalog}
     prog = people[people.kind == "program"]
-    in_target = np.array(
-        [tgt.at[k, c] for k, c in zip(prog.household_key, prog.program, strict=True)], dtype=bool
-    )
+    in_target = tgt.to_numpy(dtype=bool)[
+        tgt.index.get_indexer(prog.household_key), tgt.columns.get_indexer(prog.program)
+    ]
     in_reg = prog.household_key.map(hh.in_registry).fillna(False).to_numpy(dtype=bool)
     bmask = ~in_target | ~in_reg
     pb = prog[bmask]
