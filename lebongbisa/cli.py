@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from lebongbisa import __version__, config
+from lebongbisa.runner import STAGES
 from lebongbisa.stages import latest_period
 
 
@@ -43,8 +44,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         lang=args.lang,
         retrain=args.retrain,
         min_cell=args.min_cell,
+        wait=args.wait,
+        until=args.until,
+        notebooks=not args.no_notebooks,
     )
-    print(f"Report for {period}: {index}")
+    what = "Tables" if args.no_notebooks else "Report"
+    print(f"{what} for {period}: {index}")
     return 0
 
 
@@ -121,6 +126,24 @@ def build_parser() -> argparse.ArgumentParser:
             default=5,
             help="publish no count below this many households (default %(default)s)",
         )
+        r.add_argument(
+            "--wait",
+            type=float,
+            default=0.0,
+            metavar="SECONDS",
+            help="if another run of the period is in progress, wait this long (default: stop)",
+        )
+        r.add_argument(
+            "--until",
+            default=None,
+            choices=[s.name for s in STAGES],
+            help="stop after this stage (e.g. 02_link for linkage only)",
+        )
+        r.add_argument(
+            "--no-notebooks",
+            action="store_true",
+            help="compute the stage tables only, without notebooks and HTML",
+        )
         r.add_argument("--debug", action="store_true", help="show tracebacks")
         r.set_defaults(func=_cmd_run if name == "run" else _cmd_report)
     return ap
@@ -133,12 +156,30 @@ class UserError(Exception):
 def main(argv: list[str] | None = None) -> int:
     from lebongbisa.ingest.errors import InputError
     from lebongbisa.privacy import KeyError_
+    from lebongbisa.runlock import PeriodLocked
     from lebongbisa.runner import StageFailed
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (InputError, StageFailed, KeyError_, UserError, ValueError, FileNotFoundError) as exc:
+    except KeyboardInterrupt:
+        if getattr(args, "debug", False):
+            raise
+        print(
+            "lebongbisa: interrupted. Finished stages are kept; the next run recomputes the rest.",
+            file=sys.stderr,
+        )
+        return 130
+    except (
+        InputError,
+        StageFailed,
+        KeyError_,
+        PeriodLocked,
+        UserError,
+        ValueError,
+        FileNotFoundError,
+        PermissionError,
+    ) as exc:
         if getattr(args, "debug", False):
             raise
         print(f"lebongbisa: error: {exc}", file=sys.stderr)

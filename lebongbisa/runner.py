@@ -12,12 +12,16 @@ import json
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
 from lebongbisa import __version__, config, stages
+from lebongbisa.audit import RunLog
+from lebongbisa.io import atomic_write, write_json
+from lebongbisa.runlock import period_lock
 
 
 class StageFailed(RuntimeError):
@@ -125,6 +129,28 @@ _CDN_SRC = re.compile(r'<script[^>]+src="https?://[^"]+"[^>]*>\s*</script>\s*', 
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 
 
+#: Readable on a phone (figures and wide tables fit the screen) and printed cleanly on A4
+#: (no cut figures or table rows, no screen-only chrome).
+READING_CSS = """<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+img { max-width: 100%; height: auto; }
+.jp-RenderedHTMLCommon table { display: block; max-width: 100%; overflow-x: auto; }
+@media (max-width: 640px) {
+  body.jp-Notebook { padding: 0.5rem; }
+  .jp-RenderedHTMLCommon { font-size: 15px; }
+}
+@page { size: A4; margin: 15mm 12mm; }
+@media print {
+  body.jp-Notebook { padding: 0; }
+  .jp-Cell { break-inside: avoid; page-break-inside: avoid; }
+  img, tr { break-inside: avoid; page-break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  .jp-RenderedHTMLCommon table { display: table; overflow: visible; font-size: 9pt; }
+}
+</style>
+"""
+
+
 def notebook_to_html(nb_path: Path) -> Path:
     """Self-contained HTML without code cells or prompts (no CDN scripts)."""
     import nbformat
@@ -138,9 +164,10 @@ def notebook_to_html(nb_path: Path) -> Path:
     )
     body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
     body = _MATHJAX.sub("", _CDN.sub("", _CDN_SRC.sub("", body)))
-    out = nb_path.with_suffix(".html")
-    out.write_text(body, encoding="utf-8")
-    return out
+    body = body.replace("</head>", READING_CSS + "</head>", 1)
+    return atomic_write(
+        nb_path.with_suffix(".html"), lambda p: p.write_text(body, encoding="utf-8")
+    )
 
 
 def run_period(
@@ -153,18 +180,59 @@ def run_period(
     progress: bool = True,
     retrain: bool = False,
     min_cell: int = 5,
+    wait: float = 0.0,
+    until: str | None = None,
+    notebooks: bool = True,
 ) -> Path:
-    """Run every stage for `period`; returns the path of `reports/<period>/index.html`.
+    """Run every stage for `period` (up to `until`, if given); returns the path of
+    `reports/<period>/index.html` (with `notebooks=False`, only the stage tables are computed
+    and the processed folder is returned).
 
-    A stage notebook is re-executed when its stage recomputed, an earlier notebook was
-    re-executed, its parameters changed (e.g. `lang`, `min_cell`) or its output is missing."""
+    Holds the period's lock (a second run stops, or waits `wait` seconds) and appends the run
+    to the period's run log. A stage notebook is re-executed when its stage recomputed, an
+    earlier notebook was re-executed, its parameters changed (e.g. `lang`, `min_cell`) or its
+    output is missing."""
     data_dir = Path(data_dir) if data_dir else config.DATA_DIR
     reports_dir = Path(reports_dir) if reports_dir else config.REPORTS_DIR
+    raw, processed = stages.period_paths(period, data_dir)
+    parameters = {
+        "force": force,
+        "allow_partial": allow_partial,
+        "lang": lang,
+        "retrain": retrain,
+        "min_cell": min_cell,
+        "until": until,
+        "notebooks": notebooks,
+    }
+    selected = STAGES if until is None else STAGES[: [s.name for s in STAGES].index(until) + 1]
+    with period_lock(processed, period, wait):
+        log = RunLog(processed, raw, period, parameters)
+        log.start()
+        try:
+            done = _run_stages(selected, period, data_dir, reports_dir, parameters, progress, log)
+            index = write_index(period, reports_dir, done, lang) if notebooks else processed
+        except BaseException as exc:
+            log.fail(exc)
+            raise
+        log.finish()
+    return index
+
+
+def _run_stages(
+    selected: list[Stage],
+    period: str,
+    data_dir: Path,
+    reports_dir: Path,
+    parameters: dict,
+    progress: bool,
+    log: RunLog,
+) -> list[tuple[Stage, str, float]]:
+    """Compute the stages in order, then render the stale notebooks, two at a time (the
+    stage tables are all written by then, and each notebook is one single-threaded kernel)."""
     out_dir = reports_dir / period
     out_dir.mkdir(parents=True, exist_ok=True)
-    done = []
-    upstream_changed = False
-    bar = tqdm(STAGES, desc=f"lebongbisa {period}", unit="stage", disable=not progress)
+    computed = []
+    bar = tqdm(selected, desc=f"lebongbisa {period}", unit="stage", disable=not progress)
     for stage in bar:
         bar.set_postfix_str(stage.name)
         t0 = time.perf_counter()
@@ -172,27 +240,71 @@ def run_period(
             period,
             data_dir,
             reports_dir=reports_dir,
-            allow_partial=allow_partial,
-            force=force,
+            allow_partial=parameters["allow_partial"],
+            force=parameters["force"],
             progress=False,
-            retrain=retrain,
+            retrain=parameters["retrain"],
         )
-        html_path = out_dir / f"{stage.name}.html"
-        params = notebook_parameters(stage, period, data_dir, out_dir, lang, min_cell)
+        computed.append((stage, recomputed, time.perf_counter() - t0))
+    if not parameters["notebooks"]:
+        for stage, recomputed, secs in computed:
+            status = "dihitung ulang" if recomputed else "dipakai ulang (input tidak berubah)"
+            log.stage(stage.name, status, secs)
+        return []
+
+    todo, upstream_changed = {}, False
+    for stage, recomputed, _ in computed:
+        params = notebook_parameters(
+            stage, period, data_dir, out_dir, parameters["lang"], parameters["min_cell"]
+        )
         params_file = out_dir / f".{stage.name}.params.json"
         same_params = params_file.exists() and json.loads(params_file.read_text()) == params
-        stale = recomputed or force or upstream_changed or not same_params
-        if stale or not html_path.exists() or not (out_dir / stage.notebook).exists():
+        rendered = (out_dir / f"{stage.name}.html").exists() and (out_dir / stage.notebook).exists()
+        if recomputed or parameters["force"] or upstream_changed or not same_params or not rendered:
             upstream_changed = True
-            params_file.unlink(missing_ok=True)
-            nb = execute_notebook(stage, out_dir, params)
-            notebook_to_html(nb)
-            params_file.write_text(json.dumps(params))
-            status = "dihitung ulang" if recomputed else "notebook dijalankan ulang"
-        else:
+            params_file.unlink(missing_ok=True)  # the notebook counts as rendered only after
+            todo[stage.name] = params
+    seconds = _render(todo, out_dir, progress)
+    done = []
+    for stage, recomputed, secs in computed:
+        if stage.name not in todo:
             status = "dipakai ulang (input tidak berubah)"
-        done.append((stage, status, time.perf_counter() - t0))
-    return write_index(period, reports_dir, done, lang)
+        else:
+            status = "dihitung ulang" if recomputed else "notebook dijalankan ulang"
+        total = secs + seconds.get(stage.name, 0.0)
+        log.stage(stage.name, status, total)
+        done.append((stage, status, total))
+    return done
+
+
+RENDER_WORKERS = 2
+
+
+def _render(todo: dict[str, dict], out_dir: Path, progress: bool) -> dict[str, float]:
+    """Execute and convert the notebooks in `todo` (name -> parameters); returns seconds each.
+    A failure is raised for the first failing notebook in stage order."""
+    by_name = {s.name: s for s in STAGES}
+
+    def one(name: str) -> float:
+        t0 = time.perf_counter()
+        params = todo[name]
+        notebook_to_html(execute_notebook(by_name[name], out_dir, params))
+        write_json(params, out_dir / f".{name}.params.json")
+        return time.perf_counter() - t0
+
+    with ThreadPoolExecutor(max_workers=RENDER_WORKERS) as pool:
+        futures = {name: pool.submit(one, name) for name in todo}
+        bar = tqdm(total=len(futures), desc="notebooks", unit="nb", disable=not progress)
+        for fut in as_completed(futures.values()):
+            bar.update()
+            if not fut.cancelled() and fut.exception() is not None:
+                for other in futures.values():
+                    other.cancel()
+        bar.close()
+    for fut in futures.values():  # stage order
+        if not fut.cancelled() and fut.exception() is not None:
+            raise fut.exception()
+    return {name: fut.result() for name, fut in futures.items()}
 
 
 def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") -> Path:
@@ -242,6 +354,6 @@ line-height:1.5;color:#222}} h1{{font-size:1.5rem}} small{{color:#666}}
 <p><small>Daftar by-name (berisi data pribadi) tidak ditautkan dari halaman ini.</small></p>
 </body></html>
 """
-    path = reports_dir / period / "index.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    return atomic_write(
+        reports_dir / period / "index.html", lambda p: p.write_text(page, encoding="utf-8")
+    )

@@ -13,8 +13,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,7 @@ TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 DELIMITERS = [",", ";", "|", "\t"]
 _TOTAL = re.compile(r"^\s*(JUMLAH|TOTAL|GRAND ?TOTAL|SUB ?TOTAL|JML)\b", re.I)
 HEADER_SEARCH_ROWS = 40
+CHUNK_ROWS = 100_000
 
 
 class ReadError(Exception):
@@ -73,7 +76,7 @@ def _cell_text(v: object) -> tuple[str, bool]:
     return str(v).strip(), False
 
 
-def _read_excel_rows(path: Path, sheet: str | int) -> list[list]:
+def _read_excel_rows(path: Path, sheet: str | int) -> Iterator[list]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -100,7 +103,7 @@ def _read_excel_rows(path: Path, sheet: str | int) -> list[list]:
                 "set `sheet:` in sources.yml to one of these",
             )
         ) from exc
-    return ws.to_python(skip_empty_area=False)
+    return ws.iter_rows()
 
 
 def detect_encoding(raw: bytes) -> tuple[str, str]:
@@ -111,23 +114,24 @@ def detect_encoding(raw: bytes) -> tuple[str, str]:
 
 
 def detect_delimiter(lines: list[str]) -> str:
-    """The delimiter that splits most sample lines into the same, largest number of fields."""
+    """The delimiter that splits most sample lines into the same, largest number of fields
+    (lines without it, such as titles or one-cell rows, do not vote)."""
     best, best_score = ",", (0, 0)
     sample = [ln for ln in lines if ln.strip()][:60]
     for d in DELIMITERS:
-        counts = [ln.count(d) for ln in sample]
+        counts = [n for n in (ln.count(d) for ln in sample) if n]
         if not counts:
             continue
         mode, freq = Counter(counts).most_common(1)[0]
-        if mode == 0:
-            continue
         score = (freq, mode)
         if score > best_score:
             best, best_score = d, score
     return best
 
 
-def _read_text_rows(path: Path) -> tuple[list[list], list[int], str, str]:
+def _read_text_rows(path: Path) -> tuple[list[list], np.ndarray | None, str, str]:
+    """Rows of a delimited file and the line each starts on (None: row i is on line i + 1,
+    which holds whenever no quoted field spans lines)."""
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise ReadError(
@@ -138,40 +142,52 @@ def _read_text_rows(path: Path) -> tuple[list[list], list[int], str, str]:
             )
         )
     text, enc = detect_encoding(raw)
-    delim = detect_delimiter(text.splitlines()[:200])
+    del raw
+    delim = detect_delimiter(text[:200_000].splitlines()[:200])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    rows, starts = [], []
-    prev = 0
     try:
-        for rec in reader:
+        if '"' not in text:
+            return list(reader), None, enc, delim
+        rows, starts, prev = [], [], 0
+        for rec in reader:  # quoted fields may span lines: record where each row starts
             rows.append(rec)
             starts.append(prev + 1)
             prev = reader.line_num
     except csv.Error as exc:
+        line = reader.line_num
         raise ReadError(
-            Problem(path.name, f"line {prev + 1}: {exc}", "check quotes on that line")
+            Problem(path.name, f"line {line}: {exc}", "check quotes on that line")
         ) from exc
-    return rows, starts, enc, delim
+    return rows, np.asarray(starts), enc, delim
 
 
 def read_table(path: Path, sheet: str | int = 0, columns: dict[str, str] | None = None) -> RawTable:
-    """Read one delivered file; raise ReadError with a Problem when it cannot be used."""
+    """Read one delivered file; raise ReadError with a Problem when it cannot be used.
+
+    Cells are converted to text column by column, in blocks of CHUNK_ROWS rows, so a list of
+    half a million rows is read with bounded memory and no Python work per cell."""
     columns = columns or {}
     suffix = path.suffix.lower()
+    is_text = suffix in TEXT_SUFFIXES
+    starts = None
     if suffix in EXCEL_SUFFIXES:
         rows = _read_excel_rows(path, sheet)
-        starts = list(range(1, len(rows) + 1))
         enc = delim = ""
-    elif suffix in TEXT_SUFFIXES:
+    elif is_text:
         rows, starts, enc, delim = _read_text_rows(path)
+        rows = iter(rows)
     else:
         raise ReadError(
             Problem(
                 path.name, f"unsupported file type {suffix!r}", "deliver .xlsx, .xls, .csv or .txt"
             )
         )
+    try:
+        head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    except Exception as exc:  # calamine raises several error types for corrupt sheets
+        raise _unreadable(path, exc) from exc
     # header: the row among the first ones that names the most known fields
-    scores = [header_score(r, columns) for r in rows[:HEADER_SEARCH_ROWS]]
+    scores = [header_score(r, columns) for r in head]
     if not scores or max(scores) == 0:
         raise ReadError(
             Problem(
@@ -182,7 +198,7 @@ def read_table(path: Path, sheet: str | int = 0, columns: dict[str, str] | None 
             )
         )
     h = int(np.argmax(scores))
-    header = [_cell_text(c)[0] for c in rows[h]]
+    header = [_cell_text(c)[0] for c in head[h]]
     width = len(header)
     while width and not header[width - 1]:
         width -= 1
@@ -192,42 +208,109 @@ def read_table(path: Path, sheet: str | int = 0, columns: dict[str, str] | None 
         seen[name] += 1
         names.append(name if seen[name] == 1 else f"{name}.{seen[name]}")
 
-    cells, numeric, src, blanks = [], [], [], 0
-    for r, line in zip(rows[h + 1 :], starts[h + 1 :], strict=True):
-        conv = [(v.strip(), False) if isinstance(v, str) else _cell_text(v) for v in r]
-        texts = [t for t, _ in conv]
-        if not any(texts):
-            blanks += 1
-            continue
-        extra = [t for t in texts[width:] if t]
-        texts = texts[:width] + [""] * (width - len(texts))
-        nums = [n for _, n in conv[:width]] + [False] * (width - len(conv))
-        if extra:  # more cells than headers: keep them visible in the last column
-            texts[-1] = ";".join([texts[-1], *extra]).strip(";")
-        cells.append(texts)
-        numeric.append(nums)
-        src.append(line)
-    data = (
-        pd.DataFrame(cells, columns=names, dtype=object)
-        if cells
-        else pd.DataFrame(columns=names, dtype=object)
-    )
-    num = (
-        pd.DataFrame(numeric, columns=names, dtype=bool)
-        if numeric
-        else pd.DataFrame(columns=names, dtype=bool)
-    )
+    blocks, first = [], h + 1  # 0-based position of the block's first row in the file
+    body = itertools.chain(head[h + 1 :], rows)
+    while True:
+        try:
+            chunk = list(itertools.islice(body, CHUNK_ROWS))
+        except Exception as exc:
+            raise _unreadable(path, exc) from exc
+        if not chunk:
+            break
+        blocks.append(_convert_block(chunk, width, first, all_text=is_text))
+        first += len(chunk)
+    data = [b[0] for b in blocks]
+    data = pd.concat(data, ignore_index=True) if data else pd.DataFrame(columns=range(width))
+    numeric = pd.concat([b[1] for b in blocks], ignore_index=True) if blocks else data.copy()
+    position = np.concatenate([b[2] for b in blocks]) if blocks else np.array([], dtype=int)
+    blanks = sum(b[3] for b in blocks)
+    data.columns = numeric.columns = names
+    data = data.astype(object)
+    numeric = numeric.astype(bool)
+    source_row = position + 1 if starts is None else starts[position]
     is_total = np.zeros(len(data), dtype=bool)
     if len(data):
         lead = data.replace("", None).bfill(axis=1).iloc[:, 0].fillna("")
         is_total = lead.astype(str).str.match(_TOTAL).to_numpy()
     return RawTable(
         data=data,
-        numeric=num,
-        source_row=np.asarray(src, dtype=int),
+        numeric=numeric,
+        source_row=np.asarray(source_row, dtype=int),
         is_total=is_total,
-        header_row=starts[h],
+        header_row=int(h + 1 if starts is None else starts[h]),
         blank_rows=blanks,
         encoding=enc,
         delimiter=delim,
     )
+
+
+def _unreadable(path: Path, exc: Exception) -> ReadError:
+    return ReadError(
+        Problem(
+            path.name,
+            f"cannot be read as a spreadsheet ({exc})",
+            "open it in Excel or LibreOffice and save it again as .xlsx, or export it as CSV",
+        )
+    )
+
+
+def _convert_block(
+    chunk: list[list], width: int, first: int, all_text: bool
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, int]:
+    """Text cells, numeric flags and 0-based file positions of the non-blank rows of a block;
+    cells beyond the header's width are kept, joined with `;`, in the last column."""
+    if all_text:  # delimited text: Arrow strings, stripped in C++
+        raw = pd.DataFrame(chunk, dtype="str")
+        text = raw.apply(lambda c: c.str.strip().fillna(""))
+        numeric = pd.DataFrame(False, index=raw.index, columns=raw.columns)
+    else:
+        raw = pd.DataFrame(chunk, dtype=object)
+        pairs = {j: _column_text(raw[j]) for j in raw.columns}
+        text = pd.DataFrame({j: t for j, (t, _) in pairs.items()})
+        numeric = pd.DataFrame({j: n for j, (_, n) in pairs.items()})
+    for j in range(text.shape[1], max(width, 1)):
+        text[j], numeric[j] = "", False
+    filled = text != ""
+    keep = filled.any(axis=1).to_numpy()
+    width = max(width, 1)
+    if text.shape[1] > width:
+        extra = filled.iloc[:, width:].any(axis=1)
+        if extra.any():  # more cells than headers: keep them visible in the last column
+            joined = (
+                text.loc[extra]
+                .iloc[:, width - 1 :]
+                .apply(lambda r: ";".join(v for v in r if v), axis=1)
+            )
+            text.loc[extra, text.columns[width - 1]] = joined
+    text, numeric = text.iloc[keep, :width], numeric.iloc[keep, :width]
+    position = first + np.flatnonzero(keep)
+    return text.reset_index(drop=True), numeric.reset_index(drop=True), position, int((~keep).sum())
+
+
+def _column_text(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A column of spreadsheet or CSV values as stripped text, and where a number was stored.
+
+    Whole numbers are written digit by digit (never 1.70701E+15); other values by type."""
+    kind = col.map(type)
+    out = pd.Series("", index=col.index, dtype=object)
+    is_str = (kind == str).to_numpy()  # noqa: E721 (exact types, not subclasses)
+    if is_str.all():
+        return col.str.strip(), pd.Series(False, index=col.index)
+    out[is_str] = col[is_str].str.strip()
+    is_float = (kind == float).to_numpy()  # noqa: E721
+    is_int = kind.isin([int, np.int64]).to_numpy()
+    numeric = is_int.copy()
+    if is_int.any():
+        out[is_int] = col[is_int].astype(str)
+    if is_float.any():
+        v = col[is_float].astype(float).to_numpy()
+        ok = ~np.isnan(v)
+        whole = ok & (np.floor(v) == v) & (np.abs(v) < 1e18)
+        idx = np.flatnonzero(is_float)
+        out.iloc[idx[whole]] = v[whole].astype(np.int64).astype(str)
+        out.iloc[idx[ok & ~whole]] = [repr(x) for x in v[ok & ~whole]]
+        numeric[idx[ok]] = True
+    other = ~(is_str | is_float | is_int) & col.notna().to_numpy()
+    if other.any():
+        out[other] = [_cell_text(v)[0] for v in col[other]]
+    return out, pd.Series(numeric, index=col.index)

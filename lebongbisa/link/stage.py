@@ -122,7 +122,8 @@ def link_period(
         records.loc[dup, "reason"] + ";duplicate_in_list",
     )
     write_parquet(schemas.RECORDS.validate(records), processed / "records.parquet")
-    write_parquet(scored.reset_index(drop=True), processed / "link_pairs.parquet")
+    pairs = scored.sort_values(["uid_l", "uid_r"]).reset_index(drop=True)  # stable across runs
+    write_parquet(pairs, processed / "link_pairs.parquet")
 
     # uncertain pairs that ended in different persons go to clerical review
     cl = pd.Series(clusters.cluster.to_numpy(), index=clusters.unique_id)
@@ -147,7 +148,7 @@ def link_period(
         "reused_from": str(source.parent.name) if source else None,
         "trained": source is None,
         "threshold": threshold,
-        "model": trained,
+        "model": {k: v for k, v in trained.items() if k != "linker_uid"},  # a random id
     }
     write_json(model_info, processed / MODEL_FILE)
     summary = {
