@@ -3,7 +3,9 @@
 Each stage writes its own part (`indicators_<stage>.csv`); `combine` concatenates the parts
 into `indicators.csv`, so a stage rerun alone replaces only its own numbers.
 Columns: period, indicator, scope_type (kabupaten | kecamatan | desa | program |
-program_pair), scope_code, value, numerator, denominator. Rates are fractions.
+program_pair, and this project's extensions agency — a dinas's data-quality scorecard — and
+model_term — the working-poor model's marginal effects), scope_code, value, numerator,
+denominator. Rates are fractions.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pandas as pd
 from lebongbisa.io import atomic_write
 
 COLUMNS = ["period", "indicator", "scope_type", "scope_code", "value", "numerator", "denominator"]
-SCOPES = ("kabupaten", "kecamatan", "desa", "program", "program_pair")
+SCOPES = ("kabupaten", "kecamatan", "desa", "program", "program_pair", "agency", "model_term")
 
 
 class Collector:

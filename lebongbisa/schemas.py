@@ -10,6 +10,8 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.pandas import Check, Column
 
+from lebongbisa.indicators import SCOPES
+
 _OPT = {"nullable": True, "required": True}
 
 RECORDS = pa.DataFrameSchema(
@@ -56,9 +58,7 @@ INDICATORS = pa.DataFrameSchema(
     {
         "period": Column(None, Check.str_matches(r"^\d{4}Q[1-4]$")),
         "indicator": Column(None),
-        "scope_type": Column(
-            None, Check.isin(["kabupaten", "kecamatan", "desa", "program", "program_pair"])
-        ),
+        "scope_type": Column(None, Check.isin(list(SCOPES))),
         "scope_code": Column(None),
         "value": Column(float, nullable=True),
         "numerator": Column(float, nullable=True),

@@ -163,11 +163,45 @@ def scorecard(records: pd.DataFrame, clean: pd.DataFrame, catalog: list[dict]) -
         )
         .reset_index()
     )
+    return graded(t)
+
+
+SCORECARD_NUMBERS = [
+    "rows",
+    "quarantined",
+    "nik_valid",
+    "nik_excel_damaged",
+    "nik_invalid",
+    "nik_missing",
+    "village_matched",
+    "duplicate_rows",
+    "birth_date_problems",
+]
+
+
+def graded(t: pd.DataFrame) -> pd.DataFrame:
+    """Add the grade (A–D by the share of valid NIKs) and the advice to scorecard numbers."""
+    t = t.copy()
     t["grade"] = pd.cut(t.nik_valid, [-0.01, 0.7, 0.85, 0.95, 1.01], labels=list("DCBA")).astype(
         str
     )
     t["what_to_fix"] = t.apply(_advice, axis=1)
     return t.sort_values("nik_valid").reset_index(drop=True)
+
+
+def scorecard_indicators(card: pd.DataFrame, collector) -> None:
+    """The scorecard's numbers as indicators `quality_<column>` with scope_type `agency`."""
+    for r in card.itertuples(index=False):
+        for col in SCORECARD_NUMBERS:
+            collector.value(f"quality_{col}", "agency", r.dinas, getattr(r, col))
+
+
+def scorecard_from_indicators(ind: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard rebuilt from `indicators.csv` (what the published summary reads)."""
+    q = ind[(ind.scope_type == "agency") & ind.indicator.str.startswith("quality_")]
+    t = q.pivot_table(index="scope_code", columns="indicator", values="value", aggfunc="first")
+    t.columns = [c.removeprefix("quality_") for c in t.columns]
+    return graded(t.rename_axis("dinas").reset_index())
 
 
 def _advice(r: pd.Series) -> str:

@@ -1,7 +1,8 @@
 """Content of the policymaker summary, generated from the numbers (never fixed text).
 
-Every number comes from `indicators.csv` (and the stage tables built from it); small cells are
-suppressed; the language is Bahasa Indonesia by default, English with lang="en".
+Every number comes from `indicators.csv` (text such as the reasons a village is proposed comes
+from the stage tables); small cells are suppressed; the language is Bahasa Indonesia by
+default, English with lang="en".
 """
 
 from __future__ import annotations
@@ -176,8 +177,44 @@ def kecamatan_gaps(ind: pd.DataFrame, min_cell: int = suppress.DEFAULT_MIN_CELL)
     )
 
 
+def marginal_effects(ind: pd.DataFrame) -> pd.DataFrame:
+    """The working-poor model's average marginal effects with 95% intervals, by term."""
+    m = ind[ind.scope_type == "model_term"]
+    t = m.pivot_table(index="scope_code", columns="indicator", values="value", aggfunc="first")
+    t = t.rename(
+        columns={
+            "working_poor_ame": "ame",
+            "working_poor_ame_ci_low": "ci_low",
+            "working_poor_ame_ci_high": "ci_high",
+        }
+    )
+    return t.rename_axis(index="term", columns=None).reset_index()
+
+
+def desa_binaan(ind: pd.DataFrame, reasons: pd.Series | None = None, top: int = 10) -> pd.DataFrame:
+    """The top villages by priority rank, with the rank range under varied weights; `reasons`
+    (village_code -> text, from the villages stage) adds the main reasons."""
+    d = ind[ind.scope_type == "desa"]
+    t = d[d.indicator.isin(["priority_rank", "priority_rank_p05", "priority_rank_p95"])]
+    t = t.pivot_table(index="scope_code", columns="indicator", values="value", aggfunc="first")
+    if t.empty:
+        return pd.DataFrame()
+    v = gazetteer.villages().set_index("village_code")
+    out = pd.DataFrame(
+        {
+            "rank": t.priority_rank.astype(int),
+            "village_name": v.village_name.reindex(t.index),
+            "district_name": v.district_name.reindex(t.index),
+            "rank_p05": t.priority_rank_p05.astype(int),
+            "rank_p95": t.priority_rank_p95.astype(int),
+            "reasons": reasons.reindex(t.index) if reasons is not None else "",
+        }
+    )
+    return out.sort_values(["rank", "village_name"]).head(top).reset_index(drop=True)
+
+
 def recommendations(
-    ind: pd.DataFrame, wp_model: dict | None, villages: pd.DataFrame | None, lang: str = "id"
+    ind: pd.DataFrame, villages: pd.DataFrame | None = None, lang: str = "id"
 ) -> list[str]:
     """Recommendations triggered by thresholds on this quarter's numbers."""
     out = []
@@ -221,8 +258,8 @@ def recommendations(
             else f"Only {both.value:.0%} of desil-1 households get both social "
             "assistance and an empowerment program: target empowerment at bansos recipients."
         )
-    if wp_model is not None:
-        me = pd.DataFrame(wp_model["marginal_effects"]).set_index("term")
+    me = marginal_effects(ind).set_index("term")
+    if len(me):
         agri = me.ame.get("head works in: agriculture")
         if agri is not None and agri > 0.05:
             out.append(
@@ -247,13 +284,17 @@ def load(processed: Path) -> dict:
     """Everything the summary notebook shows."""
     processed = Path(processed)
     manifest = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
-    wp = processed / "working_poor_model.json"
+    ind = indicators.read(processed)
     vil = processed / "desa_binaan.parquet"
+    reasons = (
+        pd.read_parquet(vil, columns=["village_code", "reasons"]).set_index("village_code").reasons
+        if vil.exists()
+        else None
+    )
     return {
-        "ind": indicators.read(processed),
+        "ind": ind,
         "prev": previous(processed),
         "manifest": manifest,
         "catalog": manifest["programs"],
-        "wp_model": json.loads(wp.read_text()) if wp.exists() else None,
-        "villages": pd.read_parquet(vil) if vil.exists() else None,
+        "villages": desa_binaan(ind, reasons),
     }

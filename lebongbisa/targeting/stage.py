@@ -13,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from lebongbisa import indicators
+from lebongbisa.indicators import Collector
+from lebongbisa.ingest.quality import scorecard, scorecard_indicators
 from lebongbisa.io import write_json, write_parquet
 from lebongbisa.restricted import restricted_folder
 from lebongbisa.targeting import worklists
@@ -42,6 +44,9 @@ def target_period(processed: Path, reports: Path) -> dict:
     h = household_base(acc, catalog)
     write_parquet(h, processed / "household_base.parquet")
     ind = measure(h, catalog, period, acc)
+    quality = Collector(period)
+    scorecard_indicators(scorecard(records, clean, catalog), quality)
+    ind = pd.concat([ind, quality.frame()], ignore_index=True)
     ind = indicators.with_changes(
         ind, indicators.previous_part(processed, "03_targeting"), CHANGE_INDICATORS
     )

@@ -58,6 +58,8 @@ def villages_period(processed: Path, weights: dict | None = None, top_n: int = 1
     for r in prio.itertuples(index=False):
         c.value("priority_index", "desa", r.village_code, r.priority_index)
         c.value("priority_rank", "desa", r.village_code, r.rank)
+        c.value("priority_rank_p05", "desa", r.village_code, r.rank_p05)
+        c.value("priority_rank_p95", "desa", r.village_code, r.rank_p95)
     for r in typ.itertuples(index=False):
         c.value("village_cluster", "desa", r.village_code, r.cluster)
     indicators.write_part(c.frame(), processed, "05_villages")

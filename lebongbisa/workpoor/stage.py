@@ -41,11 +41,16 @@ def working_poor_period(processed: Path, d: Definitions = DEFAULT) -> dict:
             "informal_share_employed",
         ],
     )
-    indicators.write_part(ind, processed, "04_working_poor")
 
     t = model.household_table(p, acc, h)
     fit = model.fit_logit(t)
     cv = model.cross_validate(fit)
+    terms = Collector(period)
+    for r in fit["marginal_effects"].itertuples(index=False):
+        terms.value("working_poor_ame", "model_term", r.term, r.ame)
+        terms.value("working_poor_ame_ci_low", "model_term", r.term, r.ci_low)
+        terms.value("working_poor_ame_ci_high", "model_term", r.term, r.ci_high)
+    indicators.write_part(pd.concat([ind, terms.frame()]), processed, "04_working_poor")
     fe = model.village_effects(t)
     write_parquet(
         fe.rename_axis("village_code").reset_index(), processed / "village_effects.parquet"
