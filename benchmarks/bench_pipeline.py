@@ -1,6 +1,6 @@
 """Benchmark stages 1-2 (ingest & clean, link) on the synthetic Lebong at several scales.
 
-    python benchmarks/bench_pipeline.py --persons 115000 1000000
+    python benchmarks/bench_pipeline.py --persons 115000 1000000 2000000 5000000
 
 For each scale: one quarter (2025Q1, the DTSEN regime: a registry of every family plus the
 program lists) is generated outside the timing, then each stage runs in a fresh process so
@@ -24,9 +24,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _common import machine, publish  # noqa: E402
 
 CHILD = """
-import json, resource, sys, time
+import json, logging, resource, sys, time
 from pathlib import Path
 from lebongbisa import stages
+logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+logging.getLogger("lebongbisa").setLevel(logging.INFO)
 stage, data, reports = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 t = time.perf_counter()
 if stage == "ingest":
@@ -54,7 +56,10 @@ def run(stage: str, data: Path, reports: Path, env: dict) -> dict:
     )
     if out.returncode:
         raise SystemExit(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    steps = [ln for ln in out.stderr.splitlines() if " s" in ln and "lebongbisa" not in ln[:12]]
+    r["steps"] = "; ".join(ln.strip() for ln in steps if not ln.startswith(("WARN", "[")))
+    return r
 
 
 def main() -> None:
@@ -71,6 +76,7 @@ def main() -> None:
         "| persons | rows | stage | wall time (s) | peak memory (MB) | rows/s |",
         "|---:|---:|---|---:|---:|---:|",
     ]
+    breakdown = []
     with tempfile.TemporaryDirectory(dir=args.scratch) as tmp:
         for n in args.persons:
             data = Path(tmp) / str(n) / "data"
@@ -85,7 +91,9 @@ def main() -> None:
                     f"{r['peak_mb']:,.0f} | {rows / r['seconds']:,.0f} |"
                 )
                 print(lines[-1], flush=True)
-    publish(lines, "pipeline")
+                if r["steps"]:
+                    breakdown.append(f"- {n:,} persons, {stage}: {r['steps']}")
+    publish(lines + ["", "Where the time goes (the stage's own log):", "", *breakdown], "pipeline")
 
 
 if __name__ == "__main__":

@@ -83,8 +83,16 @@ class RunLog:
             },
         )
 
-    def stage(self, name: str, status: str, seconds: float) -> None:
-        self.stages.append({"stage": name, "status": status, "seconds": round(seconds, 2)})
+    def stage(self, name: str, status: str, compute: float, notebook: float = 0.0) -> None:
+        self.stages.append(
+            {
+                "stage": name,
+                "status": status,
+                "seconds": round(compute + notebook, 2),
+                "compute_seconds": round(compute, 2),
+                "notebook_seconds": round(notebook, 2),
+            }
+        )
 
     def finish(self) -> None:
         self._close("ok")

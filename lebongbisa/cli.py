@@ -47,6 +47,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         wait=args.wait,
         until=args.until,
         notebooks=not args.no_notebooks,
+        engine=args.engine,
     )
     what = "Tables" if args.no_notebooks else "Report"
     print(f"{what} for {period}: {index}")
@@ -138,6 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
             choices=[s.name for s in STAGES],
             help="stop after this stage (e.g. 02_link for linkage only)",
+        )
+        r.add_argument(
+            "--engine",
+            default="duckdb",
+            choices=["duckdb", "spark"],
+            help="where linkage runs: DuckDB in this process, or Apache Spark (local, or the "
+            "cluster named by LEBONGBISA_SPARK_MASTER; needs `pip install pyspark`)",
         )
         r.add_argument(
             "--no-notebooks",

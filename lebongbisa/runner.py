@@ -183,6 +183,7 @@ def run_period(
     wait: float = 0.0,
     until: str | None = None,
     notebooks: bool = True,
+    engine: str = "duckdb",
 ) -> Path:
     """Run every stage for `period` (up to `until`, if given); returns the path of
     `reports/<period>/index.html` (with `notebooks=False`, only the stage tables are computed
@@ -203,6 +204,7 @@ def run_period(
         "min_cell": min_cell,
         "until": until,
         "notebooks": notebooks,
+        "engine": engine,
     }
     selected = STAGES if until is None else STAGES[: [s.name for s in STAGES].index(until) + 1]
     with period_lock(processed, period, wait):
@@ -244,6 +246,7 @@ def _run_stages(
             force=parameters["force"],
             progress=False,
             retrain=parameters["retrain"],
+            engine=parameters["engine"],
         )
         computed.append((stage, recomputed, time.perf_counter() - t0))
     if not parameters["notebooks"]:
@@ -271,9 +274,8 @@ def _run_stages(
             status = "dipakai ulang (input tidak berubah)"
         else:
             status = "dihitung ulang" if recomputed else "notebook dijalankan ulang"
-        total = secs + seconds.get(stage.name, 0.0)
-        log.stage(stage.name, status, total)
-        done.append((stage, status, total))
+        log.stage(stage.name, status, secs, seconds.get(stage.name, 0.0))
+        done.append((stage, status, secs + seconds.get(stage.name, 0.0)))
     return done
 
 

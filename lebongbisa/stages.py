@@ -150,9 +150,11 @@ def link(
     reports_dir: Path | None = None,
     retrain: bool = False,
     force: bool = False,
+    engine: str = "duckdb",
     **_: object,
 ) -> bool:
-    """Stage 2 (link persons and households); returns True when it recomputed."""
+    """Stage 2 (link persons and households) on `engine` (duckdb | spark); returns True when
+    it recomputed. The engine changes where the work runs, not the result."""
     from lebongbisa.link.review import DECISIONS_FILE, REVIEW_FILE
     from lebongbisa.link.stage import link_period, previous_model
 
@@ -172,7 +174,7 @@ def link(
         inputs,
         {"retrain": retrain},
         [*LINK_OUTPUTS, str(reports / "restricted" / REVIEW_FILE)],
-        lambda: link_period(processed, reports, retrain=retrain),
+        lambda: link_period(processed, reports, retrain=retrain, engine=engine),
         force,
     )
 

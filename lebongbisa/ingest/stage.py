@@ -12,6 +12,8 @@ Outputs in `data/processed/<period>/` (DESIGN.md §3b):
 from __future__ import annotations
 
 import json
+import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +79,8 @@ ANALYTIC_COLUMNS = [
     "workers",
 ]
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class IngestResult:
@@ -111,6 +115,7 @@ def ingest_period(
             "program": src.program,
             "sha256": sha256_file(src.path),
         }
+        t0 = time.perf_counter()
         try:
             table = read_table(src.path, src.sheet, src.columns)
         except ReadError as exc:
@@ -126,7 +131,15 @@ def ingest_period(
                 {**meta, "status": "failed", "problem": "; ".join(p.message for p in missing)}
             )
             continue
+        t1 = time.perf_counter()
         rows = standardize(src, table, on)
+        log.info(
+            "%s: %d rows, read %.1f s, cleaned %.1f s",
+            src.file,
+            len(rows),
+            t1 - t0,
+            time.perf_counter() - t1,
+        )
         n_acc = int((rows.status == "accepted").sum())
         status = "ok"
         if len(rows) == 0:
@@ -154,7 +167,9 @@ def ingest_period(
     if not frames:
         raise InputError(problems or [Problem("sources.yml", "no usable source")], period.period)
     allrows = pd.concat(frames, ignore_index=True)
+    t0 = time.perf_counter()
     _write_outputs(allrows, out_folder, on)
+    log.info("pseudonymized and wrote %d rows in %.1f s", len(allrows), time.perf_counter() - t0)
     manifest = {
         "period": period.period,
         "package_version": __version__,

@@ -13,13 +13,16 @@ dict, JSON-serializable: pass it back as `model=` to reuse it without retraining
 
 from __future__ import annotations
 
-import duckdb
+import logging
+import time
+
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from lebongbisa.link import model as fs
+from lebongbisa.link.engine import Engine
 
 COLUMNS = [
     "unique_id",
@@ -35,6 +38,7 @@ COLUMNS = [
     "village_code",
     "district_code",
 ]
+log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.95
 REVIEW_BAND = (0.50, DEFAULT_THRESHOLD)
 
@@ -47,7 +51,7 @@ def _complete(frame: pd.DataFrame) -> pd.DataFrame:
     return f
 
 
-def deterministic_edges(f: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def deterministic_edges(f: pd.DataFrame, engine: Engine) -> pd.DataFrame:
     """Pairs settled without a model.
 
     - `nik`: the same valid NIK and the same birth date, or (birth dates missing or at most a
@@ -55,8 +59,8 @@ def deterministic_edges(f: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.D
       NIK shared by unrelated people is a duplicate-NIK defect, left to the model;
     - `registry`: no trusted NIK on one side, but the same KK number, birth date and name.
     """
-    con.register("f", f[COLUMNS])
-    return con.execute("""
+    return engine.sql(
+        """
         SELECT l.unique_id AS uid_l, r.unique_id AS uid_r, 'nik' AS rule
         FROM f l JOIN f r ON l.nik = r.nik AND l.unique_id < r.unique_id
         WHERE l.birth_date = r.birth_date
@@ -71,18 +75,22 @@ def deterministic_edges(f: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.D
         FROM f l JOIN f r ON l.kk_number = r.kk_number AND l.birth_date = r.birth_date
              AND l.name_key = r.name_key AND l.unique_id < r.unique_id
         WHERE l.nik IS NULL OR r.nik IS NULL
-    """).df()
+    """,
+        {"f": f[COLUMNS]},
+    )
 
 
-def label_pairs_by_name(f: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def label_pairs_by_name(f: pd.DataFrame, engine: Engine) -> pd.DataFrame:
     """Pairs agreeing exactly on name, birth date, sex and village: labels for the NIK levels."""
-    con.register("f", f[COLUMNS])
-    return con.execute("""
+    return engine.sql(
+        """
         SELECT l.unique_id AS uid_l, r.unique_id AS uid_r FROM f l JOIN f r
           ON l.name_key = r.name_key AND l.birth_date = r.birth_date AND l.sex = r.sex
          AND l.village_code = r.village_code AND l.unique_id < r.unique_id
         WHERE strpos(l.name_key, ' ') > 0
-    """).df()
+    """,
+        {"f": f[COLUMNS]},
+    )
 
 
 def predict_edges(
@@ -90,22 +98,26 @@ def predict_edges(
     model: dict | None,
     lower: float,
     det: pd.DataFrame,
-    con: duckdb.DuckDBPyConnection,
+    engine: Engine,
     seed: int = 58,
 ) -> tuple[pd.DataFrame, dict]:
-    """Score candidate pairs with Splink on DuckDB; train the model when none is given."""
-    from splink import DuckDBAPI, Linker
+    """Score candidate pairs with Splink on the engine's backend; train the model when none is
+    given. The returned model is in DuckDB's dialect, whichever engine ran."""
+    from splink import Linker
 
-    db = DuckDBAPI()
-    sdf = db.register(f[COLUMNS], dataset_display_name="records")
+    db = engine.splink_api()
+    sdf = engine.register(db, f[COLUMNS], "records")
     if not model:
         trainer = Linker(sdf, fs.settings(), log_level=None)
-        model = fs.train(
-            trainer, db, det[det.rule == "nik"], label_pairs_by_name(f, con), seed=seed
+        trained = fs.train(
+            trainer, db, det[det.rule == "nik"], label_pairs_by_name(f, engine), seed=seed
         )
-    linker = Linker(sdf, model, log_level=None)
+        linker = Linker(sdf, trained, log_level=None)
+        trained = engine.model_out(trained)
+    else:
+        linker = Linker(sdf, engine.model_in(model), log_level=None)
+        trained = model
     pred = linker.inference.predict(threshold_match_probability=lower).as_pandas_dataframe()
-    trained = linker.misc.save_model_to_json()
     edges = pred[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]].rename(
         columns={"unique_id_l": "uid_l", "unique_id_r": "uid_r"}
     )
@@ -184,16 +196,35 @@ def link_records(
     attach_lower: float = 0.80,
     decisions: pd.DataFrame | None = None,
     seed: int = 58,
+    engine: str | Engine = "duckdb",
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Cluster records into persons (see module docstring).
 
     `decisions` (optional) holds clerical decisions (`uid_l`, `uid_r`, `same`: bool) that
-    override the model for those pairs.
+    override the model for those pairs. `engine` is "duckdb" (this process), "spark" (a
+    local or cluster Spark session, see `engine.py`) or an `Engine`.
     """
     f = _complete(frame)
-    con = duckdb.connect()
-    det = deterministic_edges(f, con)
-    scored, trained = predict_edges(f, model, review_lower, det, con, seed)
+    engine = engine if isinstance(engine, Engine) else Engine(engine)
+    t0 = time.perf_counter()
+    # engines return rows in no particular order: sort, so every run decides ties alike
+    det = deterministic_edges(f, engine).sort_values(["uid_l", "uid_r"], ignore_index=True)
+    t1 = time.perf_counter()
+    scored, trained = predict_edges(f, model, review_lower, det, engine, seed)
+    scored = scored.sort_values(["uid_l", "uid_r"], ignore_index=True)
+    t2 = time.perf_counter()
+    log.info(
+        "%s: %d records; deterministic pass %.1f s (%d pairs); %s and scoring %.1f s "
+        "(%d pairs >= %.2f)",
+        engine.name,
+        len(f),
+        t1 - t0,
+        len(det),
+        "training" if not model else "model reuse",
+        t2 - t1,
+        len(scored),
+        review_lower,
+    )
     prob = scored[scored.match_probability >= threshold][["uid_l", "uid_r"]].assign(
         rule="probabilistic"
     )
@@ -220,6 +251,7 @@ def link_records(
         [edges, unique_candidate_edges(ids, edges, candidates, attach_lower)], ignore_index=True
     )
     comp = components(ids, edges)
+    log.info("clusters %.1f s (%d edges)", time.perf_counter() - t2, len(edges))
     out = pd.DataFrame({"unique_id": ids, "cluster": comp})
     # match type per record: the strongest rule that linked it
     best = {}

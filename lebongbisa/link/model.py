@@ -27,8 +27,13 @@ from splink import SettingsCreator, block_on
 logging.getLogger("splink").setLevel(logging.ERROR)
 
 
+def _custom(sql: str, label: str) -> cll.CustomLevel:
+    """A level written in DuckDB SQL; Splink translates it when the engine is Spark."""
+    return cll.CustomLevel(sql, label, base_dialect_str="duckdb")
+
+
 def _null(col: str) -> cll.CustomLevel:
-    return cll.CustomLevel(f'"{col}_l" IS NULL OR "{col}_r" IS NULL', f"{col} missing").configure(
+    return _custom(f'"{col}_l" IS NULL OR "{col}_r" IS NULL', f"{col} missing").configure(
         is_null_level=True
     )
 
@@ -38,8 +43,8 @@ def comparisons() -> list:
         output_column_name="nik",
         comparison_levels=[
             _null("nik15"),
-            cll.CustomLevel('"nik_l" = "nik_r"', "NIK exact (valid)"),
-            cll.CustomLevel(
+            _custom('"nik_l" = "nik_r"', "NIK exact (valid)"),
+            _custom(
                 '"nik15_l" = "nik15_r" AND ("nik_l" IS NULL OR "nik_r" IS NULL)',
                 "first 15 digits equal, one side Excel-damaged",
             ),
@@ -51,15 +56,15 @@ def comparisons() -> list:
         comparison_levels=[
             _null("name_key"),
             cll.ExactMatchLevel("name_key", term_frequency_adjustments=True),
-            cll.CustomLevel('"name_sorted_l" = "name_sorted_r"', "same tokens, other order"),
+            _custom('"name_sorted_l" = "name_sorted_r"', "same tokens, other order"),
             cll.JaroWinklerLevel("name_key", 0.94),
-            cll.CustomLevel(
+            _custom(
                 'starts_with("name_key_l", "name_key_r" || \' \') OR '
                 'starts_with("name_key_r", "name_key_l" || \' \')',
                 "one name is the start of the other",
             ),
             cll.JaroWinklerLevel("name_key", 0.85),
-            cll.CustomLevel('"first_token_l" = "first_token_r"', "same first name"),
+            _custom('"first_token_l" = "first_token_r"', "same first name"),
             cll.ElseLevel(),
         ],
     )
@@ -72,21 +77,19 @@ def comparisons() -> list:
         comparison_levels=[
             _null("birth_date"),
             cll.ExactMatchLevel("birth_date"),
-            cll.CustomLevel(swap, "day and month swapped"),
-            cll.CustomLevel(
+            _custom(swap, "day and month swapped"),
+            _custom(
                 'substr("birth_date_l", 6, 5) = substr("birth_date_r", 6, 5) AND '
                 'abs(cast(substr("birth_date_l", 1, 4) AS INTEGER) - '
                 'cast(substr("birth_date_r", 1, 4) AS INTEGER)) = 1',
                 "year off by one",
             ),
-            cll.CustomLevel(
+            _custom(
                 "abs(date_diff('day', cast(\"birth_date_l\" AS DATE), "
                 'cast("birth_date_r" AS DATE))) <= 31',
                 "within a month",
             ),
-            cll.CustomLevel(
-                'substr("birth_date_l", 1, 4) = substr("birth_date_r", 1, 4)', "same year"
-            ),
+            _custom('substr("birth_date_l", 1, 4) = substr("birth_date_r", 1, 4)', "same year"),
             cll.ElseLevel(),
         ],
     )
@@ -95,7 +98,7 @@ def comparisons() -> list:
         comparison_levels=[
             _null("village_code"),
             cll.ExactMatchLevel("village_code"),
-            cll.CustomLevel('"district_code_l" = "district_code_r"', "same kecamatan"),
+            _custom('"district_code_l" = "district_code_r"', "same kecamatan"),
             cll.ElseLevel(),
         ],
     )

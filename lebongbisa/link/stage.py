@@ -14,6 +14,8 @@ The model is data: it is reused from the latest earlier period unless `retrain` 
 from __future__ import annotations
 
 import json
+import logging
+import time
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +37,7 @@ from lebongbisa.privacy import pseudonymize
 from lebongbisa.restricted import restricted_folder
 
 MODEL_FILE = "link_model.json"
+log = logging.getLogger(__name__)
 
 
 def previous_model(processed: Path) -> Path | None:
@@ -82,25 +85,33 @@ def _keys(
 
 
 def link_period(
-    processed: Path, reports: Path, retrain: bool = False, threshold: float = DEFAULT_THRESHOLD
+    processed: Path,
+    reports: Path,
+    retrain: bool = False,
+    threshold: float = DEFAULT_THRESHOLD,
+    engine: str = "duckdb",
 ) -> dict:
     processed, reports = Path(processed), Path(reports)
     period = processed.name
+    t0 = time.perf_counter()
     records = pd.read_parquet(processed / "records.parquet")
     clean = pd.read_parquet(processed / "clean.parquet")
     ident = pd.read_parquet(processed / "restricted" / "identity.parquet")
     frame = linkage_frame(ident, clean)
+    log.info("read and prepared %d records in %.1f s", len(frame), time.perf_counter() - t0)
     restricted = restricted_folder(reports / "restricted")
 
     source = previous_model(processed) if not retrain else None
     model = json.loads(source.read_text())["model"] if source else None
     decisions = read_decisions(restricted / DECISIONS_FILE, records)
     clusters, scored, trained = link_records(
-        frame, model=model, threshold=threshold, decisions=decisions
+        frame, model=model, threshold=threshold, decisions=decisions, engine=engine
     )
+    t1 = time.perf_counter()
     fr = frame.set_index("unique_id").loc[clusters.unique_id].reset_index()
     household = resolve_households(fr, clusters.cluster)
     person_key, household_key = _keys(fr, clusters.cluster, household)
+    log.info("households and keys in %.1f s", time.perf_counter() - t1)
 
     acc = clusters.unique_id.to_numpy()
     records["person_key"] = None
@@ -122,8 +133,7 @@ def link_period(
         records.loc[dup, "reason"] + ";duplicate_in_list",
     )
     write_parquet(schemas.RECORDS.validate(records), processed / "records.parquet")
-    pairs = scored.sort_values(["uid_l", "uid_r"]).reset_index(drop=True)  # stable across runs
-    write_parquet(pairs, processed / "link_pairs.parquet")
+    write_parquet(scored, processed / "link_pairs.parquet")  # sorted by the linker
 
     # uncertain pairs that ended in different persons go to clerical review
     cl = pd.Series(clusters.cluster.to_numpy(), index=clusters.unique_id)
