@@ -225,13 +225,14 @@ def read_table(path: Path, sheet: str | int = 0, columns: dict[str, str] | None 
     position = np.concatenate([b[2] for b in blocks]) if blocks else np.array([], dtype=int)
     blanks = sum(b[3] for b in blocks)
     data.columns = numeric.columns = names
-    data = data.astype(object)
+    data = data.astype("str")  # Arrow-backed text: a fraction of the memory of objects
     numeric = numeric.astype(bool)
     source_row = position + 1 if starts is None else starts[position]
     is_total = np.zeros(len(data), dtype=bool)
     if len(data):
-        lead = data.replace("", None).bfill(axis=1).iloc[:, 0].fillna("")
-        is_total = lead.astype(str).str.match(_TOTAL).to_numpy()
+        cells = data.to_numpy(dtype=object, na_value="")
+        lead = cells[np.arange(len(cells)), (cells != "").argmax(axis=1)]  # first filled cell
+        is_total = pd.Series(lead, dtype="str").str.match(_TOTAL).to_numpy(dtype=bool)
     return RawTable(
         data=data,
         numeric=numeric,

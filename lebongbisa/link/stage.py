@@ -62,6 +62,14 @@ def _unique_ids(ident: pd.Series, cluster: pd.Series) -> pd.Series:
     return pd.Series(ident.to_numpy(), index=ident.index) + cluster.map(suffix).to_numpy()
 
 
+def _group_min(values: pd.Series, groups: pd.Series) -> pd.Series:
+    """The smallest non-missing value of each group, for every row (None when the group has
+    none). A sort, because pandas' groupby min on Arrow strings loops in Python per group."""
+    d = pd.DataFrame({"g": groups.to_numpy(), "v": values.to_numpy()}).dropna(subset=["v"])
+    first = d.sort_values(["g", "v"]).drop_duplicates("g").set_index("g").v
+    return pd.Series(groups.map(first).to_numpy(), index=values.index)
+
+
 def _keys(
     frame: pd.DataFrame, person: pd.Series, household: pd.Series
 ) -> tuple[pd.Series, pd.Series]:
@@ -72,14 +80,14 @@ def _keys(
     fallback = (
         f.name_key.fillna("") + "|" + f.birth_date.fillna("") + "|" + f.village_code.fillna("")
     )
-    pid = f.groupby("person").nik.transform("min")
+    pid = _group_min(f.nik, f.person)
     first_uid = f.groupby("person")["unique_id"].transform("min")
     pid = pid.where(
         pid.notna(), "n:" + first_uid.map(dict(zip(f.unique_id, fallback, strict=True)))
     )
     person_key = pseudonymize(_unique_ids(pid, f.person), "person")
-    hid = f.groupby("household").kk_number.transform("min")
-    src = f.groupby("household").source_household.transform("min")
+    hid = _group_min(f.kk_number, f.household)
+    src = _group_min(f.source_household, f.household)
     hid = hid.where(hid.notna(), "s:" + src.where(src.notna(), "p:" + person_key))
     return person_key, pseudonymize(_unique_ids(hid, f.household), "household")
 
