@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,10 @@ def test_run_writes_notebook_html_and_index(report):
     html = (out / "01_ingest_clean.html").read_text()
     assert "Reconciliation per source" in html and "<img" in html
     assert "hl-ipython3" not in html and "import pandas" not in html  # no code
-    assert "TqdmWarning" not in html and "Traceback" not in html
+    for page in out.glob("*.html"):  # no warnings, errors or stderr in what readers see
+        text = page.read_text()
+        assert not re.search(r"\w+Warning:", text) and "Traceback" not in text, page.name
+        assert 'data-mime-type="application/vnd.jupyter.stderr"' not in text, page.name
     assert "cdnjs" not in html and "mathjax" not in html.lower()
     page = index.read_text()
     assert (

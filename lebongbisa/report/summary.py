@@ -165,7 +165,7 @@ def program_table(
 def kecamatan_gaps(ind: pd.DataFrame, min_cell: int = suppress.DEFAULT_MIN_CELL) -> pd.DataFrame:
     """Kecamatan ranked by the share of desil-1 households that no program reaches."""
     k = ind[(ind.scope_type == "kecamatan") & (ind.indicator == "exclusion_error_any_program")]
-    k = k[k.denominator >= min_cell].sort_values("value", ascending=False)
+    k = k[(k.denominator >= min_cell) & (k.value > 0)].sort_values("value", ascending=False)
     names = gazetteer.districts().set_index("district_code").district_name
     return pd.DataFrame(
         {
