@@ -129,9 +129,9 @@ def detect_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _read_text_rows(path: Path) -> tuple[list[list], np.ndarray | None, str, str]:
+def _read_text_rows(path: Path) -> tuple[Iterator[list], np.ndarray | None, str, str]:
     """Rows of a delimited file and the line each starts on (None: row i is on line i + 1,
-    which holds whenever no quoted field spans lines)."""
+    which holds whenever no quoted field spans lines; the rows are then streamed)."""
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise ReadError(
@@ -147,7 +147,7 @@ def _read_text_rows(path: Path) -> tuple[list[list], np.ndarray | None, str, str
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     try:
         if '"' not in text:
-            return list(reader), None, enc, delim
+            return reader, None, enc, delim
         rows, starts, prev = [], [], 0
         for rec in reader:  # quoted fields may span lines: record where each row starts
             rows.append(rec)
@@ -158,7 +158,7 @@ def _read_text_rows(path: Path) -> tuple[list[list], np.ndarray | None, str, str
         raise ReadError(
             Problem(path.name, f"line {line}: {exc}", "check quotes on that line")
         ) from exc
-    return rows, np.asarray(starts), enc, delim
+    return iter(rows), np.asarray(starts), enc, delim
 
 
 def read_table(path: Path, sheet: str | int = 0, columns: dict[str, str] | None = None) -> RawTable:
@@ -175,7 +175,6 @@ def read_table(path: Path, sheet: str | int = 0, columns: dict[str, str] | None 
         enc = delim = ""
     elif is_text:
         rows, starts, enc, delim = _read_text_rows(path)
-        rows = iter(rows)
     else:
         raise ReadError(
             Problem(
@@ -246,6 +245,8 @@ def read_table(path: Path, sheet: str | int = 0, columns: dict[str, str] | None 
 
 
 def _unreadable(path: Path, exc: Exception) -> ReadError:
+    if isinstance(exc, csv.Error):
+        return ReadError(Problem(path.name, str(exc), "check the quotes in the file"))
     return ReadError(
         Problem(
             path.name,

@@ -167,6 +167,7 @@ def ingest_period(
     if not frames:
         raise InputError(problems or [Problem("sources.yml", "no usable source")], period.period)
     allrows = pd.concat(frames, ignore_index=True)
+    frames.clear()
     t0 = time.perf_counter()
     _write_outputs(allrows, out_folder, on)
     log.info("pseudonymized and wrote %d rows in %.1f s", len(allrows), time.perf_counter() - t0)
@@ -195,7 +196,7 @@ def _write_outputs(rows: pd.DataFrame, out: Path, on: pd.Timestamp) -> None:
     records["match_probability"] = float("nan")
     write_parquet(schemas.RECORDS.validate(records[RECORD_COLUMNS]), out / "records.parquet")
 
-    ident = schemas.IDENTITY.validate(rows[IDENTITY_COLUMNS].copy())
+    ident = schemas.IDENTITY.validate(rows[IDENTITY_COLUMNS])
     write_parquet(ident, restricted / "identity.parquet", mode=0o600)
 
     q = rows[rows.status == "quarantined"]
@@ -209,7 +210,7 @@ def _write_outputs(rows: pd.DataFrame, out: Path, on: pd.Timestamp) -> None:
     )
     write_parquet(quarantine, restricted / "quarantine.parquet", mode=0o600)
 
-    a = rows.copy()
+    a = rows[[c for c in rows.columns if c != "raw"]]  # copy-on-write: no copy until written
     a["nik_key"] = pseudonymize(a.nik, "nik")
     a["kk_key"] = pseudonymize(a.kk_number, "kk")
     a["source_household_key"] = pseudonymize(
