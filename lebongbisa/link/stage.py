@@ -38,6 +38,27 @@ from lebongbisa.restricted import restricted_folder
 
 MODEL_FILE = "link_model.json"
 log = logging.getLogger(__name__)
+#: the columns this stage reads (the linker's and the review list's): not whole tables
+CLEAN_USED = [
+    "status",
+    "source_file",
+    "kind",
+    "sex",
+    "village_code",
+    "district_code",
+    "source_household_key",
+    "relationship",
+]
+IDENT_USED = [
+    "nik",
+    "nik_prefix",
+    "name_key",
+    "birth_date",
+    "kk_number",
+    "nik_raw",
+    "name_raw",
+    "kk_raw",
+]
 
 
 def previous_model(processed: Path) -> Path | None:
@@ -103,8 +124,8 @@ def link_period(
     period = processed.name
     t0 = time.perf_counter()
     records = pd.read_parquet(processed / "records.parquet")
-    clean = pd.read_parquet(processed / "clean.parquet")
-    ident = pd.read_parquet(processed / "restricted" / "identity.parquet")
+    clean = pd.read_parquet(processed / "clean.parquet", columns=CLEAN_USED)
+    ident = pd.read_parquet(processed / "restricted" / "identity.parquet", columns=IDENT_USED)
     frame = linkage_frame(ident, clean)
     log.info("read and prepared %d records in %.1f s", len(frame), time.perf_counter() - t0)
     restricted = restricted_folder(reports / "restricted")
