@@ -2,14 +2,17 @@
 parameters and the package version are unchanged. Notebooks and the runner both call these,
 so a notebook rerun alone in JupyterLab recomputes only what is stale.
 
+The package's code is part of the fingerprint, so new code never trusts old outputs.
 A stage writes a completion marker `_stages/<name>.json` *after* all its outputs: a run that
 died half-way leaves no marker, and the next run recomputes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from lebongbisa import __version__, config
@@ -52,6 +55,18 @@ def _saved(processed: Path, stage: str) -> dict:
         return {}
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 over the package's code and packaged data: any change to how outputs are
+    computed (an upgrade, or an analyst's edit) makes every stage stale."""
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.suffix in (".py", ".yml", ".csv") and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def fingerprint(inputs: list[Path], params: dict, saved: dict | None = None) -> dict:
     """Version, parameters and the SHA-256 of each input file.
 
@@ -64,6 +79,7 @@ def fingerprint(inputs: list[Path], params: dict, saved: dict | None = None) -> 
     stats = {p.name: _stat(p) for p in files}
     return {
         "version": __version__,
+        "code": code_fingerprint(),
         "params": params,
         "inputs": {
             p.name: old_sha[p.name]
@@ -81,7 +97,7 @@ def is_fresh(processed: Path, stage: str, fp: dict, outputs: list[str]) -> bool:
     if not all((processed / o).exists() for o in outputs):
         return False
     saved = _saved(processed, stage)
-    return all(saved.get(k) == fp[k] for k in ("version", "params", "inputs"))
+    return all(saved.get(k) == fp[k] for k in ("version", "code", "params", "inputs"))
 
 
 def cached(

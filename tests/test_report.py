@@ -101,6 +101,34 @@ def test_summary_loads_in_chromium_with_every_figure(rendered):
     )
     assert shot.exists() and shot.stat().st_size > 20_000
 
+    # on a phone: nothing wider than the screen (wide tables scroll inside themselves)
+    phone = page.with_name("probe_phone.html")
+    width = (
+        "<script>window.addEventListener('load',()=>{document.body.setAttribute('data-width',"
+        "document.documentElement.scrollWidth+'/'+window.innerWidth);});</script></body>"
+    )
+    phone.write_text(page.read_text().replace("</body>", width))
+    small = [f for f in flags if f != "--virtual-time-budget=5000"] + ["--window-size=412,900"]
+    dom = subprocess.run(
+        [chromium, *small, "--virtual-time-budget=3000", "--dump-dom", phone.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    m = re.search(r'data-width="(\d+)/(\d+)"', dom.stdout)
+    assert m and int(m.group(1)) <= int(m.group(2)), m and m.group(0)
+    subprocess.run(
+        [
+            chromium,
+            *small[:-1],
+            f"--screenshot={ARTIFACTS / 'ringkasan_2025Q1_phone.png'}",
+            "--window-size=412,2400",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
+
 
 def test_changing_min_cell_rerenders_only_the_summary(rendered):
     data, reports = rendered

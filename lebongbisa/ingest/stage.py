@@ -25,8 +25,9 @@ from lebongbisa.ingest.errors import InputError, Problem
 from lebongbisa.ingest.readers import ReadError, read_table
 from lebongbisa.ingest.sources import load_period
 from lebongbisa.ingest.standardize import HOUSING_FIELDS, missing_fields, standardize
-from lebongbisa.io import restricted_dir, sha256_file, write_json, write_parquet
+from lebongbisa.io import sha256_file, write_json, write_parquet
 from lebongbisa.privacy import pseudonymize
+from lebongbisa.restricted import restricted_folder
 
 #: Every output table starts with the row's provenance and status (DESIGN.md §3b).
 ROW_COLUMNS = ["source_file", "source_row", "kind", "program", "status", "reason"]
@@ -188,7 +189,7 @@ def ingest_period(
 
 def _write_outputs(rows: pd.DataFrame, out: Path, on: pd.Timestamp) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    restricted = restricted_dir(out / "restricted")
+    restricted = restricted_folder(out / "restricted")  # owner-only, with the handling note
     records = rows[ROW_COLUMNS].copy()
     records["person_key"] = None
     records["household_key"] = None

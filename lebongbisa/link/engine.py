@@ -89,6 +89,7 @@ def spark_session(master: str | None = None, app: str = "lebongbisa"):
         .config("spark.jars", similarity_jar_location())
         .config("spark.sql.shuffle.partitions", "8" if master.startswith("local") else "200")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", os.environ.get("LEBONGBISA_SPARK_DRIVER_MEMORY", "4g"))
         .getOrCreate()
     )

@@ -36,4 +36,6 @@ def linkage_frame(ident: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
     f["district_code"] = c.district_code.to_numpy()
     f["source_household"] = c.source_household_key.to_numpy()
     f["relationship"] = c.relationship.to_numpy()
-    return f.replace({np.nan: None})
+    # text as Arrow strings (missing = null): a fifth of the memory of Python objects
+    text = [c for c in f.columns if c != "unique_id"]
+    return f.astype(dict.fromkeys(text, "str"))

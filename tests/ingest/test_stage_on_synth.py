@@ -80,6 +80,7 @@ def test_analytic_tables_carry_no_nik_or_names(small_ingested):
     proc = small_ingested / "processed" / "2025Q1" / "restricted"
     assert oct(proc.stat().st_mode & 0o777) == "0o700"
     assert oct((proc / "identity.parquet").stat().st_mode & 0o777) == "0o600"
+    assert "UU 27/2022" in (proc / "BACA_SAYA.txt").read_text()  # who may receive, how to handle
 
 
 def test_pseudonymous_keys_are_stable_across_periods(small_ingested):
