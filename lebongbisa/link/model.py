@@ -106,10 +106,13 @@ def comparisons() -> list:
 
 
 def blocking_rules() -> list:
-    """Candidate pairs: any rule suffices. Chosen to keep recall high at near-linear cost."""
+    """Candidate pairs: any rule suffices. Chosen to keep recall high at near-linear cost:
+    every rule is an identifier or is confined to a kecamatan or a village, so candidate pairs
+    grow with the population of a place, not with the square of the whole population (a rule
+    on birth date alone made a 2-million run 3.4x slower than a 1-million one)."""
     return [
         block_on("nik15"),
-        block_on("birth_date"),
+        block_on("birth_date", "district_code"),
         block_on("name_key", "district_code"),
         block_on("first_token", "village_code"),
         block_on("nik12"),
