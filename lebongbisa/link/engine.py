@@ -38,6 +38,7 @@ def duckdb_connection():
             "memory_limit": os.environ.get(DUCKDB_MEMORY_ENV, DUCKDB_MEMORY_DEFAULT),
             "temp_directory": tempfile.mkdtemp(prefix="lebongbisa-duckdb-"),
             "preserve_insertion_order": False,
+            "enable_progress_bar": False,
         }
     )
 
