@@ -33,14 +33,15 @@ def duckdb_connection():
     """An in-memory DuckDB connection with a memory limit and a spill folder."""
     import duckdb
 
-    return duckdb.connect(
+    con = duckdb.connect(
         config={
             "memory_limit": os.environ.get(DUCKDB_MEMORY_ENV, DUCKDB_MEMORY_DEFAULT),
             "temp_directory": tempfile.mkdtemp(prefix="lebongbisa-duckdb-"),
             "preserve_insertion_order": False,
-            "enable_progress_bar": False,
         }
     )
+    con.execute("SET enable_progress_bar = false")  # no bars on the console
+    return con
 
 
 #: DuckDB built-ins and their Spark equivalents from Splink's similarity jar (the pattern
