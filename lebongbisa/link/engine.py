@@ -12,6 +12,7 @@ runs in local mode on this machine; to use a cluster, set LEBONGBISA_SPARK_MASTE
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
@@ -40,7 +41,9 @@ def duckdb_connection():
             "preserve_insertion_order": False,
         }
     )
-    con.execute("SET enable_progress_bar = false")  # no bars on the console
+    # no bars on the console (in Jupyter, DuckDB refuses the setting without ipywidgets)
+    with contextlib.suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar = false")
     return con
 
 
