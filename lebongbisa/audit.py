@@ -77,7 +77,7 @@ class RunLog:
                 "python": platform.python_version(),
                 "host": socket.gethostname(),
                 "user": _who(),
-                "command": sys.argv[:1] + [a for a in sys.argv[1:]],
+                "command": list(sys.argv),
                 "parameters": self.parameters,
                 "inputs": input_files(self.raw),
             },

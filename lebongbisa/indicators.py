@@ -103,6 +103,15 @@ def lookup(
     return float(m.value.iloc[0]) if len(m) else float("nan")
 
 
+def wide(ind: pd.DataFrame, scope_type: str, prefix: str) -> pd.DataFrame:
+    """Indicators `<prefix><name>` of one scope type as a table: a row per scope_code (the
+    index), a column per name (the prefix removed)."""
+    m = ind[(ind.scope_type == scope_type) & ind.indicator.str.startswith(prefix)]
+    t = m.pivot_table(index="scope_code", columns="indicator", values="value", aggfunc="first")
+    t.columns = [c.removeprefix(prefix) for c in t.columns]
+    return t
+
+
 def previous_part(processed: Path, stage: str) -> pd.DataFrame | None:
     """The same stage's indicators from the latest earlier period, if any."""
     processed = Path(processed)

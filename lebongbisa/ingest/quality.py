@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lebongbisa import indicators
+
 #: Indonesian labels for quarantine reasons and flags (reports and worklists use these).
 REASON_LABELS = {
     "total_row": "baris total (JUMLAH)",
@@ -198,9 +200,7 @@ def scorecard_indicators(card: pd.DataFrame, collector) -> None:
 
 def scorecard_from_indicators(ind: pd.DataFrame) -> pd.DataFrame:
     """The scorecard rebuilt from `indicators.csv` (what the published summary reads)."""
-    q = ind[(ind.scope_type == "agency") & ind.indicator.str.startswith("quality_")]
-    t = q.pivot_table(index="scope_code", columns="indicator", values="value", aggfunc="first")
-    t.columns = [c.removeprefix("quality_") for c in t.columns]
+    t = indicators.wide(ind, "agency", "quality_")
     return graded(t.rename_axis("dinas").reset_index())
 
 

@@ -179,34 +179,26 @@ def kecamatan_gaps(ind: pd.DataFrame, min_cell: int = suppress.DEFAULT_MIN_CELL)
 
 def marginal_effects(ind: pd.DataFrame) -> pd.DataFrame:
     """The working-poor model's average marginal effects with 95% intervals, by term."""
-    m = ind[ind.scope_type == "model_term"]
-    t = m.pivot_table(index="scope_code", columns="indicator", values="value", aggfunc="first")
-    t = t.rename(
-        columns={
-            "working_poor_ame": "ame",
-            "working_poor_ame_ci_low": "ci_low",
-            "working_poor_ame_ci_high": "ci_high",
-        }
+    t = indicators.wide(ind, "model_term", "working_poor_ame").rename(
+        columns={"": "ame", "_ci_low": "ci_low", "_ci_high": "ci_high"}
     )
-    return t.rename_axis(index="term", columns=None).reset_index()
+    return t.rename_axis("term").reset_index()
 
 
 def desa_binaan(ind: pd.DataFrame, reasons: pd.Series | None = None, top: int = 10) -> pd.DataFrame:
     """The top villages by priority rank, with the rank range under varied weights; `reasons`
     (village_code -> text, from the villages stage) adds the main reasons."""
-    d = ind[ind.scope_type == "desa"]
-    t = d[d.indicator.isin(["priority_rank", "priority_rank_p05", "priority_rank_p95"])]
-    t = t.pivot_table(index="scope_code", columns="indicator", values="value", aggfunc="first")
+    t = indicators.wide(ind, "desa", "priority_rank")
     if t.empty:
         return pd.DataFrame()
     v = gazetteer.villages().set_index("village_code")
     out = pd.DataFrame(
         {
-            "rank": t.priority_rank.astype(int),
+            "rank": t[""].astype(int),
             "village_name": v.village_name.reindex(t.index),
             "district_name": v.district_name.reindex(t.index),
-            "rank_p05": t.priority_rank_p05.astype(int),
-            "rank_p95": t.priority_rank_p95.astype(int),
+            "rank_p05": t["_p05"].astype(int),
+            "rank_p95": t["_p95"].astype(int),
             "reasons": reasons.reindex(t.index) if reasons is not None else "",
         }
     )
