@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from lebongbisa import __version__
-from lebongbisa.io import sha256_file
+from lebongbisa.io import file_checksum
 
 LOG_NAME = "run_log.jsonl"
 
@@ -42,7 +42,7 @@ def input_files(raw: Path) -> list[dict]:
     if not raw.exists():
         return []
     return [
-        {"file": p.name, "bytes": p.stat().st_size, "sha256": sha256_file(p)}
+        {"file": p.name, "bytes": p.stat().st_size, "sha256": file_checksum(p)}
         for p in sorted(raw.iterdir())
         if p.is_file()
     ]
@@ -83,16 +83,29 @@ class RunLog:
             },
         )
 
-    def stage(self, name: str, status: str, compute: float, notebook: float = 0.0) -> None:
-        self.stages.append(
-            {
-                "stage": name,
-                "status": status,
-                "seconds": round(compute + notebook, 2),
-                "compute_seconds": round(compute, 2),
-                "notebook_seconds": round(notebook, 2),
-            }
-        )
+    @property
+    def path(self) -> Path:
+        return self.processed / LOG_NAME
+
+    def stage(
+        self,
+        name: str,
+        status: str,
+        compute: float,
+        notebook: float = 0.0,
+        error: str | None = None,
+    ) -> None:
+        """A stage's outcome; `error` (a failed stage's traceback) is kept in the log only."""
+        entry = {
+            "stage": name,
+            "status": status,
+            "seconds": round(compute + notebook, 2),
+            "compute_seconds": round(compute, 2),
+            "notebook_seconds": round(notebook, 2),
+        }
+        if error:
+            entry["error"] = error[-8000:]
+        self.stages.append(entry)
 
     def finish(self) -> None:
         self._close("ok")

@@ -9,13 +9,22 @@ from pathlib import Path
 from lebongbisa import __version__, config
 from lebongbisa.runner import STAGES
 from lebongbisa.stages import latest_period
+from lebongbisa.synth.scenarios import SCENARIOS
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
     from lebongbisa.synth import generate
+    from lebongbisa.synth.scenarios import get
 
+    scenario = get(args.scenario)
+    default_periods = "2024Q1:2025Q2" if scenario.name == "default" else scenario.periods
     periods = generate(
-        args.periods, seed=args.seed, out=args.out, truth_out=args.truth_out, persons=args.persons
+        args.periods or default_periods,
+        seed=args.seed,
+        out=args.out,
+        truth_out=args.truth_out,
+        persons=args.persons,
+        scenario=scenario,
     )
     truth = args.truth_out or Path(args.out).parent / "truth"
     print(
@@ -74,8 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument(
         "--periods",
-        default="2024Q1:2025Q2",
-        help="quarter or range, e.g. 2024Q3 or 2024Q1:2025Q2 (default %(default)s)",
+        default=None,
+        help="quarter or range, e.g. 2024Q3 or 2024Q1:2025Q2 (default 2024Q1:2025Q2, or the "
+        "scenario's own periods)",
+    )
+    s.add_argument(
+        "--scenario",
+        default="default",
+        choices=list(SCENARIOS),
+        help="a world of another shape: "
+        + "; ".join(f"{k}: {v.description}" for k, v in SCENARIOS.items() if k != "default"),
     )
     s.add_argument("--seed", type=int, default=58, help="random seed (default %(default)s)")
     s.add_argument("--out", default=str(config.RAW_DATA_DIR), help="raw data folder")

@@ -60,6 +60,10 @@ class Collector:
     def value(self, indicator: str, scope_type: str, scope_code: str, value: float) -> None:
         self._add(indicator, scope_type, scope_code, value)
 
+    def not_computable(self, indicator: str, scope_type: str, scope_code: str) -> None:
+        """A row whose value is empty: the data cannot carry this number (never 0 or 1)."""
+        self._add(indicator, scope_type, scope_code, np.nan)
+
     def frame(self) -> pd.DataFrame:
         df = pd.DataFrame(self.rows, columns=COLUMNS)
         assert df.scope_type.isin(SCOPES).all()
@@ -82,7 +86,8 @@ def combine(processed: Path) -> pd.DataFrame:
     )
     from lebongbisa.schemas import INDICATORS
 
-    df = INDICATORS.validate(df[COLUMNS].astype({"period": str, "scope_code": str}))
+    types = {"period": str, "scope_code": str, "value": float, "numerator": float}
+    df = INDICATORS.validate(df[COLUMNS].astype(types | {"denominator": float}))
     atomic_write(Path(processed) / "indicators.csv", lambda p: df.to_csv(p, index=False))
     return df
 

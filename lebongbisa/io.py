@@ -50,6 +50,15 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def file_checksum(path: Path) -> str:
+    """SHA-256 of a file, or "unreadable (...)" when it cannot be opened: fingerprints and the
+    run log must not stop at a file that stage 1 reports as a problem."""
+    try:
+        return sha256_file(path)
+    except OSError as exc:
+        return f"unreadable ({exc.strerror or type(exc).__name__})"
+
+
 def restricted_dir(path: Path) -> Path:
     """A folder readable only by its owner (personal data lives here)."""
     path.mkdir(parents=True, exist_ok=True)

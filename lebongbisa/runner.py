@@ -1,8 +1,11 @@
 """The quarterly runner: each stage's computation (cached), then its notebook executed with
 papermill into `reports/<period>/`, rendered to HTML without code, and an `index.html`.
 
-A failing stage stops the run with a message naming the notebook, the cell and the error; the
-executed notebook stays in `reports/<period>/` for inspection.
+A stage fails alone: its error is recorded (one line on the console and in the index and the
+summary, the traceback in the run log), the stages that need it are skipped, every other stage
+and notebook still runs, and the run then exits non-zero. A failing notebook stays in
+`reports/<period>/` for inspection. Only errors the user must fix first (bad inputs, a missing
+key) stop the run before anything is written.
 """
 
 from __future__ import annotations
@@ -11,9 +14,7 @@ import html
 import json
 import re
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tqdm import tqdm
@@ -25,61 +26,12 @@ from lebongbisa.runlock import period_lock
 
 
 class StageFailed(RuntimeError):
-    """A stage notebook raised an error."""
+    """One or more stages (or their notebooks) failed; the rest of the report was written."""
 
 
-@dataclass(frozen=True)
-class Stage:
-    name: str
-    title_id: str
-    title_en: str
-    compute: Callable[..., bool]
-
-    @property
-    def notebook(self) -> str:
-        return f"{self.name}.ipynb"
-
-
-SUMMARY = "06_ringkasan"
-
-STAGES = [
-    Stage(
-        "01_ingest_clean",
-        "Pembersihan dan rekonsiliasi data",
-        "Ingest, clean and reconcile",
-        stages.ingest,
-    ),
-    Stage(
-        "02_link",
-        "Pencocokan orang dan keluarga antar-data",
-        "Link persons and households",
-        stages.link,
-    ),
-    Stage(
-        "03_targeting",
-        "Sasaran program: cakupan, salah sasaran, dan titik temu antar dinas",
-        "Targeting: coverage, exclusion and inclusion error, overlaps",
-        stages.targeting,
-    ),
-    Stage(
-        "04_working_poor",
-        "Bekerja tetapi miskin",
-        "The working poor",
-        stages.working_poor,
-    ),
-    Stage(
-        "05_villages",
-        "Tipologi desa dan prioritas Desa Binaan",
-        "Village typology and Desa Binaan priority",
-        stages.villages,
-    ),
-    Stage(
-        "06_ringkasan",
-        "Ringkasan untuk pimpinan",
-        "Summary for policymakers",
-        stages.summary,
-    ),
-]
+Stage = stages.StageSpec
+STAGES = stages.SPECS
+SUMMARY = stages.SUMMARY
 
 
 def notebook_parameters(
@@ -206,107 +158,145 @@ def run_period(
         "notebooks": notebooks,
         "engine": engine,
     }
-    selected = STAGES if until is None else STAGES[: [s.name for s in STAGES].index(until) + 1]
     with period_lock(processed, period, wait):
         log = RunLog(processed, raw, period, parameters)
         log.start()
         try:
-            done = _run_stages(selected, period, data_dir, reports_dir, parameters, progress, log)
+            done = _run_stages(until, period, data_dir, reports_dir, parameters, progress, log)
             index = write_index(period, reports_dir, done, lang) if notebooks else processed
         except BaseException as exc:
             log.fail(exc)
             raise
+        failed = [d for d in done if d["status"] in ("failed", "skipped")]
+        if failed:
+            log.fail(StageFailed("; ".join(f"{d['stage']}: {d['error']}" for d in failed)))
+            raise StageFailed(
+                "\n".join(f"stage {d['stage']} {d['status']}: {d['error']}" for d in failed)
+                + f"\n  the other stages completed ({index}); tracebacks are in {log.path}"
+            )
         log.finish()
     return index
 
 
 def _run_stages(
-    selected: list[Stage],
+    until: str | None,
     period: str,
     data_dir: Path,
     reports_dir: Path,
     parameters: dict,
     progress: bool,
     log: RunLog,
-) -> list[tuple[Stage, str, float]]:
-    """Compute the stages in order, then render the stale notebooks, two at a time (the
-    stage tables are all written by then, and each notebook is one single-threaded kernel)."""
+) -> list[dict]:
+    """Compute the stages in order (a failing one fails alone), then render the notebooks of
+    the stages that completed, two at a time, and the summary last (it names what failed).
+    Returns one status dict per stage, in order."""
     out_dir = reports_dir / period
     out_dir.mkdir(parents=True, exist_ok=True)
-    computed = []
+    names = [s.name for s in STAGES]
+    selected = STAGES if until is None else STAGES[: names.index(until) + 1]
+    status: dict[str, dict] = {}
     bar = tqdm(selected, desc=f"lebongbisa {period}", unit="stage", disable=not progress)
-    for stage in bar:
-        bar.set_postfix_str(stage.name)
-        t0 = time.perf_counter()
-        recomputed = stage.compute(
+    for spec in bar:  # one stage at a time, for the progress bar
+        bar.set_postfix_str(spec.name)
+        upto = stages.ensure(
             period,
+            spec.name,
             data_dir,
-            reports_dir=reports_dir,
+            reports_dir,
+            tolerate=True,
+            known=status,
             allow_partial=parameters["allow_partial"],
             force=parameters["force"],
             progress=False,
             retrain=parameters["retrain"],
             engine=parameters["engine"],
         )
-        computed.append((stage, recomputed, time.perf_counter() - t0))
+        status[spec.name] = upto[spec.name]
+    for name, st in status.items():
+        if st["status"] == "failed":
+            tqdm.write(f"lebongbisa: stage {name} failed: {st['error']} (traceback in {log.path})")
     if not parameters["notebooks"]:
-        for stage, recomputed, secs in computed:
-            status = "dihitung ulang" if recomputed else "dipakai ulang (input tidak berubah)"
-            log.stage(stage.name, status, secs)
-        return []
+        for name, st in status.items():
+            log.stage(name, _label(st), st["seconds"], error=st.get("traceback"))
+        return [{"stage": n, **st} for n, st in status.items()]
 
     todo, upstream_changed = {}, False
-    for stage, recomputed, _ in computed:
+    for spec in selected:
+        st = status[spec.name]
+        if st["status"] != "ok":
+            upstream_changed = True
+            for stale in (out_dir / f"{spec.name}.html", out_dir / f".{spec.name}.params.json"):
+                stale.unlink(missing_ok=True)
+            continue
         params = notebook_parameters(
-            stage, period, data_dir, out_dir, parameters["lang"], parameters["min_cell"]
+            spec, period, data_dir, out_dir, parameters["lang"], parameters["min_cell"]
         )
-        params_file = out_dir / f".{stage.name}.params.json"
+        params_file = out_dir / f".{spec.name}.params.json"
         same_params = params_file.exists() and json.loads(params_file.read_text()) == params
-        rendered = (out_dir / f"{stage.name}.html").exists() and (out_dir / stage.notebook).exists()
-        if recomputed or parameters["force"] or upstream_changed or not same_params or not rendered:
+        rendered = (out_dir / f"{spec.name}.html").exists() and (out_dir / spec.notebook).exists()
+        stale = st["recomputed"] or parameters["force"] or upstream_changed
+        if stale or not same_params or not rendered or spec.name == SUMMARY and upstream_changed:
             upstream_changed = True
             params_file.unlink(missing_ok=True)  # the notebook counts as rendered only after
-            todo[stage.name] = params
-    seconds = _render(todo, out_dir, progress)
-    done = []
-    for stage, recomputed, secs in computed:
-        if stage.name not in todo:
-            status = "dipakai ulang (input tidak berubah)"
-        else:
-            status = "dihitung ulang" if recomputed else "notebook dijalankan ulang"
-        log.stage(stage.name, status, secs, seconds.get(stage.name, 0.0))
-        done.append((stage, status, secs + seconds.get(stage.name, 0.0)))
-    return done
+            todo[spec.name] = params
+    seconds, errors = _render(todo, out_dir, progress)
+    for name, err in errors.items():
+        status[name].update(status="failed", error=err.splitlines()[0], notebook_error=err)
+        tqdm.write(f"lebongbisa: {err}")
+    for name, st in status.items():
+        log.stage(
+            name,
+            _label(st, name in todo),
+            st["seconds"],
+            seconds.get(name, 0.0),
+            error=st.get("traceback") or st.get("notebook_error"),
+        )
+    return [
+        {"stage": n, **st, "seconds": st["seconds"] + seconds.get(n, 0.0)}
+        for n, st in status.items()
+    ]
+
+
+def _label(st: dict, rendered: bool = False) -> str:
+    if st["status"] == "failed":
+        return "gagal"
+    if st["status"] == "skipped":
+        return "dilewati"
+    if st["recomputed"]:
+        return "dihitung ulang"
+    return "notebook dijalankan ulang" if rendered else "dipakai ulang (input tidak berubah)"
 
 
 RENDER_WORKERS = 2
 
 
-def _render(todo: dict[str, dict], out_dir: Path, progress: bool) -> dict[str, float]:
-    """Execute and convert the notebooks in `todo` (name -> parameters); returns seconds each.
-    A failure is raised for the first failing notebook in stage order."""
-    by_name = {s.name: s for s in STAGES}
+def _render(todo: dict[str, dict], out_dir: Path, progress: bool) -> tuple[dict, dict]:
+    """Execute and convert the notebooks in `todo` (name -> parameters), two at a time, the
+    summary last; returns (seconds per notebook, error message per failed notebook)."""
 
     def one(name: str) -> float:
         t0 = time.perf_counter()
         params = todo[name]
-        notebook_to_html(execute_notebook(by_name[name], out_dir, params))
+        notebook_to_html(execute_notebook(stages.BY_NAME[name], out_dir, params))
         write_json(params, out_dir / f".{name}.params.json")
         return time.perf_counter() - t0
 
+    seconds, errors = {}, {}
+    bar = tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress)
+    batches = [[n for n in todo if n != SUMMARY], [n for n in todo if n == SUMMARY]]
     with ThreadPoolExecutor(max_workers=RENDER_WORKERS) as pool:
-        futures = {name: pool.submit(one, name) for name in todo}
-        bar = tqdm(total=len(futures), desc="notebooks", unit="nb", disable=not progress)
-        for fut in as_completed(futures.values()):
-            bar.update()
-            if not fut.cancelled() and fut.exception() is not None:
-                for other in futures.values():
-                    other.cancel()
-        bar.close()
-    for fut in futures.values():  # stage order
-        if not fut.cancelled() and fut.exception() is not None:
-            raise fut.exception()
-    return {name: fut.result() for name, fut in futures.items()}
+        for batch in batches:
+            futures = {name: pool.submit(one, name) for name in batch}
+            for name, fut in futures.items():
+                try:
+                    seconds[name] = fut.result()
+                except StageFailed as exc:
+                    errors[name] = str(exc)
+                except Exception as exc:  # a notebook fails alone too
+                    errors[name] = f"stage notebook {name} failed: {type(exc).__name__}: {exc}"
+                bar.update()
+    bar.close()
+    return seconds, errors
 
 
 def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") -> Path:
@@ -319,23 +309,51 @@ def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") ->
         and p.name != period
         and (p / "index.html").exists()
     )
-    title = f"Laporan Lebongbisa — {period}" if lang == "id" else f"Lebongbisa report — {period}"
-    items = "\n".join(
-        f'<li><a href="{s.name}.html">{html.escape(s.title_id if lang == "id" else s.title_en)}'
-        f"</a> <small>({html.escape(status)}, {secs:.0f} dtk; "
-        f'<a href="{s.notebook}">notebook</a>)</small></li>'
-        for s, status, secs in done
-        if s.name != SUMMARY
+    id_ = lang == "id"
+    title = f"Laporan Lebongbisa — {period}" if id_ else f"Lebongbisa report — {period}"
+    out_dir = reports_dir / period
+    items, problems = [], []
+    for d in done:
+        spec = stages.BY_NAME[d["stage"]]
+        label = html.escape(spec.title_id if id_ else spec.title_en)
+        if d["status"] != "ok" or not (out_dir / f"{spec.name}.html").exists():
+            what = "gagal" if d["status"] == "failed" else "dilewati"
+            if not id_:
+                what = "failed" if d["status"] == "failed" else "skipped"
+            problems.append(
+                f"<li><b>{label}</b>: {what} — {html.escape(d.get('error', ''))}. "
+                + ("Angka yang tidak tersedia: " if id_ else "Numbers missing: ")
+                + html.escape(spec.missing_id if id_ else spec.missing_en)
+                + "</li>"
+            )
+            continue
+        if spec.name == SUMMARY:
+            continue
+        items.append(
+            f'<li><a href="{spec.name}.html">{label}</a> <small>('
+            f"{html.escape(_label(d) if id_ else d['status'])}, {d['seconds']:.0f} "
+            f'{"dtk" if id_ else "s"}; <a href="{spec.notebook}">notebook</a>)</small></li>'
+        )
+    items = "\n".join(items)
+    failed = (
+        '<div class="failed"><h2>'
+        + ("Tahap yang gagal" if id_ else "Stages that failed")
+        + "</h2><ul>\n"
+        + "\n".join(problems)
+        + "\n</ul></div>"
+        if problems
+        else ""
     )
     lead = (
         f'<p class="lead"><a href="{SUMMARY}.html">'
-        + ("Ringkasan untuk pimpinan" if lang == "id" else "Summary for policymakers")
+        + ("Ringkasan untuk pimpinan" if id_ else "Summary for policymakers")
         + "</a></p>"
-        if any(s.name == SUMMARY for s, _, _ in done)
+        if (out_dir / f"{SUMMARY}.html").exists()
+        and any(d["stage"] == SUMMARY and d["status"] == "ok" for d in done)
         else ""
     )
     earlier = "\n".join(f'<li><a href="../{p}/index.html">{p}</a></li>' for p in others) or (
-        "<li>belum ada</li>"
+        "<li>belum ada</li>" if id_ else "<li>none yet</li>"
     )
     page = f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
@@ -343,10 +361,12 @@ def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") ->
 <title>{title}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;
 line-height:1.5;color:#222}} h1{{font-size:1.5rem}} small{{color:#666}}
-.lead a{{font-size:1.25rem;font-weight:600}}</style></head>
+.lead a{{font-size:1.25rem;font-weight:600}}
+.failed{{border-left:4px solid #b30000;padding:0 1rem;background:#fff5f5}}</style></head>
 <body><h1>{title}</h1>
 <p>Kabupaten Lebong · versi lebongbisa {__version__}</p>
 {lead}
+{failed}
 <h2>Tahapan (untuk analis)</h2><ul>
 {items}
 </ul>

@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from lebongbisa import __version__, config
-from lebongbisa.io import sha256_file, write_json
+from lebongbisa.io import file_checksum, write_json
 
 
 def latest_period(raw: Path) -> str | None:
@@ -84,7 +85,7 @@ def fingerprint(inputs: list[Path], params: dict, saved: dict | None = None) -> 
         "inputs": {
             p.name: old_sha[p.name]
             if old_stat.get(p.name) == stats[p.name] and p.name in old_sha
-            else sha256_file(p)
+            else file_checksum(p)
             for p in files
         },
         "stats": stats,
@@ -305,3 +306,180 @@ def summary(period: str, data_dir: Path | None = None, **_: object) -> bool:
     """Stage 6 (policymaker summary): computes nothing of its own; its notebook reads the
     indicators, so it is re-rendered whenever an earlier stage changed."""
     return False
+
+
+# --- the ordered stage specs, and running them so that a failing stage fails alone ---------
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One stage: its name (= notebook), titles, compute function, the stages whose outputs it
+    needs, its processed outputs (discarded when it fails, so no stale number survives), and
+    what a reader misses when it fails (id/en)."""
+
+    name: str
+    title_id: str
+    title_en: str
+    compute: Callable[..., bool]
+    needs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    missing_id: str = ""
+    missing_en: str = ""
+
+    @property
+    def notebook(self) -> str:
+        return f"{self.name}.ipynb"
+
+
+SUMMARY = "06_ringkasan"
+
+SPECS: list[StageSpec] = [
+    StageSpec(
+        "01_ingest_clean",
+        "Pembersihan dan rekonsiliasi data",
+        "Ingest, clean and reconcile",
+        ingest,
+        outputs=tuple(INGEST_OUTPUTS),
+        missing_id="semua angka (tidak ada data yang terbaca)",
+        missing_en="every number (no data could be read)",
+    ),
+    StageSpec(
+        "02_link",
+        "Pencocokan orang dan keluarga antar-data",
+        "Link persons and households",
+        link,
+        needs=("01_ingest_clean",),
+        outputs=tuple(o for o in LINK_OUTPUTS if o != "records.parquet"),
+        missing_id="jumlah orang dan keluarga, sasaran program, pekerja miskin, dan Desa Binaan",
+        missing_en="persons and households, targeting, working poor and Desa Binaan",
+    ),
+    StageSpec(
+        "03_targeting",
+        "Sasaran program: cakupan, salah sasaran, dan titik temu antar dinas",
+        "Targeting: coverage, exclusion and inclusion error, overlaps",
+        targeting,
+        needs=("02_link",),
+        outputs=tuple(o for o in TARGETING_OUTPUTS if o != "indicators.csv"),
+        missing_id="cakupan dan ketepatan sasaran program, pekerja miskin, dan Desa Binaan",
+        missing_en="program coverage and targeting errors, working poor and Desa Binaan",
+    ),
+    StageSpec(
+        "04_working_poor",
+        "Bekerja tetapi miskin",
+        "The working poor",
+        working_poor,
+        needs=("03_targeting",),
+        outputs=tuple(o for o in WORKPOOR_OUTPUTS if o != "indicators.csv"),
+        missing_id="angka pekerja miskin dan model penyebabnya",
+        missing_en="working-poverty rates and their model",
+    ),
+    StageSpec(
+        "05_villages",
+        "Tipologi desa dan prioritas Desa Binaan",
+        "Village typology and Desa Binaan priority",
+        villages,
+        needs=("03_targeting",),
+        outputs=tuple(o for o in VILLAGE_OUTPUTS if o != "indicators.csv"),
+        missing_id="tipologi desa dan usulan Desa Binaan",
+        missing_en="the village typology and proposed Desa Binaan",
+    ),
+    StageSpec(SUMMARY, "Ringkasan untuk pimpinan", "Summary for policymakers", summary),
+]
+
+BY_NAME = {s.name: s for s in SPECS}
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Errors a user must fix before anything is computed: they stop the run, as before."""
+    from lebongbisa.ingest.errors import InputError
+    from lebongbisa.privacy import KeyError_
+
+    return (InputError, KeyError_)
+
+
+def _discard(spec: StageSpec, processed: Path) -> None:
+    """Remove a failed stage's outputs (a stale table must never pass for this run's)."""
+    for o in spec.outputs:
+        (processed / o).unlink(missing_ok=True)
+    _marker(processed, spec.name).unlink(missing_ok=True)
+    if any(o.startswith("indicators_") for o in spec.outputs):
+        from lebongbisa import indicators
+
+        indicators.combine(processed)
+
+
+def ensure(
+    period: str,
+    upto: str | None = None,
+    data_dir: Path | None = None,
+    reports_dir: Path | None = None,
+    tolerate: bool = False,
+    known: dict[str, dict] | None = None,
+    **options: object,
+) -> dict[str, dict]:
+    """Bring every stage up to `upto` (default: all) up to date, in order; returns each
+    stage's status: `{"status": "ok" | "failed" | "skipped", "recomputed", "seconds",
+    "error", "traceback"}`.
+
+    A stage that raises is recorded as failed, its outputs are discarded, the stages that
+    need it are skipped, and the others still run. With `tolerate=False` (a stage notebook)
+    `StageError` is raised when the `upto` stage itself did not complete. Errors the user
+    must fix (bad inputs, a missing key) are always raised. Stages in `known` (statuses from
+    earlier calls of the same run) are not run again."""
+    import time
+    import traceback
+
+    names = [s.name for s in SPECS]
+    selected = SPECS if upto is None else SPECS[: names.index(upto) + 1]
+    _, processed = period_paths(period, data_dir)
+    status: dict[str, dict] = dict(known or {})
+    for spec in selected:
+        if spec.name in status:
+            continue
+        blocked = [n for n in spec.needs if status.get(n, {}).get("status") != "ok"]
+        if blocked:
+            status[spec.name] = {
+                "status": "skipped",
+                "recomputed": False,
+                "seconds": 0.0,
+                "error": f"needs {', '.join(blocked)}, which did not complete",
+            }
+            continue
+        t0 = time.perf_counter()
+        try:
+            recomputed = spec.compute(period, data_dir, reports_dir=reports_dir, **options)
+            status[spec.name] = {"status": "ok", "recomputed": bool(recomputed)}
+        except _user_errors():
+            raise
+        except Exception as exc:  # a stage fails alone: record, discard, go on
+            _discard(spec, processed)
+            status[spec.name] = {
+                "status": "failed",
+                "recomputed": True,
+                "error": f"{type(exc).__name__}: {exc}".splitlines()[0][:300],
+                "traceback": traceback.format_exc(),
+            }
+        status[spec.name]["seconds"] = time.perf_counter() - t0
+    last = status[selected[-1].name]
+    if not tolerate and last["status"] != "ok":
+        raise StageError(selected[-1].name, last["error"])
+    return status
+
+
+def failures(status: dict[str, dict]) -> list[dict]:
+    """The stages in an `ensure` status that failed or were skipped, with their titles and
+    what a reader misses because of them (for the summary and the index)."""
+    keys = ("title_id", "title_en", "missing_id", "missing_en")
+    return [
+        {"stage": name, **s, **{k: getattr(BY_NAME[name], k) for k in keys}}
+        for name, s in status.items()
+        if s["status"] in ("failed", "skipped")
+    ]
+
+
+class StageError(RuntimeError):
+    """A stage raised an unexpected error (its traceback is in the run log)."""
+
+    def __init__(self, stage: str, error: str):
+        super().__init__(f"stage {stage} failed: {error}")
+        self.stage, self.error = stage, error

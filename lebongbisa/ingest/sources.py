@@ -34,10 +34,10 @@ class Period:
 
 
 def load_catalog(path: Path | None = None) -> list[dict]:
-    """Program catalog: the default shipped with the package, overridden by `path` per code."""
-    default = yaml.safe_load((PACKAGE_DATA_DIR / "programs.yml").read_text())["programs"]
+    """The program catalog: the period's own file at `path` is its whole catalog; the default
+    shipped with the package applies only when a period ships none."""
     if path is None:
-        return default
+        return yaml.safe_load((PACKAGE_DATA_DIR / "programs.yml").read_text())["programs"]
     name = path.name
     try:
         doc = yaml.safe_load(path.read_text())
@@ -51,11 +51,14 @@ def load_catalog(path: Path | None = None) -> list[dict]:
     if not isinstance(entries, list):
         raise InputError([Problem(name, "expected a list under `programs:`")])
     problems = validate_catalog(entries, name)
+    codes = [e.get("code") for e in entries if isinstance(e, dict)]
+    problems += [
+        Problem(name, f"program code {c!r} appears more than once", "keep one entry per code")
+        for c in sorted({c for c in codes if codes.count(c) > 1}, key=str)
+    ]
     if problems:
         raise InputError(problems)
-    merged = {p["code"]: p for p in default}
-    merged.update({p["code"]: p for p in entries})
-    return list(merged.values())
+    return entries
 
 
 def validate_catalog(entries: list, name: str = "programs.yml") -> list[Problem]:

@@ -97,6 +97,16 @@ def period_date(period: str) -> pd.Timestamp:
     return pd.Period(period, "Q").end_time.normalize()
 
 
+def unreadable(file: str, exc: OSError) -> Problem:
+    """A file the operating system will not let us open (permissions, a locked share)."""
+    reason = "permission denied" if isinstance(exc, PermissionError) else exc.strerror or exc
+    return Problem(
+        file,
+        f"cannot be opened ({reason})",
+        "give the account that runs lebongbisa read access to the file, or copy it again",
+    )
+
+
 def ingest_period(
     raw_folder: Path, out_folder: Path, allow_partial: bool = False, progress: bool = True
 ) -> IngestResult:
@@ -110,19 +120,16 @@ def ingest_period(
     for src in tqdm(
         period.sources, desc=f"ingest {period.period}", unit="file", disable=not progress
     ):
-        meta = {
-            "file": src.file,
-            "kind": src.kind,
-            "program": src.program,
-            "sha256": sha256_file(src.path),
-        }
+        meta = {"file": src.file, "kind": src.kind, "program": src.program}
         t0 = time.perf_counter()
         try:
+            meta["sha256"] = sha256_file(src.path)
             table = read_table(src.path, src.sheet, src.columns)
-        except ReadError as exc:
-            problems.append(exc.problem)
+        except (ReadError, OSError) as exc:
+            problem = exc.problem if isinstance(exc, ReadError) else unreadable(src.file, exc)
+            problems.append(problem)
             broken.add(src.file)
-            sources_meta.append({**meta, "status": "failed", "problem": str(exc.problem)})
+            sources_meta.append({**meta, "status": "failed", "problem": str(problem)})
             continue
         missing = missing_fields(src, table)
         if missing:

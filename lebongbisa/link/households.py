@@ -45,7 +45,7 @@ def resolve_households(frame: pd.DataFrame, person: pd.Series) -> pd.Series:
         np.arange(len(units)),
         pd.DataFrame({"uid_l": pos[keep.unit_x].to_numpy(), "uid_r": pos[keep.unit_y].to_numpy()}),
     )
-    household = unit.map(pd.Series(comp, index=units))
+    household = unit.map(pd.Series(comp, index=units)).astype("float64")
 
     # records without a unit follow their person to the most authoritative unit
     rank = frame.kind.map(SOURCE_PRIORITY).fillna(9)
@@ -59,6 +59,7 @@ def resolve_households(frame: pd.DataFrame, person: pd.Series) -> pd.Series:
     orphan = ~has_unit
     household[orphan] = person[orphan].map(home)
     alone = household.isna()
-    offset = (household.max() + 1) if household.notna().any() else 0
-    household[alone] = offset + pd.factorize(person[alone])[0]
+    if alone.any():  # (a registry-only period may have none)
+        offset = (household.max() + 1) if household.notna().any() else 0
+        household[alone] = offset + pd.factorize(person[alone])[0]
     return household.astype(np.int64)

@@ -33,8 +33,10 @@ from lebongbisa.synth.dynamics import advance_quarter
 from lebongbisa.synth.population import build_population, calibrate_welfare, housing_from_welfare
 from lebongbisa.synth.programs import household_view, program_recipients
 from lebongbisa.synth.registries import DtksState, dtsen_snapshot, p3ke_snapshot
+from lebongbisa.synth.scenarios import SCENARIOS, Scenario, catalog_entries, program_code
+from lebongbisa.synth.scenarios import get as get_scenario
 
-__all__ = ["generate", "expand_periods", "period_start"]
+__all__ = ["generate", "expand_periods", "period_start", "SCENARIOS"]
 
 
 def expand_periods(spec: str) -> list[str]:
@@ -84,19 +86,23 @@ def generate(
     truth_out: str | Path | None = None,
     persons: int = cal.DEFAULT_PERSONS,
     progress: bool = True,
+    scenario: str | Scenario = "default",
 ) -> list[str]:
     """Write raw deliveries for each period under `out` and the truth under `truth_out`.
 
     `truth_out` defaults to a `truth` folder beside `out` (data/raw -> data/truth).
-    Returns the periods written. Deterministic for a seed.
+    `scenario` names a world of another shape (`synth/scenarios.py`); its size, when it sets
+    one, replaces `persons`. Returns the periods written. Deterministic for a seed.
     """
+    sc = get_scenario(scenario) if isinstance(scenario, str) else scenario
+    persons = sc.persons or persons
     plist = expand_periods(periods) if isinstance(periods, str) else list(periods)
     out = Path(out)
     truth_out = Path(truth_out) if truth_out else out.parent / "truth"
     rng = np.random.default_rng(seed)
     scale = persons / cal.DEFAULT_PERSONS
     start0 = period_start(plist[0])
-    hh, p, vil = build_population(rng, persons, start0)
+    hh, p, vil = build_population(rng, persons, start0, sc.kecamatan)
     hh["split_from"] = np.nan
     p0, gk = poverty_target(plist[0])
     hh = calibrate_welfare(hh, p, vil, start0, p0, gk)
@@ -123,38 +129,56 @@ def generate(
         per = Period(period, start, hh, p, vil, rng, scale)
         raw = out / period
         raw.mkdir(parents=True, exist_ok=True)
-        specs, truths = [], []
+        files = []  # (spec, truth) of each delivered file
         if start.year < 2025:
             desil = p3ke.drop_duplicates("household_id").set_index("household_id").desil
             in_dtks = set(dtks.members.household_id)
-            s, t = dtks_file(
-                per, dtks.members, dtks.households.set_index("household_id").dtks_id, raw
-            )
-            specs.append(s), truths.append(t)
-            s, t = p3ke_file(per, p3ke, raw)
-            specs.append(s), truths.append(t)
+            if sc.registries:
+                dtks_ids = dtks.households.set_index("household_id").dtks_id
+                files.append(dtks_file(per, dtks.members, dtks_ids, raw))
+                files.append(p3ke_file(per, p3ke, raw, sc.employment))
         else:
             dead = p[~p.alive & (p.death_period.isin(plist[max(i - 1, 0) : i + 1]))].person_id
             snap = dtsen_snapshot(rng, hh, p, start, missing_dtsen, dtsen_noise, dead)
             desil = snap.drop_duplicates("household_id").set_index("household_id").desil
             in_dtks = set(snap.household_id[snap.desil <= 4])
-            s, t = dtsen_file(per, snap, raw)
-            specs.append(s), truths.append(t)
+            if sc.registries:
+                files.append(dtsen_file(per, snap, raw, sc.employment))
         view = household_view(hh, p, start, desil, in_dtks)
         rec = program_recipients(rng, hh, p, start, view, scale, state)
-        s, t = program_files(per, rec, raw)
-        specs += s
-        truths += t
-        s, t = umkm_file(per, _umkm_owners(rng, hh, p), raw)
-        specs.append(s), truths.append(t)
-        write_sources_yml(raw, period, specs)
+        codes = {c: program_code(sc, c) for c in rec.program.unique()}
+        codes = {c: k for c, k in codes.items() if k and c not in sc.undelivered}
+        if sc.programs:
+            specs, truths = program_files(per, rec, raw, codes, sc.empty_programs, sc.formats)
+            files += list(zip(specs, truths, strict=True))
+        else:
+            codes = {}
+        rec = rec[rec.program.isin(set(codes) - set(sc.empty_programs))]
+        rec = rec.assign(program=rec.program.map(codes))  # as delivered (truth)
+        if sc.umkm:
+            files.append(umkm_file(per, _umkm_owners(rng, hh, p), raw))
+        write_sources_yml(raw, period, [f[0] for f in files], catalog_entries(sc))
+        truths = [f[1] for f in files]
         _write_truth(truth_out / period, hh, p, vil, rec, truths, desil, period)
     return plist
 
 
 def _write_truth(folder: Path, hh, p, vil, rec, truths, desil, period) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    pd.concat(truths, ignore_index=True).to_parquet(folder / "rows.parquet", index=False)
+    rows = (
+        pd.concat(truths, ignore_index=True)
+        if truths
+        else pd.DataFrame(
+            {
+                "source_file": [],
+                "source_row": [],
+                "person_id": [],
+                "household_id": [],
+                "defects": [],
+            }
+        )
+    )
+    rows.to_parquet(folder / "rows.parquet", index=False)
     cols = [
         "person_id",
         "household_id",

@@ -15,7 +15,7 @@ import yaml
 from lebongbisa.synth import calibration as cal
 from lebongbisa.synth import defects as dfx
 from lebongbisa.synth.population import EDUCATION_LABELS
-from lebongbisa.synth.writer import write_delimited, write_xlsx
+from lebongbisa.synth.writer import write_delimited, write_xls, write_xlsx
 
 SEX_WORD = {"L": "LAKI-LAKI", "P": "PEREMPUAN"}
 REL_DTKS = {
@@ -195,7 +195,18 @@ def _employment_columns(b: pd.DataFrame) -> dict:
     }
 
 
-def p3ke_file(per: Period, snap: pd.DataFrame, out: Path):
+#: registry columns that describe work (dropped by scenario `no_employment`)
+EMPLOYMENT_HEADERS = (
+    "Pekerjaan",
+    "Status Pekerjaan",
+    "bekerja_seminggu_lalu",
+    "jam_kerja",
+    "lapangan_usaha",
+    "status_dalam_pekerjaan_utama",
+)
+
+
+def p3ke_file(per: Period, snap: pd.DataFrame, out: Path, employment: bool = True):
     b = _base(per, snap.person_id.to_numpy())
     # P3KE is a 2021-22 snapshot: it keeps the household and village it was taken with
     b["household_id_snapshot"] = snap.household_id.to_numpy()
@@ -232,11 +243,13 @@ def p3ke_file(per: Period, snap: pd.DataFrame, out: Path):
         }
     )
     name = "p3ke_individu_lebong.csv"
+    if not employment:
+        f = f.drop(columns=[c for c in EMPLOYMENT_HEADERS if c in f])
     rows = write_delimited(out / name, f)
     return {"file": name, "kind": "p3ke"}, _truth(b, name, rows)
 
 
-def dtsen_file(per: Period, snap: pd.DataFrame, out: Path):
+def dtsen_file(per: Period, snap: pd.DataFrame, out: Path, employment: bool = True):
     b = _base(per, snap.person_id.to_numpy())
     b = _apply_person_defects(per, b, "registry", caps=True)
     emp = _employment_columns(b)
@@ -273,15 +286,32 @@ def dtsen_file(per: Period, snap: pd.DataFrame, out: Path):
         }
     )
     name = f"DTSEN_LEBONG_{per.year}Q{per.quarter}.csv"
+    if not employment:
+        f = f.drop(columns=[c for c in EMPLOYMENT_HEADERS if c in f])
     rows = write_delimited(out / name, f)
     return {"file": name, "kind": "dtsen"}, _truth(b, name, rows)
 
 
-def program_files(per: Period, rec: pd.DataFrame, out: Path):
-    """All dinas program lists of the quarter, each in its office's own layout."""
+def program_files(
+    per: Period,
+    rec: pd.DataFrame,
+    out: Path,
+    codes: dict[str, str] | None = None,
+    empty: tuple[str, ...] = (),
+    formats: bool = False,
+):
+    """All dinas program lists of the quarter, each in its office's own layout.
+
+    `codes` maps each simulated program to the code it is delivered under (programs missing
+    from it are not delivered; default: every program in `rec`, under its own code); lists in
+    `empty` are written with their header and no rows; `formats` writes some lists in the
+    other accepted formats (scenario worlds, `synth/scenarios.py`)."""
     y, q = per.year, per.quarter
     specs, truths = [], []
-    for code, grp in rec.groupby("program", sort=False):
+    if codes is None:
+        codes = {c: c for c in rec.program.unique()}
+    for code, delivered_as in codes.items():
+        grp = rec[rec.program == code].iloc[:0] if code in empty else rec[rec.program == code]
         b = _base(per, grp.person_id.to_numpy())
         b["amount"] = grp.amount.to_numpy()
         b = _apply_person_defects(per, b, "program", caps=code in ("BLT-DD", "BPNT", "RTLH"))
@@ -289,8 +319,8 @@ def program_files(per: Period, rec: pd.DataFrame, out: Path):
         vrate = cal.DEFECT_RATES["program"]["village_variant"]
         vname, kec, vlab = _village_text(per, b, vrate, old_kecamatan=code in ("BLT-DD", "RTLH"))
         extra = _join_labels(dup_lab, vlab)
-        spec = {"kind": "program", "program": code}
-        title = [f"DAFTAR PENERIMA {code} KABUPATEN LEBONG", f"TAHUN {y} TRIWULAN {q}"]
+        spec = {"kind": "program", "program": delivered_as}
+        title = [f"DAFTAR PENERIMA {delivered_as} KABUPATEN LEBONG", f"TAHUN {y} TRIWULAN {q}"]
         if code == "PKH":
             f = pd.DataFrame(
                 {
@@ -306,9 +336,7 @@ def program_files(per: Period, rec: pd.DataFrame, out: Path):
                 }
             )
             name = f"PKH_TAHAP{q}_{y}.xlsx"
-            rows = write_xlsx(
-                out / name, f, title, {"NO": "JUMLAH", "NOMINAL": int(b.amount.sum())}
-            )
+            how = dict(title=title, total={"NO": "JUMLAH", "NOMINAL": int(b.amount.sum())})
         elif code == "BPNT":
             nik = dfx.excel_truncate(b.nik_raw)
             sci = per.rng.random(len(b)) < cal.DEFECT_RATES["excel_damage"]["scientific"]
@@ -338,7 +366,7 @@ def program_files(per: Period, rec: pd.DataFrame, out: Path):
                 }
             )
             name = f"BPNT_SEMBAKO_{y}_Q{q}.csv"
-            rows = write_delimited(out / name, f, sep=";", encoding="cp1252")
+            how = dict(sep=";", encoding="cp1252")
         elif code == "PBI-JK":
             dates = dfx.format_dates(b.birth_raw, "dmy")
             serial = per.rng.random(len(b)) < 0.1
@@ -354,7 +382,7 @@ def program_files(per: Period, rec: pd.DataFrame, out: Path):
                 }
             )
             name = f"PBI_JK_LEBONG_{y}Q{q}.csv"
-            rows = write_delimited(out / name, f)
+            how = {}
         elif code == "BLT-DD":
             f = pd.DataFrame(
                 {
@@ -371,11 +399,9 @@ def program_files(per: Period, rec: pd.DataFrame, out: Path):
                 pd.Series(np.where(b.nik_raw.str.fullmatch(r"\d{16}"), "excel_truncated", "")),
             )
             name = f"BLT_DANA_DESA_{y}_TW{q}.xlsx"
-            rows = write_xlsx(
-                out / name,
-                f,
-                title,
-                {"NO": "JUMLAH", "JUMLAH BLT (Rp)": int(b.amount.sum())},
+            how = dict(
+                title=title,
+                total={"NO": "JUMLAH", "JUMLAH BLT (Rp)": int(b.amount.sum())},
                 numeric_cols=("NIK",),
             )
         elif code == "PIP":
@@ -391,7 +417,7 @@ def program_files(per: Period, rec: pd.DataFrame, out: Path):
                 }
             )
             name = f"PIP_{y}_Q{q}.xlsx"
-            rows = write_xlsx(out / name, f, title)
+            how = dict(title=title)
         elif code == "RTLH":
             hh = per.households.loc[b.household_id]
             f = pd.DataFrame(
@@ -407,9 +433,7 @@ def program_files(per: Period, rec: pd.DataFrame, out: Path):
                 }
             )
             name = f"RTLH_PERKIM_{y}_Q{q}.xlsx"
-            rows = write_xlsx(
-                out / name, f, title, {"NIK": "JUMLAH", "NILAI BANTUAN": int(b.amount.sum())}
-            )
+            how = dict(title=title, total={"NIK": "JUMLAH", "NILAI BANTUAN": int(b.amount.sum())})
         elif code == "UMKM-AID":
             f = pd.DataFrame(
                 {
@@ -422,7 +446,7 @@ def program_files(per: Period, rec: pd.DataFrame, out: Path):
                 }
             )
             name = f"bantuan_umkm_{y}q{q}.txt"
-            rows = write_delimited(out / name, f, sep="|")
+            how = dict(sep="|")
         else:  # SAPROTAN: Dinas Pertanian, odd headers need a `columns:` map
             f = pd.DataFrame(
                 {
@@ -439,16 +463,58 @@ def program_files(per: Period, rec: pd.DataFrame, out: Path):
                 pd.Series(np.where(b.nik_raw.str.fullmatch(r"\d{16}"), "excel_truncated", "")),
             )
             name = f"SAPROTAN_DISTAN_{y}_Q{q}.xlsx"
-            rows = write_xlsx(out / name, f, title, numeric_cols=("NO. IDENTITAS",))
+            how = dict(title=title, numeric_cols=("NO. IDENTITAS",))
             spec["columns"] = {
                 "NO. IDENTITAS": "nik",
                 "LOKASI": "village",
                 "TGL. LHR": "birth_date",
             }
-        spec = {"file": name, **spec}
-        specs.append(spec)
+        if formats and code in OTHER_FORMATS:
+            name, f, how, extra_spec = _other_format(code, name, f, how)
+            spec.update(extra_spec)
+        rows = _write_list(out / name, f, how)
+        specs.append({"file": name, **spec})
         truths.append(_truth(b, name, rows, extra))
     return specs, truths
+
+
+def _write_list(path: Path, f: pd.DataFrame, how: dict) -> np.ndarray:
+    """Write a list as its office does: by suffix, with the layout options in `how`."""
+    if path.suffix == ".xls":
+        return write_xls(path, f, **how)
+    if path.suffix == ".xlsx":
+        return write_xlsx(
+            path, f, how.get("title", []), how.get("total"), how.get("numeric_cols", ())
+        )
+    return write_delimited(path, f, sep=how.get("sep", ","), encoding=how.get("encoding", "utf-8"))
+
+
+#: scenario `formats`: program -> (suffix, writer options, header renames)
+OTHER_FORMATS = {
+    "PKH": (
+        ".xls",
+        {"sheet": "Data Penerima", "first_sheet": "Petunjuk"},
+        {"NIK": "NO_NIK", "NAMA PENGURUS": "Nama Lengkap", "DESA/KELURAHAN": "Kelurahan/Desa"},
+    ),
+    "PIP": (".txt", {"sep": "\t"}, {"NIK SISWA": "NOMOR NIK", "DESA": "Desa/Kel."}),
+    "PBI-JK": (".csv", {"sep": ";", "encoding": "cp1252"}, {"NAMA LENGKAP": "NAMA"}),
+    "RTLH": (".xls", {"sheet": "Sheet1"}, {"NAMA KEPALA KELUARGA": "NAMA PENERIMA"}),
+}
+
+
+def _other_format(code: str, name: str, f: pd.DataFrame, how: dict):
+    """The same list in another accepted format (old .xls, tab or `;` text) with header
+    variants; an .xls whose data are not on the first sheet names its sheet in sources.yml."""
+    suffix, opts, renames = OTHER_FORMATS[code]
+    f = f.rename(columns=renames)
+    if suffix == ".xls":
+        how = {"title": how.get("title", []), "total": how.get("total"), **opts}
+        if how["total"]:
+            how["total"] = {renames.get(k, k): v for k, v in how["total"].items()}
+    else:
+        how = dict(opts)
+    spec = {"sheet": opts["sheet"]} if "first_sheet" in opts else {}
+    return Path(name).stem + suffix, f, how, spec
 
 
 def umkm_file(per: Period, owners: pd.DataFrame, out: Path):
@@ -472,6 +538,14 @@ def umkm_file(per: Period, owners: pd.DataFrame, out: Path):
     return {"file": name, "kind": "umkm"}, _truth(b, name, rows, vlab)
 
 
-def write_sources_yml(out: Path, period: str, specs: list[dict]) -> None:
+def write_sources_yml(
+    out: Path, period: str, specs: list[dict], catalog: list[dict] | None = None
+) -> None:
+    """`sources.yml`, and the period's own `programs.yml` when it ships a catalog."""
     doc = {"period": period, "sources": specs}
+    if catalog is not None:
+        (out / "programs.yml").write_text(
+            yaml.safe_dump({"programs": catalog}, sort_keys=False, allow_unicode=True)
+        )
+        doc["programs"] = "programs.yml"
     (out / "sources.yml").write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))

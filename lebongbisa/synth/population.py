@@ -144,12 +144,24 @@ OTHER_NIK_PREFIXES = np.array(["170201", "170203", "170101", "177101", "160301",
 
 
 def build_population(
-    rng: np.random.Generator, persons_target: int, ref_date: pd.Timestamp
+    rng: np.random.Generator,
+    persons_target: int,
+    ref_date: pd.Timestamp,
+    kecamatan: tuple[str, ...] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Households, persons and villages (with planted types) at the reference date."""
+    """Households, persons and villages (with planted types) at the reference date.
+
+    `kecamatan` (6-digit codes) confines the population to those kecamatan (a pilot world);
+    the persons target is then spread over them alone."""
     vil = gazetteer.villages()
     vil["village_type"] = assign_village_types(rng, vil).to_numpy()
     kec_pop = pd.Series(cal.KECAMATAN_POPULATION_2024)
+    if kecamatan:
+        unknown = set(kecamatan) - set(kec_pop.index)
+        if unknown:
+            raise ValueError(f"unknown kecamatan code(s): {', '.join(sorted(unknown))}")
+        vil = vil[vil.district_code.isin(kecamatan)].reset_index(drop=True)
+        kec_pop = kec_pop[list(kecamatan)]
     kec_share = kec_pop / kec_pop.sum()
     w = rng.lognormal(0, 0.35, len(vil)) * np.where(vil.type == "kelurahan", 1.5, 1.0)
     vil["weight"] = w

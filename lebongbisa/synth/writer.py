@@ -64,3 +64,48 @@ def write_delimited(
         lineterminator="\r\n" if encoding == "cp1252" else "\n",
     )
     return np.arange(2, 2 + len(df))
+
+
+def write_xls(
+    path: Path,
+    df: pd.DataFrame,
+    title: list[str] | None = None,
+    total: dict | None = None,
+    sheet: str = "Sheet1",
+    first_sheet: str | None = None,
+) -> np.ndarray:
+    """Write an old-Excel `.xls` (BIFF8, with xlwt): optional instruction sheet first, then
+    the data sheet with title lines, a blank row, the header, data and a total row.
+
+    Returns the 1-based row numbers of the data rows as a spreadsheet program shows them."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    if first_sheet:
+        info = wb.add_sheet(first_sheet)
+        info.write(0, 0, "Petunjuk pengisian: satu baris per penerima; NIK 16 digit sebagai teks.")
+    ws = wb.add_sheet(sheet)
+    date_style = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    title = title or []
+    for i, line in enumerate(title):
+        ws.write(i, 0, line)
+    cols = list(df.columns)
+    header = len(title) + 1 if title else 0  # 0-based header row (blank row after the title)
+    for j, c in enumerate(cols):
+        ws.write(header, j, c)
+    for i, row in enumerate(df.itertuples(index=False, name=None), start=header + 1):
+        for j, v in enumerate(row):
+            if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+                continue
+            if isinstance(v, dt.datetime | dt.date):
+                ws.write(i, j, v, date_style)
+            elif isinstance(v, np.integer | np.floating):
+                ws.write(i, j, v.item())
+            else:
+                ws.write(i, j, v)
+    if total:
+        for j, c in enumerate(cols):
+            if total.get(c) is not None:
+                ws.write(header + 1 + len(df), j, total[c])
+    wb.save(str(path))
+    return np.arange(header + 2, header + 2 + len(df))

@@ -15,7 +15,7 @@ import pandas as pd
 
 from lebongbisa.link.evaluate import exact_household_clusters, exact_nik_clusters
 from lebongbisa.targeting.base import accepted_records, household_base
-from lebongbisa.targeting.measures import measure
+from lebongbisa.targeting.measures import delivered_programs, measure
 
 KEY = ["indicator", "scope_type", "scope_code"]
 HEADLINE = [
@@ -32,10 +32,12 @@ HEADLINE = [
 
 
 def _indicators(
-    records: pd.DataFrame, clean: pd.DataFrame, catalog: list[dict], period: str
+    records: pd.DataFrame, clean: pd.DataFrame, manifest: dict, period: str
 ) -> pd.DataFrame:
     acc = accepted_records(records, clean)
-    return measure(household_base(acc, catalog), catalog, period, acc)
+    catalog = manifest["programs"]
+    h = household_base(acc, catalog)
+    return measure(h, catalog, period, acc, delivered_programs(manifest))
 
 
 def compare_with_truth(data_dir: Path, period: str) -> pd.DataFrame | None:
@@ -45,7 +47,7 @@ def compare_with_truth(data_dir: Path, period: str) -> pd.DataFrame | None:
     if not truth_file.exists():
         return None
     proc = Path(data_dir) / "processed" / period
-    catalog = json.loads((proc / "manifest.json").read_text(encoding="utf-8"))["programs"]
+    manifest = json.loads((proc / "manifest.json").read_text(encoding="utf-8"))
     rec = pd.read_parquet(proc / "records.parquet")
     clean = pd.read_parquet(proc / "clean.parquet")
     ident = pd.read_parquet(proc / "restricted" / "identity.parquet")
@@ -63,7 +65,7 @@ def compare_with_truth(data_dir: Path, period: str) -> pd.DataFrame | None:
         nik, ident.kk_raw, clean.source_household_key
     ).astype(str)
     parts = [
-        _indicators(r, clean, catalog, period)[KEY + ["value"]].rename(columns={"value": n})
+        _indicators(r, clean, manifest, period)[KEY + ["value"]].rename(columns={"value": n})
         for n, r in (("estimate", rec), ("truth", oracle), ("exact_nik", exact))
     ]
     out = parts[0].merge(parts[1], on=KEY).merge(parts[2], on=KEY, how="left")

@@ -26,12 +26,29 @@ def targets(h: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
     )
 
 
-def program_measures(c: Collector, h: pd.DataFrame, catalog: list[dict]) -> None:
+def delivered_programs(manifest: dict) -> set[str]:
+    """Catalog programs whose list the period delivered and stage 1 could read (a header-only
+    list counts: delivered, with zero recipients)."""
+    return {
+        s["program"]
+        for s in manifest.get("sources", [])
+        if s.get("kind") == "program" and s.get("status") in ("ok", "empty")
+    }
+
+
+def program_measures(
+    c: Collector, h: pd.DataFrame, catalog: list[dict], delivered: set[str]
+) -> None:
+    """Per catalog program: whether its list was delivered, and for delivered ones only,
+    recipients, coverage, errors and incidence (a program without a list has no rate)."""
     tgt = targets(h, catalog)
     poor = evaluate_rule(POOR_RULE, h)
     n = len(h)
     for p in catalog:
         code = p["code"]
+        c.count("program_list_delivered", "program", code, int(code in delivered))
+        if code not in delivered:
+            continue
         r = h[f"receives_{code}"]
         t = tgt[code]
         c.count("recipients_households", "program", code, r.sum())
@@ -57,7 +74,7 @@ def program_measures(c: Collector, h: pd.DataFrame, catalog: list[dict]) -> None
 
 
 def person_program_measures(
-    c: Collector, acc: pd.DataFrame, h: pd.DataFrame, catalog: list[dict]
+    c: Collector, acc: pd.DataFrame, h: pd.DataFrame, catalog: list[dict], delivered: set[str]
 ) -> None:
     """For person-unit programs (PBI-JK, PIP): errors counted on persons too.
 
@@ -67,7 +84,7 @@ def person_program_measures(
     persons = acc.sort_values("rank").drop_duplicates("person_key")[["person_key", "household_key"]]
     tgt = targets(h, catalog).set_index(h.household_key)
     for p in catalog:
-        if p.get("unit") != "person":
+        if p.get("unit") != "person" or p["code"] not in delivered:
             continue
         code = p["code"]
         rec = set(acc.person_key[acc.program == code])
@@ -78,8 +95,10 @@ def person_program_measures(
         c.rate("inclusion_error_persons", "program", code, (r & ~t).sum(), r.sum())
 
 
-def overlap_measures(c: Collector, h: pd.DataFrame, catalog: list[dict]) -> None:
-    codes = [p["code"] for p in catalog]
+def overlap_measures(
+    c: Collector, h: pd.DataFrame, catalog: list[dict], delivered: set[str]
+) -> None:
+    codes = [p["code"] for p in catalog if p["code"] in delivered]
     for a, b in combinations(codes, 2):
         ra, rb = h[f"receives_{a}"], h[f"receives_{b}"]
         both, either = (ra & rb).sum(), (ra | rb).sum()
@@ -87,8 +106,23 @@ def overlap_measures(c: Collector, h: pd.DataFrame, catalog: list[dict]) -> None
         c.rate("jaccard", "program_pair", f"{a}+{b}", both, either)
 
 
-def area_measures(c: Collector, h: pd.DataFrame, scope_type: str, codes: pd.Series) -> None:
-    """Counts, desil-1 exclusion and convergence for the kabupaten, each kecamatan or desa."""
+#: area indicators that need at least one delivered program list
+PROGRAM_AREA_INDICATORS = (
+    "exclusion_error_any_program",
+    "exclusion_error_any_program_poor",
+    "coverage_any_program",
+    "desil1_bansos_and_pemberdayaan",
+    "benefit_incidence_poor",
+)
+
+
+def area_measures(
+    c: Collector, h: pd.DataFrame, scope_type: str, codes: pd.Series, any_list: bool = True
+) -> None:
+    """Counts, desil-1 exclusion and convergence for the kabupaten, each kecamatan or desa.
+
+    Program-based rates are taken over the delivered programs; with no list delivered
+    (`any_list` False) they are not computable."""
     for code, g in h.groupby(codes.fillna("unknown")):
         d1 = g.desil == 1
         d12 = g.desil <= 2
@@ -97,6 +131,10 @@ def area_measures(c: Collector, h: pd.DataFrame, scope_type: str, codes: pd.Seri
             c.count("households", scope_type, code, len(g))
         c.count("households_desil1", scope_type, code, d1.sum())
         c.count("households_desil_le2", scope_type, code, d12.sum())
+        if not any_list:
+            for name in PROGRAM_AREA_INDICATORS:
+                c.not_computable(name, scope_type, code)
+            continue
         c.rate("exclusion_error_any_program", scope_type, code, (d1 & ~any_prog).sum(), d1.sum())
         c.rate(
             "exclusion_error_any_program_poor", scope_type, code, (d12 & ~any_prog).sum(), d12.sum()
@@ -111,25 +149,44 @@ def area_measures(c: Collector, h: pd.DataFrame, scope_type: str, codes: pd.Seri
         c.rate("benefit_incidence_poor", scope_type, code, rp[d12].sum(), rp.sum())
 
 
-def measure(h: pd.DataFrame, catalog: list[dict], period: str, acc: pd.DataFrame) -> pd.DataFrame:
-    """All targeting indicators of a period (tidy, DESIGN.md §3b)."""
+def measure(
+    h: pd.DataFrame,
+    catalog: list[dict],
+    period: str,
+    acc: pd.DataFrame,
+    delivered: set[str] | None = None,
+) -> pd.DataFrame:
+    """All targeting indicators of a period (tidy, DESIGN.md §3b); `delivered` (default: every
+    catalog program) names the programs whose list the period delivered."""
+    if delivered is None:
+        delivered = {p["code"] for p in catalog}
+    any_list = bool(delivered & {p["code"] for p in catalog})
     c = Collector(period)
     c.count("persons", "kabupaten", KAB, acc.person_key.nunique())
     c.count("households", "kabupaten", KAB, len(h))
-    area_measures(c, h, "kabupaten", pd.Series(KAB, index=h.index))
-    area_measures(c, h, "kecamatan", h.district_code)
-    area_measures(c, h, "desa", h.village_code)
-    program_measures(c, h, catalog)
-    person_program_measures(c, acc, h, catalog)
-    overlap_measures(c, h, catalog)
+    area_measures(c, h, "kabupaten", pd.Series(KAB, index=h.index), any_list)
+    area_measures(c, h, "kecamatan", h.district_code, any_list)
+    area_measures(c, h, "desa", h.village_code, any_list)
+    program_measures(c, h, catalog, delivered)
+    person_program_measures(c, acc, h, catalog, delivered)
+    overlap_measures(c, h, catalog, delivered)
     return c.frame()
 
 
 def combinations_table(h: pd.DataFrame, catalog: list[dict], top: int = 15) -> pd.DataFrame:
-    """The most common combinations of programs among households receiving any."""
+    """The most common combinations of programs among households receiving any (an empty
+    table when no household receives a program)."""
     codes = [p["code"] for p in catalog]
     rec = h[[f"receives_{c}" for c in codes]].set_axis(codes, axis=1)
     rec = rec[rec.any(axis=1)]
+    if rec.empty:
+        return pd.DataFrame(
+            {
+                "programs": pd.Series(dtype=str),
+                "households": pd.Series(dtype=int),
+                "desil1_share": pd.Series(dtype=float),
+            }
+        )
     combo = rec.apply(lambda r: " + ".join(r.index[r.to_numpy()]), axis=1)
     t = combo.value_counts().head(top).rename_axis("programs").reset_index(name="households")
     t["desil1_share"] = [
@@ -141,6 +198,8 @@ def combinations_table(h: pd.DataFrame, catalog: list[dict], top: int = 15) -> p
 def agency_co_receipt(h: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
     """Dinas x dinas: households served by both (the diagonal: served by that dinas)."""
     agencies = sorted({p["agency"] for p in catalog})
+    if not agencies:  # no program list delivered
+        return pd.DataFrame(dtype=int)
     served = pd.DataFrame(
         {
             a: h[[f"receives_{p['code']}" for p in catalog if p["agency"] == a]].any(axis=1)

@@ -19,7 +19,12 @@ from lebongbisa.io import write_json, write_parquet
 from lebongbisa.restricted import restricted_folder
 from lebongbisa.targeting import worklists
 from lebongbisa.targeting.base import accepted_records, household_base
-from lebongbisa.targeting.measures import agency_co_receipt, combinations_table, measure
+from lebongbisa.targeting.measures import (
+    agency_co_receipt,
+    combinations_table,
+    delivered_programs,
+    measure,
+)
 
 CHANGE_INDICATORS = [
     "households",
@@ -43,7 +48,8 @@ def target_period(processed: Path, reports: Path) -> dict:
     acc = accepted_records(records, clean)
     h = household_base(acc, catalog)
     write_parquet(h, processed / "household_base.parquet")
-    ind = measure(h, catalog, period, acc)
+    delivered = delivered_programs(manifest)
+    ind = measure(h, catalog, period, acc, delivered)
     quality = Collector(period)
     scorecard_indicators(scorecard(records, clean, catalog), quality)
     ind = pd.concat([ind, quality.frame()], ignore_index=True)
@@ -51,9 +57,10 @@ def target_period(processed: Path, reports: Path) -> dict:
         ind, indicators.previous_part(processed, "03_targeting"), CHANGE_INDICATORS
     )
     indicators.write_part(ind, processed, "03_targeting")
-    write_parquet(combinations_table(h, catalog), processed / "program_combinations.parquet")
+    lists = [p for p in catalog if p["code"] in delivered]
+    write_parquet(combinations_table(h, lists), processed / "program_combinations.parquet")
     write_parquet(
-        agency_co_receipt(h, catalog).reset_index(names="dinas"),
+        agency_co_receipt(h, lists).reset_index(names="dinas"),
         processed / "agency_co_receipt.parquet",
     )
     ident = pd.read_parquet(processed / "restricted" / "identity.parquet")

@@ -1,5 +1,6 @@
 """An offline map of the villages at their centroids (no tiles): colour = cluster, size =
-priority, kecamatan labelled; the top Desa Binaan outlined."""
+priority, kecamatan labelled; the top Desa Binaan outlined; villages without records (or
+without a typology) drawn as small grey points, never as a ranked village."""
 
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ from lebongbisa import gazetteer
 
 
 def village_map(typ: pd.DataFrame, prio: pd.DataFrame, top_n: int = 10):
-    v = (
-        gazetteer.villages()
-        .merge(typ, on="village_code")
-        .merge(prio[["village_code", "priority_index", "rank"]], on="village_code")
-    )
+    allv = gazetteer.villages()
+    v = allv.merge(prio[["village_code", "priority_index", "rank"]], on="village_code")
+    if len(typ):
+        v = v.merge(typ[["village_code", "cluster", "cluster_name"]], on="village_code")
+    else:
+        v = v.assign(cluster=0, cluster_name="tanpa tipologi")
     fig, ax = plt.subplots(figsize=(8, 9))
+    rest = allv[~allv.village_code.isin(v.village_code)]
+    if len(rest):
+        ax.scatter(rest.lon, rest.lat, s=12, color="#bbbbbb", marker="x", label="tidak ada data")
     names = v.drop_duplicates("cluster").set_index("cluster").cluster_name
     cmap = plt.get_cmap("tab10")
     for c, g in v.groupby("cluster"):
@@ -43,7 +48,7 @@ def village_map(typ: pd.DataFrame, prio: pd.DataFrame, top_n: int = 10):
         ax.annotate(
             r.village_name, (r.lon, r.lat), fontsize=7, xytext=(4, 4), textcoords="offset points"
         )
-    kec = v.groupby("district_name")[["lat", "lon"]].mean()
+    kec = allv.groupby("district_name")[["lat", "lon"]].mean()
     for name, r in kec.iterrows():
         ax.text(
             r.lon,

@@ -15,12 +15,23 @@ from lebongbisa import indicators
 from lebongbisa.indicators import Collector
 from lebongbisa.io import write_json, write_parquet
 from lebongbisa.targeting.base import load_stage_inputs
-from lebongbisa.villages.priority import priority
+from lebongbisa.villages.priority import not_rankable, priority
 from lebongbisa.villages.table import FEATURES, village_table
-from lebongbisa.villages.typology import typology
+from lebongbisa.villages.typology import not_clusterable, typology
 from lebongbisa.workpoor.persons import employment_persons
 
 CHANGE_COLUMNS = ["share_desil1", "share_desil12", "working_poverty_rate", "coverage_desil1"]
+TYPOLOGY_COLUMNS = ["village_code", "cluster", "cluster_name", "pc1", "pc2"]
+PRIORITY_COLUMNS = [
+    "village_code",
+    "village_name",
+    "district_name",
+    "priority_index",
+    "rank",
+    "rank_p05",
+    "rank_p95",
+    "reasons",
+]
 
 
 def villages_period(processed: Path, weights: dict | None = None, top_n: int = 10) -> dict:
@@ -42,8 +53,17 @@ def villages_period(processed: Path, weights: dict | None = None, top_n: int = 1
         old = pd.read_parquet(prev[-1]).set_index("village_code")
         for c in CHANGE_COLUMNS:
             t[f"change_{c}"] = (t.set_index("village_code")[c] - old[c]).to_numpy()
-    typ, choice, info = typology(t)
-    prio, used = priority(t, weights)
+    has_data = t[t.households > 0]  # villages without records are listed, never ranked
+    typ_reason, prio_reason = not_clusterable(has_data), not_rankable(has_data, weights)
+    if typ_reason:
+        typ, choice = pd.DataFrame(columns=TYPOLOGY_COLUMNS), pd.DataFrame()
+        info = {"skipped": typ_reason}
+    else:
+        typ, choice, info = typology(has_data)
+    if prio_reason:
+        prio, used = pd.DataFrame(columns=PRIORITY_COLUMNS), {}
+    else:
+        prio, used = priority(has_data, weights)
     write_parquet(t, processed / "village_indicators.parquet")
     write_parquet(typ, processed / "village_typology.parquet")
     write_parquet(choice, processed / "village_model_choice.parquet")
@@ -65,19 +85,14 @@ def villages_period(processed: Path, weights: dict | None = None, top_n: int = 1
     indicators.write_part(c.frame(), processed, "05_villages")
     summary = {
         "period": period,
+        "villages": len(t),
+        "villages_with_records": len(has_data),
         "typology": info,
+        "priority_skipped": prio_reason,
         "weights": used,
         "previous_period": prev[-1].parent.name if prev else None,
         "top": prio.head(top_n)[
-            [
-                "village_code",
-                "village_name",
-                "district_name",
-                "rank",
-                "rank_p05",
-                "rank_p95",
-                "reasons",
-            ]
+            [c for c in PRIORITY_COLUMNS if c != "priority_index"]
         ].to_dict("records"),
     }
     write_json(summary, processed / "villages_summary.json")

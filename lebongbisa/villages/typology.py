@@ -14,10 +14,15 @@ from sklearn.preprocessing import RobustScaler
 from lebongbisa.villages.table import FEATURES
 
 METHODS = ("kmeans", "ward", "gmm")
+#: fewer villages with data than this, or fewer usable features, and no typology is made
+#: (k up to 7 clusters, each with a few villages, and bootstrap stability need a dozen or more)
+MIN_VILLAGES = 12
+MIN_FEATURES = 2
 
 
 def design(t: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Features with data for most villages, median-imputed and robustly scaled."""
+    """Features with data for most of the villages in `t` (the villages that have records),
+    the few gaps median-imputed, robustly scaled."""
     cols = [c for c in FEATURES if c in t and t[c].notna().mean() >= 0.8 and t[c].std() > 0]
     x = t[cols].astype(float)
     x = x.fillna(x.median())
@@ -90,10 +95,24 @@ def name_clusters(x: pd.DataFrame, labels: np.ndarray) -> dict[int, str]:
     return names
 
 
+def not_clusterable(t: pd.DataFrame) -> str | None:
+    """Why the villages in `t` cannot carry a typology (None when they can)."""
+    if len(t) < MIN_VILLAGES:
+        return f"only {len(t)} villages have records (a typology needs at least {MIN_VILLAGES})"
+    _, cols = design(t)
+    if len(cols) < MIN_FEATURES:
+        return (
+            f"only {len(cols)} indicator(s) have data for 80% of the villages with records "
+            f"(a typology needs at least {MIN_FEATURES})"
+        )
+    return None
+
+
 def typology(t: pd.DataFrame, draws: int = 20) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Cluster the villages; returns per-village labels (+ PCA), the model-choice table and info."""
+    """Cluster the villages of `t` (those with records); returns per-village labels (+ PCA),
+    the model-choice table and info. Check `not_clusterable` first."""
     x, cols = design(t)
-    choice = choose(x, draws=draws)
+    choice = choose(x, ks=range(2, min(8, len(t) // 3 + 1)), draws=draws)
     best = choice.iloc[0]
     labels = cluster(x.to_numpy(), best.method, int(best.k))
     names = name_clusters(x, labels)

@@ -39,6 +39,16 @@ def all_rates(p: pd.DataFrame) -> pd.DataFrame:
             t = rates_by(p, dim)
             t.insert(0, "dimension", label)
             parts.append(t)
+    if not parts:  # no employed person with recorded employment
+        cols = [
+            "dimension",
+            "group",
+            "employed",
+            "employed_in_poor_households",
+            "working_poverty_rate",
+            "share_of_working_poor",
+        ]
+        return pd.DataFrame(columns=cols)
     out = pd.concat(parts, ignore_index=True)
     out["group"] = out.group.astype(str)
     return out
@@ -47,6 +57,9 @@ def all_rates(p: pd.DataFrame) -> pd.DataFrame:
 def poor_by_head_status(p: pd.DataFrame) -> pd.DataFrame:
     """Poor and non-poor households by the head's labour status (the decomposition)."""
     status = head_labour_status(p)
+    if status.empty:
+        cols = ["head_status", "poor", "not_poor", "share_of_poor_households", "poverty_rate"]
+        return pd.DataFrame(columns=cols)
     poor = p.drop_duplicates("household_key").set_index("household_key").poor
     t = pd.crosstab(status, poor.reindex(status.index)).rename(
         columns={True: "poor", False: "not_poor"}

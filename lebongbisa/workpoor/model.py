@@ -9,6 +9,12 @@
   the households' work and composition explain).
 - Out-of-sample checks with scikit-learn: 5-fold cross-validated AUC, Brier score and a
   calibration curve.
+
+Before fitting, `not_estimable` checks that the data can carry the model (enough households,
+enough poor and non-poor ones per parameter, enough villages for clustered errors); when they
+cannot, the stage publishes the descriptive rates and says why the model was not estimated.
+Villages with a single household carry no information on their own fixed effect and are left
+out of the fixed-effects model.
 """
 
 from __future__ import annotations
@@ -77,11 +83,45 @@ def household_table(p: pd.DataFrame, acc: pd.DataFrame, h: pd.DataFrame) -> pd.D
     return t.dropna(subset=["village_code"])
 
 
+#: the least data the model is fitted on: households, households in the rarer outcome class
+#: per estimated parameter (events per variable, Peduzzi et al. 1996 use 10; 5 is a common
+#: lower bound), and villages for cluster-robust errors (fewer clusters give unreliable ones)
+MIN_HOUSEHOLDS = 100
+MIN_EVENTS_PER_PARAMETER = 5
+MIN_CLUSTERS = 10
+
+
 def _formula(t: pd.DataFrame, outcome: str = "poor") -> tuple[str, list[str]]:
     covs = [c for c in CANDIDATES if t[c].notna().mean() > 0.8 and t[c].nunique() > 1]
-    ref = REFERENCE_WORK if REFERENCE_WORK in set(t.head_work) else t.head_work.mode()[0]
-    terms = [f"C(head_work, Treatment('{ref}'))"] + covs
-    return f"{outcome} ~ " + " + ".join(terms), covs
+    terms = covs
+    if t.head_work.nunique() > 1:  # a constant regressor is left out
+        ref = REFERENCE_WORK if REFERENCE_WORK in set(t.head_work) else t.head_work.mode()[0]
+        terms = [f"C(head_work, Treatment('{ref}'))"] + covs
+    return f"{outcome} ~ " + (" + ".join(terms) or "1"), covs
+
+
+def not_estimable(t: pd.DataFrame, outcome: str = "poor") -> str | None:
+    """Why the poverty model cannot be estimated on `t` (None when it can), in plain words."""
+    if len(t) < MIN_HOUSEHOLDS:
+        return (
+            f"only {len(t)} households have a head with recorded employment and a recorded "
+            f"desil (at least {MIN_HOUSEHOLDS} are needed)"
+        )
+    _, covs = _formula(t, outcome)
+    params = 1 + len(covs) + max(t.head_work.nunique() - 1, 0)
+    rarer = int(min(t[outcome].sum(), (1 - t[outcome]).sum()))
+    if rarer < MIN_EVENTS_PER_PARAMETER * params:
+        return (
+            f"the rarer outcome (poor or not poor) has only {rarer} households for {params} "
+            f"parameters (at least {MIN_EVENTS_PER_PARAMETER} per parameter are needed)"
+        )
+    clusters = t.village_code.nunique()
+    if clusters < MIN_CLUSTERS:
+        return (
+            f"the households live in only {clusters} villages: standard errors clustered by "
+            f"village need at least {MIN_CLUSTERS}"
+        )
+    return None
 
 
 def _label(term: str) -> str:
@@ -144,6 +184,10 @@ def village_effects(t: pd.DataFrame, outcome: str = "poor") -> pd.Series:
     data = t[[outcome, "head_work", "village_code", *covs]].dropna().copy()
     for c in covs:
         data[c] = data[c].astype(float)
+    size = data.village_code.value_counts()
+    data = data[data.village_code.isin(size[size >= 2].index)]
+    if data.village_code.nunique() < 2:
+        return pd.Series(dtype=float, name="village_effect")
     res = smf.ols(formula + " + C(village_code)", data).fit()
     fe = res.params.filter(like="C(village_code)")
     fe.index = fe.index.str.extract(r"\[T\.(\d+)\]", expand=False)
@@ -158,6 +202,15 @@ def cross_validate(fit: dict, outcome: str = "poor", folds: int = 5, seed: int =
     data = fit["data"]
     y, x = patsy.dmatrices(fit["formula"], data, return_type="dataframe")
     y = y.iloc[:, 0].to_numpy().astype(int)
+    folds = min(folds, int(np.bincount(y, minlength=2).min()))
+    if folds < 2:  # one class only: no AUC can be computed
+        nan = float("nan")
+        return {
+            "auc": nan,
+            "brier": nan,
+            "base_rate": float(y.mean()),
+            "calibration": pd.DataFrame({"predicted": [], "observed": []}),
+        }
     model = LogisticRegression(max_iter=2000, C=1e4)
     cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
     prob = cross_val_predict(model, x.drop(columns="Intercept"), y, cv=cv, method="predict_proba")[

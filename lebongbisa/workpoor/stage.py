@@ -43,40 +43,53 @@ def working_poor_period(processed: Path, d: Definitions = DEFAULT) -> dict:
     )
 
     t = model.household_table(p, acc, h)
-    fit = model.fit_logit(t)
-    cv = model.cross_validate(fit)
+    reason = model.not_estimable(t)
+    fit = None if reason else model.fit_logit(t)
     terms = Collector(period)
-    for r in fit["marginal_effects"].itertuples(index=False):
-        terms.value("working_poor_ame", "model_term", r.term, r.ame)
-        terms.value("working_poor_ame_ci_low", "model_term", r.term, r.ci_low)
-        terms.value("working_poor_ame_ci_high", "model_term", r.term, r.ci_high)
+    if fit is not None:
+        for r in fit["marginal_effects"].itertuples(index=False):
+            terms.value("working_poor_ame", "model_term", r.term, r.ame)
+            terms.value("working_poor_ame_ci_low", "model_term", r.term, r.ci_low)
+            terms.value("working_poor_ame_ci_high", "model_term", r.term, r.ci_high)
     indicators.write_part(pd.concat([ind, terms.frame()]), processed, "04_working_poor")
-    fe = model.village_effects(t)
+    fe = model.village_effects(t) if fit is not None else pd.Series(dtype=float)
     write_parquet(
-        fe.rename_axis("village_code").reset_index(), processed / "village_effects.parquet"
+        fe.rename("village_effect").rename_axis("village_code").reset_index(),
+        processed / "village_effects.parquet",
     )
     out = {
         "period": period,
         "definitions": d.as_dict(),
-        "formula": fit["formula"],
-        "n": fit["n"],
-        "clusters": fit["clusters"],
-        "pseudo_r2": fit["pseudo_r2"],
-        "coefficients": fit["coefficients"].to_dict("records"),
-        "marginal_effects": fit["marginal_effects"].to_dict("records"),
-        "cv": {
-            "auc": cv["auc"],
-            "brier": cv["brier"],
-            "base_rate": cv["base_rate"],
-            "calibration": cv["calibration"].to_dict("records"),
-        },
+        "estimated": fit is not None,
+        "reason": reason,
+        "households": int(len(t)),
     }
+    if fit is not None:
+        cv = model.cross_validate(fit)
+        out |= {
+            "formula": fit["formula"],
+            "n": fit["n"],
+            "clusters": fit["clusters"],
+            "pseudo_r2": fit["pseudo_r2"],
+            "coefficients": fit["coefficients"].to_dict("records"),
+            "marginal_effects": fit["marginal_effects"].to_dict("records"),
+            "cv": {
+                "auc": cv["auc"],
+                "brier": cv["brier"],
+                "base_rate": cv["base_rate"],
+                "calibration": cv["calibration"].to_dict("records"),
+            },
+        }
     write_json(out, processed / "working_poor_model.json")
     return out
 
 
 def load_model(processed: Path) -> dict:
+    """The saved model; when it was not estimated, `estimated` is False and `reason` says why."""
     m = json.loads((Path(processed) / "working_poor_model.json").read_text())
+    m.setdefault("estimated", True)
+    if not m["estimated"]:
+        return m
     m["marginal_effects"] = pd.DataFrame(m["marginal_effects"])
     m["coefficients"] = pd.DataFrame(m["coefficients"])
     m["cv"]["calibration"] = pd.DataFrame(m["cv"]["calibration"])
