@@ -49,6 +49,26 @@ def notebook_parameters(
     return params
 
 
+KERNEL_LOG = ".kernels.log"
+
+
+def _quiet_kernel_manager(log_file: Path) -> type:
+    """A kernel manager whose kernels write their stderr (ipykernel's transport warnings,
+    "KeyboardInterrupt caught in kernel" at shutdown) to `log_file` instead of the console,
+    where a user reads them as errors. Cell errors are in the executed notebook anyway."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_start_kernel(self, **kw):  # type: ignore[override]
+            with open(log_file, "ab") as fh:
+                kw.setdefault("stderr", fh)
+                return await super()._async_start_kernel(**kw)
+
+        start_kernel = _async_start_kernel
+
+    return QuietKernelManager
+
+
 def execute_notebook(stage: Stage, out_dir: Path, parameters: dict) -> Path:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -63,6 +83,7 @@ def execute_notebook(stage: Stage, out_dir: Path, parameters: dict) -> Path:
             progress_bar=False,
             parameters=parameters,
             cwd=str(config.NOTEBOOKS_DIR),
+            kernel_manager_class=_quiet_kernel_manager(out_dir / KERNEL_LOG),
         )
     except PapermillExecutionError as exc:
         raise StageFailed(
@@ -159,6 +180,7 @@ def run_period(
         "engine": engine,
     }
     with period_lock(processed, period, wait):
+        _remove_stale_temporaries(processed, reports_dir / period)
         log = RunLog(processed, raw, period, parameters)
         log.start()
         try:
@@ -176,6 +198,15 @@ def run_period(
             )
         log.finish()
     return index
+
+
+def _remove_stale_temporaries(*folders: Path) -> None:
+    """Temporary files of a run that was killed mid-write (atomic writes rename them into
+    place only when complete). Safe under the period lock: no other run writes here."""
+    for folder in folders:
+        if folder.exists():
+            for tmp in folder.rglob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
 
 
 def _run_stages(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -387,6 +388,9 @@ SPECS: list[StageSpec] = [
 ]
 
 BY_NAME = {s.name: s for s in SPECS}
+#: naming a stage here makes it fail, to test that a failing stage fails alone (the tests
+#: set it; kernels rendering notebooks inherit it, so the summary sees the same failure)
+FAIL_STAGE_VARIABLE = "LEBONGBISA_FAIL_STAGE"
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -447,6 +451,8 @@ def ensure(
             continue
         t0 = time.perf_counter()
         try:
+            if os.environ.get(FAIL_STAGE_VARIABLE) == spec.name:
+                raise RuntimeError(f"failure injected by {FAIL_STAGE_VARIABLE} (a test)")
             recomputed = spec.compute(period, data_dir, reports_dir=reports_dir, **options)
             status[spec.name] = {"status": "ok", "recomputed": bool(recomputed)}
         except _user_errors():

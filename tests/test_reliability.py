@@ -48,12 +48,28 @@ def _outputs(processed: Path) -> dict[str, object]:
     return out
 
 
+def _worklists(restricted: Path) -> dict[str, object]:
+    """The by-name worklists and review workbook, by content (xlsx files embed a time)."""
+    return {
+        f.name: pd.read_excel(f, sheet_name=None, dtype=str)
+        for f in sorted(restricted.glob("*.xlsx"))
+    }
+
+
 def assert_same_outputs(expected: Path, got: Path) -> None:
     a, b = _outputs(expected), _outputs(got)
+    for folder, out in ((expected, a), (got, b)):  # restricted worklists beside the reports
+        lists = _worklists(folder.parents[2] / "reports" / PERIOD / "restricted")
+        assert lists, f"no worklists written for {folder}"
+        out |= {f"worklist {k}": v for k, v in lists.items()}
     assert sorted(a) == sorted(b)
     for name, value in a.items():
         if isinstance(value, pd.DataFrame):
             pd.testing.assert_frame_equal(value, b[name], obj=name)
+        elif name.startswith("worklist "):
+            assert sorted(value) == sorted(b[name]), name
+            for sheet, frame in value.items():
+                pd.testing.assert_frame_equal(frame, b[name][sheet], obj=f"{name}/{sheet}")
         else:
             assert value == b[name], name
 
@@ -124,8 +140,11 @@ def test_a_run_killed_at_any_moment_is_completed_by_the_next_run_with_identical_
         assert_same_outputs(ref / "processed" / PERIOD, data / "processed" / PERIOD)
         log = read_run_log(data / "processed" / PERIOD)
         assert log.status.iloc[-1] == "ok"
-        leftovers = list((data / "processed").rglob("*.tmp"))
-        assert not leftovers or all(p.parent.exists() for p in leftovers)
+        leftovers = [
+            *(data / "processed").rglob("*.tmp"),
+            *(data.parent / "reports").rglob("*.tmp"),
+        ]
+        assert not leftovers, leftovers
     print("interrupted-run trials (signal, seconds, exit code):", outcomes)
     assert any(rc != 0 for _, _, rc in outcomes), "no trial was actually interrupted"
 

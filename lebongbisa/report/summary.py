@@ -21,7 +21,9 @@ T = {
         "households": "Keluarga tercatat",
         "persons": "Penduduk tercatat",
         "desil1": "Keluarga desil 1 (miskin ekstrem)",
-        "excl_any": "Keluarga desil 1 yang tidak menerima program apa pun",
+        "excl_any": "Keluarga desil 1 yang tidak menerima program apa pun (dari program yang "
+        "daftarnya dikirim)",
+        "not_delivered": "daftar tidak dikirim",
         "wpr": "Pekerja yang hidup dalam keluarga miskin (desil 1–2)",
         "head_working": "Keluarga miskin yang kepala keluarganya bekerja",
         "no_prev": "Belum ada triwulan sebelumnya yang diolah; perubahan belum dapat ditampilkan.",
@@ -41,7 +43,9 @@ T = {
         "households": "Households on record",
         "persons": "Persons on record",
         "desil1": "Desil-1 households (extreme poverty)",
-        "excl_any": "Desil-1 households receiving no program",
+        "excl_any": "Desil-1 households receiving no program (of the programs whose list was "
+        "delivered)",
+        "not_delivered": "list not delivered",
         "wpr": "Workers living in poor (desil 1–2) households",
         "head_working": "Poor households whose head works",
         "no_prev": "No earlier quarter has been processed yet: changes cannot be shown.",
@@ -142,6 +146,13 @@ def program_table(
     rows = []
     for p in catalog:
         code = p["code"]
+        delivered = _num(ind, "program_list_delivered", "program", code)
+        if delivered is not None and delivered.value == 0:
+            rows.append(
+                {t["program"]: code, t["agency"]: p["agency"], t["recipients"]: t["not_delivered"]}
+                | {t[k]: "–" for k in ("exclusion", "excluded", "inclusion", "included")}
+            )
+            continue
         rec, exc, inc = (
             _num(ind, n, "program", code)
             for n in ("recipients_households", "exclusion_error", "inclusion_error")
@@ -272,15 +283,39 @@ def recommendations(
     return out
 
 
-def load(processed: Path) -> dict:
-    """Everything the summary notebook shows."""
+def load(processed: Path, done: set[str] | None = None) -> dict:
+    """Everything the summary notebook shows, from the stages in `done` (default: all that
+    left outputs); what a failed stage would have given is empty."""
     processed = Path(processed)
-    manifest = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
-    ind = indicators.read(processed)
-    vil = processed / "desa_binaan.parquet"
+
+    def have(stage: str, name: str) -> bool:
+        return (done is None or stage in done) and (processed / name).exists()
+
+    manifest = (
+        json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
+        if have("01_ingest_clean", "manifest.json")
+        else {"programs": [], "sources": [], "partial": False, "failed_sources": []}
+    )
+    ind = (
+        indicators.read(processed)
+        if have("03_targeting", "indicators.csv")
+        else pd.DataFrame(columns=indicators.COLUMNS)
+    )
     reasons = (
-        pd.read_parquet(vil, columns=["village_code", "reasons"]).set_index("village_code").reasons
-        if vil.exists()
+        pd.read_parquet(processed / "desa_binaan.parquet", columns=["village_code", "reasons"])
+        .set_index("village_code")
+        .reasons
+        if have("05_villages", "desa_binaan.parquet")
+        else None
+    )
+    model = (
+        json.loads((processed / "working_poor_model.json").read_text(encoding="utf-8"))
+        if have("04_working_poor", "working_poor_model.json")
+        else None
+    )
+    villages = (
+        json.loads((processed / "villages_summary.json").read_text(encoding="utf-8"))
+        if have("05_villages", "villages_summary.json")
         else None
     )
     return {
@@ -288,5 +323,99 @@ def load(processed: Path) -> dict:
         "prev": previous(processed),
         "manifest": manifest,
         "catalog": manifest["programs"],
-        "villages": desa_binaan(ind, reasons),
+        "villages": desa_binaan(ind, reasons) if reasons is not None else pd.DataFrame(),
+        "model": model,
+        "villages_summary": villages,
     }
+
+
+def failure_notes(failures: list[dict], lang: str = "id") -> list[str]:
+    """One plain sentence per stage that failed or was skipped, and what is missing."""
+    out = []
+    for f in failures:
+        title, missing = (
+            (f["title_id"], f["missing_id"]) if lang == "id" else (f["title_en"], f["missing_en"])
+        )
+        if lang == "id":
+            how = "gagal dijalankan" if f["status"] == "failed" else "tidak dijalankan"
+            out.append(
+                f"**Tahap \u201c{title}\u201d {how}** triwulan ini; akibatnya {missing} tidak "
+                "tersedia dalam laporan ini. Analis dapat melihat penyebabnya di catatan proses "
+                "(run_log.jsonl)."
+            )
+        else:
+            how = "failed" if f["status"] == "failed" else "was not run"
+            out.append(
+                f"**The stage \u201c{title}\u201d {how}** this quarter, so {missing} are missing "
+                "from this report. Analysts find the cause in the run log (run_log.jsonl)."
+            )
+    return out
+
+
+def limits(S: dict, lang: str = "id") -> list[str]:
+    """Plain sentences on what this quarter's data could not carry (never a 0% or 100%)."""
+    id_ = lang == "id"
+    ind, out = S["ind"], []
+    kinds = {s.get("kind") for s in S["manifest"].get("sources", []) if s.get("status") != "failed"}
+    if S["manifest"].get("sources") and not kinds & {"dtks", "p3ke", "dtsen"}:
+        out.append(
+            "Triwulan ini tidak ada registri (DTSEN, DTKS atau P3KE): desil keluarga tidak "
+            "diketahui, sehingga angka menurut desil dan salah sasaran tidak dapat dihitung."
+            if id_
+            else "No registry (DTSEN, DTKS or P3KE) was delivered this quarter: household desil "
+            "is unknown, so desil-based numbers and targeting errors cannot be computed."
+        )
+    flags = ind[ind.indicator == "program_list_delivered"]
+    missing = sorted(flags.scope_code[flags.value == 0])
+    if len(flags) and len(missing) == len(flags):
+        out.append(
+            "Tidak ada daftar penerima program yang dikirim triwulan ini: cakupan dan salah "
+            "sasaran program tidak dapat dihitung."
+            if id_
+            else "No program list was delivered this quarter: program coverage and targeting "
+            "errors cannot be computed."
+        )
+    elif missing:
+        out.append(
+            "Program dalam katalog yang daftarnya tidak dikirim triwulan ini: "
+            f"{', '.join(missing)}. Angka program tersebut tidak dihitung (bukan berarti "
+            "tidak ada penerima)."
+            if id_
+            else f"Catalog programs whose list was not delivered this quarter: "
+            f"{', '.join(missing)}. Their numbers are not computed (which does not mean they "
+            "have no recipients)."
+        )
+    model = S.get("model")
+    if model is not None and not model.get("estimated", True):
+        out.append(
+            f"Model penyebab kemiskinan pekerja tidak diestimasi: datanya tidak cukup "
+            f"({model.get('households', 0):,} keluarga dengan data pekerjaan dan desil).".replace(
+                ",", "."
+            )
+            if id_
+            else "The working-poverty model was not estimated: " + str(model.get("reason")) + "."
+        )
+    vs = S.get("villages_summary")
+    if vs is not None:
+        n, total = vs.get("villages_with_records"), vs.get("villages")
+        if n is not None and n < total:
+            out.append(
+                f"Data triwulan ini mencakup {n} dari {total} desa/kelurahan; desa lain tidak "
+                "diberi peringkat atau tipe."
+                if id_
+                else f"This quarter's data cover {n} of {total} villages; the others get no "
+                "rank or type."
+            )
+        if "skipped" in vs.get("typology", {}):
+            out.append(
+                "Tipologi desa tidak dibuat: terlalu sedikit desa atau indikator dengan data."
+                if id_
+                else "No village typology: " + vs["typology"]["skipped"] + "."
+            )
+        if vs.get("priority_skipped"):
+            out.append(
+                "Peringkat Desa Binaan tidak dapat dibuat: indikator prioritas tidak tersedia."
+                if id_
+                else "No Desa Binaan ranking: " + vs["priority_skipped"] + "."
+            )
+    return out

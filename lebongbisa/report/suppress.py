@@ -25,3 +25,10 @@ def rate(
     if denominator is not None and not math.isnan(denominator) and denominator < min_cell:
         return "–"
     return f"{value * 100:.{digits}f}%".replace(".", ",")
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """A rate as a percentage for analysts' notebooks; a dash when it is not computable."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value * 100:.{digits}f}%"

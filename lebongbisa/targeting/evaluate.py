@@ -15,7 +15,7 @@ import pandas as pd
 
 from lebongbisa.link.evaluate import exact_household_clusters, exact_nik_clusters
 from lebongbisa.targeting.base import accepted_records, household_base
-from lebongbisa.targeting.measures import delivered_programs, measure
+from lebongbisa.targeting.measures import delivered_programs, measure, registry_delivered
 
 KEY = ["indicator", "scope_type", "scope_code"]
 HEADLINE = [
@@ -37,7 +37,9 @@ def _indicators(
     acc = accepted_records(records, clean)
     catalog = manifest["programs"]
     h = household_base(acc, catalog)
-    return measure(h, catalog, period, acc, delivered_programs(manifest))
+    return measure(
+        h, catalog, period, acc, delivered_programs(manifest), registry_delivered(manifest)
+    )
 
 
 def compare_with_truth(data_dir: Path, period: str) -> pd.DataFrame | None:

@@ -36,11 +36,35 @@ def delivered_programs(manifest: dict) -> set[str]:
     }
 
 
+REGISTRY_KINDS = ("dtks", "p3ke", "dtsen")
+
+#: program indicators that judge recipients by their recorded desil
+DESIL_PROGRAM_INDICATORS = (
+    "target_households",
+    "exclusion_error",
+    "inclusion_error",
+    "exclusion_error_poor",
+    "inclusion_error_poor",
+    "recipients_in_registry",
+    "benefit_incidence_poor",
+)
+
+
+def registry_delivered(manifest: dict) -> bool:
+    """Whether the period has a registry (the only source of desil) that stage 1 could read."""
+    return any(
+        s.get("kind") in REGISTRY_KINDS and s.get("status") in ("ok", "empty")
+        for s in manifest.get("sources", [])
+    )
+
+
 def program_measures(
-    c: Collector, h: pd.DataFrame, catalog: list[dict], delivered: set[str]
+    c: Collector, h: pd.DataFrame, catalog: list[dict], delivered: set[str], registry: bool = True
 ) -> None:
     """Per catalog program: whether its list was delivered, and for delivered ones only,
-    recipients, coverage, errors and incidence (a program without a list has no rate)."""
+    recipients, coverage, errors and incidence (a program without a list has no rate). Without
+    any registry no household has a recorded desil: the desil-based rates are not computable
+    (not "every recipient outside the target")."""
     tgt = targets(h, catalog)
     poor = evaluate_rule(POOR_RULE, h)
     n = len(h)
@@ -52,15 +76,19 @@ def program_measures(
         r = h[f"receives_{code}"]
         t = tgt[code]
         c.count("recipients_households", "program", code, r.sum())
-        c.count("target_households", "program", code, t.sum())
         c.rate("coverage", "program", code, r.sum(), n)
+        c.count("rupiah", "program", code, h[f"rupiah_{code}"].sum())
+        if not registry:
+            for name in DESIL_PROGRAM_INDICATORS:
+                c.not_computable(name, "program", code)
+            continue
+        c.count("target_households", "program", code, t.sum())
         c.rate("exclusion_error", "program", code, (t & ~r).sum(), t.sum())
         c.rate("inclusion_error", "program", code, (r & ~t).sum(), r.sum())
         c.rate("exclusion_error_poor", "program", code, (poor & ~r).sum(), poor.sum())
         c.rate("inclusion_error_poor", "program", code, (r & ~poor).sum(), r.sum())
         c.rate("recipients_in_registry", "program", code, (r & h.in_registry).sum(), r.sum())
         rp = h[f"rupiah_{code}"]
-        c.count("rupiah", "program", code, rp.sum())
         c.rate("benefit_incidence_poor", "program", code, rp[poor].sum(), rp.sum())
         for d in range(1, 11):
             in_d = h.desil == d
@@ -74,7 +102,12 @@ def program_measures(
 
 
 def person_program_measures(
-    c: Collector, acc: pd.DataFrame, h: pd.DataFrame, catalog: list[dict], delivered: set[str]
+    c: Collector,
+    acc: pd.DataFrame,
+    h: pd.DataFrame,
+    catalog: list[dict],
+    delivered: set[str],
+    registry: bool = True,
 ) -> None:
     """For person-unit programs (PBI-JK, PIP): errors counted on persons too.
 
@@ -91,6 +124,10 @@ def person_program_measures(
         r = persons.person_key.isin(rec).to_numpy()
         t = persons.household_key.map(tgt[code]).fillna(False).to_numpy(dtype=bool)
         c.count("recipients_persons", "program", code, r.sum())
+        if not registry:
+            c.not_computable("exclusion_error_persons", "program", code)
+            c.not_computable("inclusion_error_persons", "program", code)
+            continue
         c.rate("exclusion_error_persons", "program", code, (t & ~r).sum(), t.sum())
         c.rate("inclusion_error_persons", "program", code, (r & ~t).sum(), r.sum())
 
@@ -117,7 +154,12 @@ PROGRAM_AREA_INDICATORS = (
 
 
 def area_measures(
-    c: Collector, h: pd.DataFrame, scope_type: str, codes: pd.Series, any_list: bool = True
+    c: Collector,
+    h: pd.DataFrame,
+    scope_type: str,
+    codes: pd.Series,
+    any_list: bool = True,
+    registry: bool = True,
 ) -> None:
     """Counts, desil-1 exclusion and convergence for the kabupaten, each kecamatan or desa.
 
@@ -131,7 +173,7 @@ def area_measures(
             c.count("households", scope_type, code, len(g))
         c.count("households_desil1", scope_type, code, d1.sum())
         c.count("households_desil_le2", scope_type, code, d12.sum())
-        if not any_list:
+        if not (any_list and registry):
             for name in PROGRAM_AREA_INDICATORS:
                 c.not_computable(name, scope_type, code)
             continue
@@ -155,20 +197,25 @@ def measure(
     period: str,
     acc: pd.DataFrame,
     delivered: set[str] | None = None,
+    registry: bool = True,
 ) -> pd.DataFrame:
     """All targeting indicators of a period (tidy, DESIGN.md §3b); `delivered` (default: every
-    catalog program) names the programs whose list the period delivered."""
+    catalog program) names the programs whose list the period delivered, `registry` whether
+    it has a registry (the only source of desil)."""
     if delivered is None:
         delivered = {p["code"] for p in catalog}
     any_list = bool(delivered & {p["code"] for p in catalog})
     c = Collector(period)
     c.count("persons", "kabupaten", KAB, acc.person_key.nunique())
     c.count("households", "kabupaten", KAB, len(h))
-    area_measures(c, h, "kabupaten", pd.Series(KAB, index=h.index), any_list)
-    area_measures(c, h, "kecamatan", h.district_code, any_list)
-    area_measures(c, h, "desa", h.village_code, any_list)
-    program_measures(c, h, catalog, delivered)
-    person_program_measures(c, acc, h, catalog, delivered)
+    for scope, codes in (
+        ("kabupaten", pd.Series(KAB, index=h.index)),
+        ("kecamatan", h.district_code),
+        ("desa", h.village_code),
+    ):
+        area_measures(c, h, scope, codes, any_list, registry)
+    program_measures(c, h, catalog, delivered, registry)
+    person_program_measures(c, acc, h, catalog, delivered, registry)
     overlap_measures(c, h, catalog, delivered)
     return c.frame()
 

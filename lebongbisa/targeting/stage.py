@@ -24,6 +24,7 @@ from lebongbisa.targeting.measures import (
     combinations_table,
     delivered_programs,
     measure,
+    registry_delivered,
 )
 
 CHANGE_INDICATORS = [
@@ -49,7 +50,7 @@ def target_period(processed: Path, reports: Path) -> dict:
     h = household_base(acc, catalog)
     write_parquet(h, processed / "household_base.parquet")
     delivered = delivered_programs(manifest)
-    ind = measure(h, catalog, period, acc, delivered)
+    ind = measure(h, catalog, period, acc, delivered, registry_delivered(manifest))
     quality = Collector(period)
     scorecard_indicators(scorecard(records, clean, catalog), quality)
     ind = pd.concat([ind, quality.frame()], ignore_index=True)

@@ -91,9 +91,9 @@ def villages_period(processed: Path, weights: dict | None = None, top_n: int = 1
         "priority_skipped": prio_reason,
         "weights": used,
         "previous_period": prev[-1].parent.name if prev else None,
-        "top": prio.head(top_n)[
-            [c for c in PRIORITY_COLUMNS if c != "priority_index"]
-        ].to_dict("records"),
+        "top": prio.head(top_n)[[c for c in PRIORITY_COLUMNS if c != "priority_index"]].to_dict(
+            "records"
+        ),
     }
     write_json(summary, processed / "villages_summary.json")
     return summary

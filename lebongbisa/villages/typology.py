@@ -138,7 +138,9 @@ def typology(t: pd.DataFrame, draws: int = 20) -> tuple[pd.DataFrame, pd.DataFra
     return out, choice, info
 
 
-def profiles(t: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
-    """Scaled feature means per cluster (for the heatmap)."""
-    x, _ = design(t)
-    return x.groupby(labels.to_numpy()).mean()
+def profiles(t: pd.DataFrame, typ: pd.DataFrame) -> pd.DataFrame:
+    """Scaled feature means per cluster (for the heatmap), over the villages of the typology
+    `typ` (scaled as `typology` scaled them)."""
+    sub = t.merge(typ[["village_code", "cluster"]], on="village_code")
+    x, _ = design(sub.drop(columns="cluster"))
+    return x.groupby(sub.cluster.to_numpy()).mean()
