@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -34,6 +35,15 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def all_periods(raw: Path) -> list[str]:
+    """Every period folder under data/raw that holds a sources.yml, oldest first."""
+    return sorted(
+        p.name
+        for p in Path(raw).glob("*")
+        if config.PERIOD_RE.match(p.name) and (p / "sources.yml").exists()
+    )
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from lebongbisa.runner import run_period
 
@@ -42,24 +52,65 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if period is None:
         raise UserError(
             f"no period with a sources.yml under {data / 'raw'}; "
-            "run `lebongbisa synth` or deliver files there first"
+            "run `lebongbisa synth`, or copy the quarter's files there and run "
+            "`lebongbisa init PERIOD`"
         )
-    index = run_period(
-        period,
-        data,
-        Path(args.reports),
-        force=args.force,
-        allow_partial=args.allow_partial,
-        lang=args.lang,
-        retrain=args.retrain,
-        min_cell=args.min_cell,
-        wait=args.wait,
-        until=args.until,
-        notebooks=not args.no_notebooks,
-        engine=args.engine,
-    )
-    what = "Tables" if args.no_notebooks else "Report"
-    print(f"{what} for {period}: {index}")
+    periods = [period]
+    if args.rotate_key:  # every quarter up to this one again, with the new key
+        periods = [p for p in all_periods(data / "raw") if p <= period] or [period]
+        print(f"Rotating the key: reprocessing {', '.join(periods)} with the current key.")
+    for p in periods:
+        index = run_period(
+            p,
+            data,
+            Path(args.reports),
+            force=args.force or args.rotate_key,
+            allow_partial=args.allow_partial,
+            lang=args.lang,
+            retrain=args.retrain,
+            min_cell=args.min_cell,
+            wait=args.wait,
+            until=args.until,
+            notebooks=not args.no_notebooks,
+            engine=args.engine,
+            rotate_key=args.rotate_key,
+        )
+        what = "Tables" if args.no_notebooks else "Report"
+        print(f"{what} for {p}: {index}")
+    return 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from lebongbisa.ingest.propose import init_period
+
+    folder = Path(args.data) / "raw" / args.period
+    if not config.PERIOD_RE.match(args.period):
+        raise UserError(f"{args.period!r} is not a quarter like 2025Q1")
+    for note in init_period(folder, args.period):
+        print(note)
+    return 0
+
+
+def _cmd_key(args: argparse.Namespace) -> int:
+    from lebongbisa import privacy
+
+    if args.action in ("export", "import") and not args.file:
+        raise UserError(f"`lebongbisa key {args.action}` needs a FILE")
+    if args.action == "export":
+        dest = privacy.export_key(Path(args.file))
+        print(
+            f"Key written to {dest} (readable only by you). Keep it as safely as the data; on "
+            f"another machine run `lebongbisa key import {dest.name}`."
+        )
+    elif args.action == "import":
+        target, fp, backup = privacy.import_key(Path(args.file), replace=args.replace)
+        print(f"Key installed at {target}; fingerprint {fp}.")
+        if backup:
+            print(f"The key it replaced is kept at {backup}.")
+        if os.environ.get(privacy.KEY_ENV):
+            print(f"Note: {privacy.KEY_ENV} is set and takes precedence over the key file.")
+    else:
+        print(f"Key: {privacy.key_source()}\nFingerprint: {privacy.fingerprint()}")
     return 0
 
 
@@ -106,6 +157,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="population size; millions for benchmarks (default %(default)s)",
     )
     s.set_defaults(func=_cmd_synth)
+
+    i = sub.add_parser(
+        "init",
+        help="propose a sources.yml (and programs.yml) for the files in data/raw/PERIOD/",
+    )
+    i.add_argument("period", help="quarter such as 2025Q1 (its folder under data/raw)")
+    i.add_argument(
+        "--data", default=str(config.DATA_DIR), help="data folder holding raw/ and processed/"
+    )
+    i.set_defaults(func=_cmd_init)
+
+    k = sub.add_parser(
+        "key", help="show, export or import the pseudonymisation key (keep quarters comparable)"
+    )
+    k.add_argument("action", nargs="?", default="show", choices=["show", "export", "import"])
+    k.add_argument("file", nargs="?", help="file to export to or import from")
+    k.add_argument("--replace", action="store_true", help="import over a different key")
+    k.set_defaults(func=_cmd_key)
 
     for name, helptext in (
         ("run", "run every stage for a period and write reports/<period>/index.html"),
@@ -169,6 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="compute the stage tables only, without notebooks and HTML",
         )
+        r.add_argument(
+            "--rotate-key",
+            action="store_true",
+            help="use a new pseudonymisation key on purpose: reprocess every quarter up to "
+            "this one with it",
+        )
         r.add_argument("--debug", action="store_true", help="show tracebacks")
         r.set_defaults(func=_cmd_run if name == "run" else _cmd_report)
     return ap
@@ -206,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         PermissionError,
     ) as exc:
         if getattr(args, "debug", False):
+            for tb in getattr(exc, "tracebacks", []):  # a failed stage's own traceback
+                print(tb, file=sys.stderr)
             raise
         print(f"lebongbisa: error: {exc}", file=sys.stderr)
         if isinstance(exc, InputError):
@@ -215,6 +292,15 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
         return 2
+    except Exception as exc:  # a bug, not a user error: one line; --debug shows where
+        if getattr(args, "debug", False):
+            raise
+        print(
+            f"lebongbisa: unexpected error: {type(exc).__name__}: {exc} "
+            "(run again with --debug for the traceback, and report it)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

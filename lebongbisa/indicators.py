@@ -1,4 +1,4 @@
-"""`indicators.csv` (DESIGN.md §3b, contract): every published number in tidy form.
+"""`indicators.csv` (contract: docs/outputs.md): every published number in tidy form.
 
 Each stage writes its own part (`indicators_<stage>.csv`); `combine` concatenates the parts
 into `indicators.csv`, so a stage rerun alone replaces only its own numbers.

@@ -1,4 +1,4 @@
-"""Pseudonymous keys (DESIGN.md §5): a keyed hash (HMAC-SHA256) of identifiers.
+"""Pseudonymous keys (README, "Privacy"): a keyed hash (HMAC-SHA256) of identifiers.
 
 The key comes from the environment variable `LEBONGBISA_KEY`, else from a key file outside the
 repository (`LEBONGBISA_KEY_FILE`, default `~/.config/lebongbisa/key`), created on first use
@@ -63,6 +63,96 @@ def _load_key(env_value: str | None, path: str) -> bytes:
 
 def current_key() -> bytes:
     return _load_key(os.environ.get(KEY_ENV), str(key_file()))
+
+
+def fingerprint(key: bytes | None = None) -> str:
+    """A short public fingerprint of the key (a keyed hash of a fixed text, never the key):
+    recorded in each period's manifest so a run can tell that its key changed."""
+    key = current_key() if key is None else key
+    return hmac.new(key, b"lebongbisa key fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
+def key_source() -> str:
+    """Where the current key comes from, in words."""
+    return f"the environment variable {KEY_ENV}" if os.environ.get(KEY_ENV) else str(key_file())
+
+
+def export_key(dest: Path) -> Path:
+    """Write the current key to `dest` (owner-only; never over an existing file)."""
+    dest = Path(dest).expanduser()
+    key = current_key()
+    if dest.exists():
+        raise KeyError_(f"{dest} already exists; choose another file name (nothing was written)")
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key + b"\n")
+    return dest
+
+
+def import_key(src: Path, replace: bool = False) -> tuple[Path, str, Path | None]:
+    """Install the key in `src` as this machine's key file; returns (key file, fingerprint,
+    backup of a replaced different key). A different existing key is kept as a backup and
+    replaced only with `replace`."""
+    src = Path(src).expanduser()
+    try:
+        text = src.read_text().strip()
+    except OSError as exc:
+        raise KeyError_(f"cannot read {src}: {exc.strerror}") from exc
+    if len(text) < 16:
+        raise KeyError_(f"{src} does not hold a key (at least 16 characters)")
+    target = key_file()
+    backup = None
+    if target.exists():
+        old = target.read_text().strip()
+        if old == text:
+            return target, fingerprint(text.encode()), None
+        if not replace:
+            raise KeyError_(
+                f"{target} already holds a different key (fingerprint "
+                f"{fingerprint(old.encode())}); add --replace to replace it (it is kept as a "
+                "backup beside it)"
+            )
+        backup = target.with_name(f"{target.name}.replaced-{int(os.path.getmtime(target))}")
+        os.replace(target, backup)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text + "\n")
+    _load_key.cache_clear()
+    return target, fingerprint(text.encode()), backup
+
+
+class KeyChanged(KeyError_):
+    """The key differs from the one that processed the previous quarter."""
+
+
+def check_key_continuity(processed: Path, period: str) -> None:
+    """Stop before anything is written when the key differs from the one recorded in the
+    latest earlier quarter's manifest: new pseudonyms would silently break every series."""
+    import json
+
+    earlier = sorted(
+        m for m in Path(processed).parent.glob("*/manifest.json") if m.parent.name < period
+    )
+    for m in reversed(earlier):
+        try:
+            recorded = json.loads(m.read_text(encoding="utf-8")).get("key_fingerprint")
+        except (OSError, ValueError):
+            continue
+        if recorded is None:
+            continue
+        now = fingerprint()
+        if recorded != now:
+            raise KeyChanged(
+                f"the pseudonymisation key here (fingerprint {now}, from {key_source()}) is not "
+                f"the key that processed {m.parent.name} (fingerprint {recorded}). With another "
+                "key every person and household gets new pseudonyms and comparisons between "
+                "quarters break. Either import the key used before — `lebongbisa key export "
+                "FILE` on the machine that has it, then `lebongbisa key import FILE` here — or, "
+                f"to change keys on purpose, run `lebongbisa run {period} --rotate-key`, which "
+                "reprocesses every quarter with this key."
+            )
+        return
 
 
 def pseudonymize(values: pd.Series, namespace: str = "nik") -> pd.Series:

@@ -1,4 +1,4 @@
-"""Restricted by-name outputs (DESIGN.md §5): owner-only folder, a handling note in Indonesian,
+"""Restricted by-name outputs (README, "Privacy"): owner-only folder, a handling note in Indonesian,
 and Excel workbooks whose ID columns are stored as text so NIKs keep all 16 digits."""
 
 from __future__ import annotations

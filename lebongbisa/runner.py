@@ -22,6 +22,7 @@ from tqdm import tqdm
 from lebongbisa import __version__, config, stages
 from lebongbisa.audit import RunLog
 from lebongbisa.io import atomic_write, write_json
+from lebongbisa.privacy import check_key_continuity
 from lebongbisa.runlock import period_lock
 
 
@@ -157,6 +158,7 @@ def run_period(
     until: str | None = None,
     notebooks: bool = True,
     engine: str = "duckdb",
+    rotate_key: bool = False,
 ) -> Path:
     """Run every stage for `period` (up to `until`, if given); returns the path of
     `reports/<period>/index.html` (with `notebooks=False`, only the stage tables are computed
@@ -179,6 +181,8 @@ def run_period(
         "notebooks": notebooks,
         "engine": engine,
     }
+    if not rotate_key:
+        check_key_continuity(processed, period)
     with period_lock(processed, period, wait):
         _remove_stale_temporaries(processed, reports_dir / period)
         log = RunLog(processed, raw, period, parameters)
@@ -192,10 +196,12 @@ def run_period(
         failed = [d for d in done if d["status"] in ("failed", "skipped")]
         if failed:
             log.fail(StageFailed("; ".join(f"{d['stage']}: {d['error']}" for d in failed)))
-            raise StageFailed(
+            exc = StageFailed(
                 "\n".join(f"stage {d['stage']} {d['status']}: {d['error']}" for d in failed)
                 + f"\n  the other stages completed ({index}); tracebacks are in {log.path}"
             )
+            exc.tracebacks = [d["traceback"] for d in failed if d.get("traceback")]
+            raise exc
         log.finish()
     return index
 

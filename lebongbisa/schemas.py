@@ -1,6 +1,6 @@
 """pandera schemas for the canonical tables, checked where a stage hands them on.
 
-They encode the output contract (DESIGN.md §3b) and the project's own invariants: statuses and
+They encode the output contract (docs/outputs.md) and the project's own invariants: statuses and
 match types from fixed sets, NIKs of 16 digits, village codes of 10 digits, desil in range,
 rates between 0 and 1.
 """

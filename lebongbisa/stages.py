@@ -135,6 +135,14 @@ INGEST_OUTPUTS = [
 ]
 
 
+def fingerprint_of_key() -> str:
+    """The pseudonymisation key's fingerprint: a new key makes stage 1 (and so every later
+    stage) recompute, so no output mixes pseudonyms of two keys."""
+    from lebongbisa.privacy import fingerprint
+
+    return fingerprint()
+
+
 def ingest(
     period: str,
     data_dir: Path | None = None,
@@ -152,7 +160,7 @@ def ingest(
         "01_ingest_clean",
         processed,
         inputs,
-        {"allow_partial": allow_partial},
+        {"allow_partial": allow_partial, "key": fingerprint_of_key()},
         INGEST_OUTPUTS,
         lambda: ingest_period(raw, processed, allow_partial, progress),
         force,

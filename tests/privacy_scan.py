@@ -1,4 +1,4 @@
-"""Scan published files for personal data from the inputs (DESIGN.md §5): 16-digit numbers,
+"""Scan published files for personal data from the inputs (README, "Privacy"): 16-digit numbers,
 KK numbers, names, birth dates and street addresses from the restricted identity table."""
 
 from __future__ import annotations

@@ -46,8 +46,9 @@ def worlds(tmp_path_factory):
         if name not in cache:
             data = tmp_path_factory.mktemp(name) / "data"
             sc = SCENARIOS[name]
-            generate(sc.periods, seed=11, out=data / "raw", persons=PERSONS, progress=False,
-                     scenario=sc)
+            generate(
+                sc.periods, seed=11, out=data / "raw", persons=PERSONS, progress=False, scenario=sc
+            )
             cache[name] = (data, {p: _run(data, p) for p in expand_periods(sc.periods)})
         return cache[name]
 
@@ -94,8 +95,11 @@ def test_published_pages_show_no_nan_inf_or_traceback(worlds, name):
     for period in runs:
         for page in _pages(data, period):
             found = BAD_TEXT.search(_visible_text(page))
-            assert found is None, (name, page.name, found and _visible_text(page)[
-                max(found.start() - 200, 0) : found.end() + 100])
+            assert found is None, (
+                name,
+                page.name,
+                found and _visible_text(page)[max(found.start() - 200, 0) : found.end() + 100],
+            )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -266,8 +270,10 @@ def test_both_registry_regimes_in_one_series(worlds):
     data, runs = worlds("regime_change")
     assert list(runs) == ["2024Q4", "2025Q1"]
     kinds = [
-        {s["kind"] for s in json.loads((data / "processed" / p / "manifest.json").read_text())[
-            "sources"]}
+        {
+            s["kind"]
+            for s in json.loads((data / "processed" / p / "manifest.json").read_text())["sources"]
+        }
         for p in runs
     ]
     assert {"dtks", "p3ke"} <= kinds[0] and "dtsen" in kinds[1]

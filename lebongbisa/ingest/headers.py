@@ -9,7 +9,7 @@ import yaml
 
 from lebongbisa.config import PACKAGE_DATA_DIR
 
-#: Canonical fields (DESIGN.md §3) plus extensions this project adds (sector, worked_last_week).
+#: Canonical fields (docs/deliveries.md) plus this project's extensions (sector, worked_last_week).
 REQUIRED = {
     "dtks": ("nik", "household_id", "name", "village"),
     "p3ke": ("nik", "household_id", "name", "village", "desil"),

@@ -1,4 +1,4 @@
-"""`sources.yml` (DESIGN.md §3, contract) and the program catalog, parsed and validated."""
+"""`sources.yml` (contract: docs/deliveries.md) and the program catalog, parsed and validated."""
 
 from __future__ import annotations
 
@@ -105,7 +105,10 @@ def load_period(folder: Path) -> tuple[Period, list[Problem]]:
         raise InputError(
             [
                 Problem(
-                    str(yml), "not found", "each period folder needs a sources.yml (DESIGN.md §3)"
+                    str(yml),
+                    "not found",
+                    f"run `lebongbisa init {folder.name}` to propose one from the files there "
+                    "(docs/deliveries.md describes it)",
                 )
             ]
         )

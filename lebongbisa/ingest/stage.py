@@ -1,6 +1,6 @@
 """Stage 1 for a period: read every source, standardize, reconcile, write the outputs.
 
-Outputs in `data/processed/<period>/` (DESIGN.md §3b):
+Outputs in `data/processed/<period>/` (docs/outputs.md):
 - `records.parquet` — one row per raw data row of every source (contract columns; the link
   stage fills the keys),
 - `clean.parquet` — the analytic fields with pseudonymous keys instead of NIK and names,
@@ -26,10 +26,10 @@ from lebongbisa.ingest.readers import ReadError, read_table
 from lebongbisa.ingest.sources import load_period
 from lebongbisa.ingest.standardize import HOUSING_FIELDS, missing_fields, standardize
 from lebongbisa.io import sha256_file, write_json, write_parquet
-from lebongbisa.privacy import pseudonymize
+from lebongbisa.privacy import fingerprint, pseudonymize
 from lebongbisa.restricted import restricted_folder
 
-#: Every output table starts with the row's provenance and status (DESIGN.md §3b).
+#: Every output table starts with the row's provenance and status (docs/outputs.md).
 ROW_COLUMNS = ["source_file", "source_row", "kind", "program", "status", "reason"]
 RECORD_COLUMNS = [*ROW_COLUMNS, "person_key", "household_key", "match_type", "match_probability"]
 IDENTITY_COLUMNS = [
@@ -189,6 +189,7 @@ def ingest_period(
         "warnings": warnings,
         "sources": sources_meta,
         "programs": period.programs,
+        "key_fingerprint": fingerprint(),
     }
     write_json(manifest, out_folder / "manifest.json")
     return IngestResult(period.period, out_folder, manifest, problems, warnings)

@@ -42,7 +42,7 @@ QUARANTINE_REASONS = {"total_row", "no_identifier", "desil_invalid"}
 
 
 def missing_fields(source: Source, table: RawTable) -> list[Problem]:
-    """Required canonical fields (DESIGN.md §3) that no header provides."""
+    """Required canonical fields (docs/deliveries.md) that no header provides."""
     mapped = set(map_headers(list(table.data.columns), source.columns).values())
     problems = []
     for field in REQUIRED[source.kind]:

@@ -2,7 +2,7 @@
 
 Reads stage 1's outputs, writes:
 - `records.parquet` with `person_key`, `household_key`, `match_type`, `match_probability`
-  for every accepted row (contract, DESIGN.md §3b); in-list duplicates get a
+  for every accepted row (contract, docs/outputs.md); in-list duplicates get a
   `duplicate_in_list` flag in `reason`,
 - `link_pairs.parquet` — scored candidate pairs (record positions and probabilities only),
 - `link_model.json` — the model used, with where it came from (reused or trained),

@@ -1,4 +1,4 @@
-"""Small-cell suppression for published tables (DESIGN.md §5): a count of fewer than
+"""Small-cell suppression for published tables (README, "Privacy"): a count of fewer than
 `min_cell` households is shown as "<min_cell", and a rate whose denominator is that small is
 not shown at all, so no published number points at a handful of identifiable households."""
 

@@ -2,7 +2,7 @@
 composition, place and the programs it receives (flags, record counts, Rupiah).
 
 Attributes come from the household's own records, registries first: desil from DTSEN where the
-household has a DTSEN record, else from P3KE (DESIGN.md §3b); ages, sex, relationship and work
+household has a DTSEN record, else from P3KE (docs/outputs.md); ages, sex, relationship and work
 from the most authoritative record of each person (DTSEN, DTKS, P3KE, then lists).
 """
 

@@ -1,4 +1,4 @@
-"""Targeting measures from the household base (definitions: DESIGN.md §3b, domain.md §5).
+"""Targeting measures from the household base (definitions: docs/outputs.md).
 
 exclusion = |T and not R| / |T|, inclusion = |R and not T| / |R| (no recorded desil = outside
 the target), coverage = |R| / households. Each program is judged against its own target rule
@@ -199,7 +199,7 @@ def measure(
     delivered: set[str] | None = None,
     registry: bool = True,
 ) -> pd.DataFrame:
-    """All targeting indicators of a period (tidy, DESIGN.md §3b); `delivered` (default: every
+    """All targeting indicators of a period (tidy, docs/outputs.md); `delivered` (default: every
     catalog program) names the programs whose list the period delivered, `registry` whether
     it has a registry (the only source of desil)."""
     if delivered is None:

@@ -158,3 +158,29 @@ def test_a_bad_catalog_rule_is_reported(tmp_path):
         fh.write("programs: programs.yml\n")
     text = "\n".join(str(p) for p in _problems(tmp_path, raw))
     assert "type 'hibah'" in text and "target_rule" in text
+
+
+def test_a_file_that_cannot_be_opened_joins_the_problem_list(tmp_path, monkeypatch):
+    """(Tests run as root, for whom chmod 000 still reads: the refusal is simulated where the
+    operating system would raise it.)"""
+    from lebongbisa.ingest import stage
+
+    raw = _period(
+        tmp_path,
+        [GOOD, {"file": "locked.csv", "kind": "program", "program": "BPNT"}],
+        {"locked.csv": lambda p: write_csv(p)},
+    )
+    real = stage.sha256_file
+
+    def refuse(path):
+        if path.name == "locked.csv":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(stage, "sha256_file", refuse)
+    (p,) = _problems(tmp_path, raw)
+    assert p.file == "locked.csv" and "cannot be opened (permission denied)" in p.message
+    assert "read access" in p.fix
+    result = ingest_period(raw, tmp_path / "processed", allow_partial=True, progress=False)
+    assert result.manifest["failed_sources"] == ["locked.csv"]
+    assert [s["status"] for s in result.manifest["sources"]] == ["ok", "failed"]

@@ -1,0 +1,307 @@
+"""The project's contracts as documents: `docs/deliveries.md` (what a quarter's folder holds)
+and `docs/outputs.md` (what a run writes), generated from the same tables the code uses — the
+header synonyms, the required fields per kind, the catalog vocabulary, the target-rule
+attributes, the quarantine reasons and the indicator definitions — so they cannot drift.
+
+`python -m lebongbisa.contracts` rewrites both files; a test fails when they are stale.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from lebongbisa.config import PACKAGE_DATA_DIR
+
+DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
+PLACEHOLDERS = {"{d}": r"(?:10|[1-9])", "{sector}": r"[a-z_]+", "{indicator}": r"[a-z0-9_]+"}
+
+
+@lru_cache(maxsize=1)
+def indicator_definitions() -> list[dict]:
+    """The indicator catalog (`data/indicators.yml`): name (maybe a pattern), scopes,
+    definition, contract flag."""
+    return yaml.safe_load((PACKAGE_DATA_DIR / "indicators.yml").read_text())["indicators"]
+
+
+def _pattern(name: str) -> re.Pattern:
+    text = re.escape(name)
+    for ph, rx in PLACEHOLDERS.items():
+        text = text.replace(re.escape(ph), rx)
+    return re.compile(f"^{text}$")
+
+
+def undocumented(names: set[str]) -> set[str]:
+    """The indicator names not defined in the catalog."""
+    patterns = [_pattern(d["name"]) for d in indicator_definitions()]
+    return {n for n in names if not any(p.match(n) for p in patterns)}
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def _synonym_rows() -> list[list[str]]:
+    doc = yaml.safe_load((PACKAGE_DATA_DIR / "header_synonyms.yml").read_text())
+    return [[f"`{field}`", ", ".join(f"`{n}`" for n in names)] for field, names in doc.items()]
+
+
+KINDS = {
+    "dtks": ("DTKS (Kemensos): persons with their household id", "-"),
+    "p3ke": ("P3KE (BKKBN family data): persons, welfare desil, work and housing", "1-4"),
+    "dtsen": ("DTSEN (since 2025): every family, desil, work and housing", "1-10"),
+    "program": ("one dinas program's recipient list (needs `program:`)", "-"),
+    "umkm": ("the Lebong Bisa business registry (not a program list)", "-"),
+}
+
+
+def deliveries_markdown() -> str:
+    from lebongbisa.ingest.headers import REQUIRED
+    from lebongbisa.ingest.quality import REASON_LABELS
+    from lebongbisa.ingest.sources import PROGRAM_TYPES, UNITS
+    from lebongbisa.ingest.standardize import QUARANTINE_REASONS
+    from lebongbisa.targeting_rules import ATTRIBUTES
+
+    kinds = [
+        [f"`{k}`", what, ", ".join(f"`{f}`" for f in REQUIRED[k]), desil]
+        for k, (what, desil) in KINDS.items()
+    ]
+    reasons = [
+        [f"`{r}`", label, "quarantined" if r in QUARANTINE_REASONS else "accepted, flagged"]
+        for r, label in REASON_LABELS.items()
+    ]
+    attributes = [[f"`{a}`", text] for a, text in ATTRIBUTES.items()]
+    return TEMPLATE_DELIVERIES.format(
+        kinds=_table(["kind", "what it is", "required fields", "desil"], kinds),
+        synonyms=_table(
+            ["field", "headers recognised (case and punctuation ignored)"], _synonym_rows()
+        ),
+        types=", ".join(f"`{t}`" for t in PROGRAM_TYPES),
+        units=", ".join(f"`{u}`" for u in UNITS),
+        attributes=_table(["attribute", "meaning"], attributes),
+        reasons=_table(["reason / flag", "label (reports, worklists)", "row is"], reasons),
+        example=(PACKAGE_DATA_DIR / "programs.yml").read_text().split("programs:", 1)[1][:600],
+    )
+
+
+def outputs_markdown() -> str:
+    from lebongbisa import indicators, schemas
+
+    records = [[f"`{c}`", RECORD_MEANING.get(c, "")] for c in schemas.RECORDS.columns]
+    rows = [
+        [
+            f"`{d['name']}`",
+            ", ".join(d["scopes"]),
+            "yes" if d.get("contract") else "",
+            d["definition"],
+        ]
+        for d in indicator_definitions()
+    ]
+    return TEMPLATE_OUTPUTS.format(
+        records=_table(["column", "meaning"], records),
+        columns=", ".join(f"`{c}`" for c in indicators.COLUMNS),
+        scopes=", ".join(f"`{s}`" for s in indicators.SCOPES),
+        indicators=_table(["indicator", "scopes", "contract", "definition"], rows),
+    )
+
+
+def write(folder: Path = DOCS_DIR) -> list[Path]:
+    out = []
+    for name, text in (
+        ("deliveries.md", deliveries_markdown()),
+        ("outputs.md", outputs_markdown()),
+    ):
+        path = Path(folder) / name
+        path.write_text(text, encoding="utf-8")
+        out.append(path)
+    return out
+
+
+RECORD_MEANING = {
+    "source_file": "the file as named in `sources.yml`",
+    "source_row": "1-based row (spreadsheet) or line (text) number as a person sees it, "
+    "header rows included",
+    "kind": "the source's kind",
+    "program": "the catalog code, for program lists",
+    "status": "`accepted` or `quarantined`",
+    "reason": "why quarantined, or the flags raised on an accepted row (`;`-separated codes, "
+    "see docs/deliveries.md); empty when none",
+    "person_key": "the resolved person (pseudonymous); two rows with the same key are the "
+    "same person in the project's judgement; empty when unresolved",
+    "household_key": "the resolved household (pseudonymous)",
+    "match_type": "`nik`, `probabilistic`, `registry` or `none`",
+    "match_probability": "the linkage model's probability for the row's link",
+}
+
+TEMPLATE_DELIVERIES = """# Deliveries: what a quarter's folder holds (kiriman data per triwulan)
+
+<!-- generated by `python -m lebongbisa.contracts` from the package's own tables; edit the
+     template in lebongbisa/contracts.py, not this file -->
+
+This is the input contract of lebongbisa. Other tools feed the project through it; it is only
+ever extended (new optional fields, new synonyms), never renamed.
+
+## Quick start (mulai cepat)
+
+1. Copy the quarter's files, as the offices sent them, into `data/raw/<period>/`, e.g.
+   `data/raw/2025Q1/` (a quarter is written `YYYYQn`). Never edit them: lebongbisa only reads.
+2. Run `lebongbisa init 2025Q1` (or `python -m lebongbisa init 2025Q1`). It reads every file
+   as the pipeline will and writes a proposed `sources.yml` (and `programs.yml`, a copy of the
+   packaged catalog, when the folder has none). Every guess is marked `(check)`; what it cannot
+   decide is a `QUESTION` with the value `"???"`, which a run refuses until you answer it.
+3. Answer the questions, check the guesses, then `lebongbisa run 2025Q1`.
+
+## The period folder
+
+```
+data/raw/2025Q1/
+  sources.yml                  # which file is what (below)
+  programs.yml                 # optional: this quarter's program catalog
+  DTSEN_LEBONG_2025Q1.csv      # files exactly as delivered
+  PKH_TAHAP1_2025.xlsx
+  BLT_DANA_DESA_2025_TW1.xlsx
+```
+
+Files are `.xlsx`, `.xls` (old Excel), `.csv` or `.txt` (delimiter `,` `;` `|` or tab; UTF-8 or
+Windows-1252), possibly with title rows above the header row, empty rows and trailing total
+rows (`JUMLAH`, `TOTAL`), which are recognised.
+
+## `sources.yml`
+
+```yaml
+period: 2025Q1
+programs: programs.yml               # optional: the period's whole catalog
+sources:
+  - file: DTSEN_LEBONG_2025Q1.csv    # path relative to the period folder
+    kind: dtsen                      # dtks | p3ke | dtsen | program | umkm
+  - file: PKH_TAHAP1_2025.xlsx
+    kind: program
+    program: PKH                     # a code from the program catalog
+    sheet: 0                         # optional: sheet name or index (default: the first)
+  - file: SAPROTAN_DISTAN_2025_Q1.xlsx
+    kind: program
+    program: SAPROTAN
+    columns: {{"NO. IDENTITAS": nik, "LOKASI": village}}   # headers the synonyms do not know
+```
+
+| key | meaning |
+|---|---|
+| `period` | the quarter, `YYYYQn` (default: the folder name) |
+| `programs` | optional: a catalog file in the folder, the period's **whole** catalog (else the packaged default) |
+| `sources[].file` | the file name (case matters) |
+| `sources[].kind` | one of the kinds below |
+| `sources[].program` | for `kind: program`: a catalog code |
+| `sources[].sheet` | optional: the sheet (name or 0-based index) |
+| `sources[].columns` | optional: raw header -> field, applied on top of the built-in synonyms |
+
+## Kinds and their required fields
+
+{kinds}
+
+A program list needs `name` (and should carry `nik`). A source lacking a required field is an
+error that names the file, the missing field and the `columns:` line that would fix it.
+
+## Fields and the headers recognised for them
+
+Headers are matched after upper-casing and dropping everything but letters and digits, so
+`No. KK`, `NO_KK` and `no kk` are one header. A file's own `columns:` map comes on top.
+
+{synonyms}
+
+## The program catalog (`programs.yml`)
+
+A list under `programs:`; each entry has `code`, `name`, `agency` (the dinas), `type`
+({types}), `unit` ({units}), `target_rule` and `benefit` (free text or Rupiah per year).
+Other keys are allowed and kept. Codes are unique. A catalog program with no list in the
+period is *not delivered*: it gets `program_list_delivered` = 0 and no rate; a header-only list is delivered,
+with zero recipients.
+
+The packaged default begins:
+
+```yaml
+programs:{example}
+```
+
+### Target rules
+
+A `target_rule` is an expression over household attributes with `and`, `or`, `not`,
+comparisons (`<`, `<=`, `==`, `!=`, `>=`, `>`), numbers, `true`/`false` and parentheses, e.g.
+`desil <= 2 and (children_0_6 > 0 or elderly_70 > 0)`. Anything else is refused when the
+catalog is read.
+
+{attributes}
+
+A household without a recorded desil (in no registry) is outside every desil-based target.
+
+## Bad rows and bad files
+
+Every raw data row is either accepted or quarantined with a reason: per source,
+`rows_read = rows_accepted + rows_quarantined`, always (see `manifest.json`). A value that
+cannot be repaired is never guessed: the row is kept and flagged, or quarantined.
+
+{reasons}
+
+Bad files — missing, 0 bytes, not a spreadsheet, no recognisable header, a missing required
+field, an unknown kind or program, a file that cannot be opened — are reported all together,
+each naming the file and the fix, and the run stops with exit code 2 before writing anything;
+`--allow-partial` continues without them and the report says so. A file with a header and no
+data rows is a valid, empty delivery (accepted with a warning).
+
+A quarter may hold any subset of the kinds and of the villages: registries only, lists only,
+a pilot of a few villages, registries without employment columns. Every stage runs on what is
+there and says in plain words what it could not compute.
+"""
+
+TEMPLATE_OUTPUTS = """# Outputs: what a run writes (keluaran)
+
+<!-- generated by `python -m lebongbisa.contracts` from the package's own tables; edit the
+     template in lebongbisa/contracts.py or data/indicators.yml, not this file -->
+
+This is the output contract of lebongbisa: other tools read the project through it. Fields are
+only ever added, never renamed or dropped.
+
+## `data/processed/<period>/records.parquet`
+
+One row per raw data row read, from every source.
+
+{records}
+
+## `data/processed/<period>/manifest.json`
+
+Per source: `file`, `kind`, `program`, `sha256`, `status` (`ok`, `empty` for a header-only
+delivery, `failed`), `rows_read`, `rows_accepted`, `rows_quarantined`, `rows_blank`,
+`header_row`, `encoding`, `delimiter` (and `problem` when failed). For the period: `period`,
+`package_version`, `parameters`, `partial`, `failed_sources`, `problems`, `warnings`, the
+`programs` catalog in force and `key_fingerprint` (a fingerprint of the pseudonymisation key,
+never the key: a run whose key differs from the previous quarter's stops before writing).
+
+## `data/processed/<period>/indicators.csv`
+
+Every published number in tidy form, columns {columns}; `scope_type` is one of {scopes}.
+Rates are fractions (0.17, not 17). A rate whose denominator is 0, or that the data cannot
+carry, has an empty `value` — never 0 or 1. Area codes are Kemendagri codes without dots
+(kecamatan `170701`, desa `1707011004`); program rows below the kabupaten use
+`program_kecamatan` / `program_desa` with `scope_code` = `<program>:<area>`. `scope_code` of
+the kabupaten is `1707`.
+
+{indicators}
+
+## Reports
+
+`reports/<period>/index.html` (the summary first, then the stage pages; a stage that failed is
+named with what is missing), `06_ringkasan.html` (the policymaker summary, Bahasa Indonesia,
+aggregates only, counts under 5 households suppressed) and the executed notebooks.
+`reports/<period>/restricted/` holds the by-name worklists (`daftar_*.xlsx`, ID columns as
+text) and the linkage review workbook; it is never linked from the index.
+"""
+
+
+if __name__ == "__main__":
+    for p in write(Path(sys.argv[1]) if len(sys.argv) > 1 else DOCS_DIR):
+        print(f"wrote {p}")

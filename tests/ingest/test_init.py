@@ -1,0 +1,88 @@
+"""`lebongbisa init`: for every scenario world, a period stripped of its sources.yml gets a
+proposal that, with only its marked questions answered, ingests to the same records."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from lebongbisa.cli import main
+from lebongbisa.ingest.propose import QUESTION
+from lebongbisa.ingest.stage import ingest_period
+from lebongbisa.synth import SCENARIOS, expand_periods, generate
+
+
+@pytest.fixture(scope="module")
+def scenario_periods(tmp_path_factory) -> list[tuple[str, Path]]:
+    out = []
+    for name, sc in SCENARIOS.items():
+        raw = tmp_path_factory.mktemp(f"init_{name}") / "raw"
+        generate(sc.periods, seed=5, out=raw, persons=800, progress=False, scenario=sc)
+        out += [(name, raw / p) for p in expand_periods(sc.periods)]
+    return out
+
+
+def _answer_questions(proposed: dict, original: dict) -> tuple[dict, int, list[str]]:
+    """Fill every "???" from the original sources.yml (the truth); returns the answered
+    document, how many questions there were, and the guesses that were wrong."""
+    truth = {s["file"]: s for s in original["sources"]}
+    asked, wrong = 0, []
+    for s in proposed["sources"]:
+        t = truth[s["file"]]
+        if s["kind"] != t["kind"]:
+            wrong.append(f"{s['file']}: kind {s['kind']} (is {t['kind']})")
+        if s.get("program") == QUESTION:
+            asked += 1
+            s["program"] = t["program"]
+        elif s.get("program") != t.get("program"):
+            wrong.append(f"{s['file']}: program {s.get('program')} (is {t.get('program')})")
+    return proposed, asked, wrong
+
+
+def test_init_round_trip_gives_the_same_records_in_every_scenario(
+    scenario_periods, tmp_path, capsys
+):
+    results = []
+    for name, folder in scenario_periods:
+        period = folder.name
+        original = yaml.safe_load((folder / "sources.yml").read_text())
+        copy = tmp_path / name / "raw" / period
+        shutil.copytree(folder, copy)
+        (copy / "sources.yml").unlink()
+        assert main(["init", period, "--data", str(copy.parents[1])]) == 0
+        proposed = yaml.safe_load((copy / "sources.yml").read_text())
+        assert {s["file"] for s in proposed["sources"]} == {s["file"] for s in original["sources"]}
+        answered, asked, wrong = _answer_questions(proposed, original)
+        assert not wrong, (name, wrong)
+        (copy / "sources.yml").write_text(yaml.safe_dump(answered, allow_unicode=True))
+        a = ingest_period(folder, tmp_path / name / "orig" / period, progress=False)
+        b = ingest_period(copy, tmp_path / name / "init" / period, progress=False)
+        order = ["source_file", "source_row"]  # init lists the files by name
+        ra = pd.read_parquet(a.folder / "records.parquet").sort_values(order, ignore_index=True)
+        rb = pd.read_parquet(b.folder / "records.parquet").sort_values(order, ignore_index=True)
+        pd.testing.assert_frame_equal(ra, rb, obj=f"{name} {period} records.parquet")
+        results.append((name, period, len(proposed["sources"]), asked, len(ra)))
+    with capsys.disabled():
+        print("\ninit round trip (scenario, period, files, questions asked, records equal):")
+        for r in results:
+            print("  ", *r)
+
+
+def test_init_never_overwrites_and_names_unreadable_files(scenario_periods, tmp_path, capsys):
+    _, folder = scenario_periods[0]
+    copy = tmp_path / "raw" / folder.name
+    shutil.copytree(folder, copy)
+    before = (copy / "sources.yml").read_bytes()
+    assert main(["init", folder.name, "--data", str(tmp_path)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (copy / "sources.yml").read_bytes() == before
+    (copy / "sources.yml").unlink()
+    (copy / "rusak.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    assert main(["init", folder.name, "--data", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "rusak.xlsx" in err and "cannot be read as a spreadsheet" in err
+    assert not (copy / "sources.yml").exists()
