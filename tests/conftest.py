@@ -1,14 +1,19 @@
-"""Shared fixtures: a small synthetic Lebong for fast tests, a full-scale one once per session."""
+"""Shared fixtures: a small synthetic Lebong for fast tests, a full-scale one once per session,
+and the scenario worlds run through `lebongbisa run` once per session."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from lebongbisa.synth import generate
+from lebongbisa.synth import SCENARIOS, expand_periods, generate
 
 SMALL_PERSONS = 4_000
+SCENARIO_PERSONS = 2_500  # per scenario world (`small` sets its own, smaller size)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -58,3 +63,33 @@ def full_processed(full_lebong, tmp_path_factory) -> Path:
     for step in (stages.ingest, stages.link, stages.targeting):
         step("2025Q1", full_lebong, reports_dir=reports, progress=False)
     return full_lebong
+
+
+def run_cli(data: Path, period: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "lebongbisa.cli", "run", period, "--data", str(data)]
+    cmd += ["--reports", str(data.parent / "reports")]
+    return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def worlds(tmp_path_factory):
+    """Each scenario generated and run once per session, on first use: name -> (data folder,
+    {period: completed process})."""
+    cache: dict[str, tuple[Path, dict]] = {}
+
+    def get(name: str) -> tuple[Path, dict]:
+        if name not in cache:
+            data = tmp_path_factory.mktemp(name) / "data"
+            sc = SCENARIOS[name]
+            generate(
+                sc.periods,
+                seed=11,
+                out=data / "raw",
+                persons=SCENARIO_PERSONS,
+                progress=False,
+                scenario=sc,
+            )
+            cache[name] = (data, {p: run_cli(data, p) for p in expand_periods(sc.periods)})
+        return cache[name]
+
+    return get

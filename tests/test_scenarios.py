@@ -7,20 +7,18 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from lebongbisa import indicators, stages
-from lebongbisa.synth import SCENARIOS, expand_periods, generate
+from lebongbisa.synth import SCENARIOS
 from lebongbisa.targeting.evaluate import compare_with_truth
 
-PERSONS = 2_500  # per scenario (the `small` scenario sets its own, smaller size)
+from .conftest import run_cli as _run
+
 NAMES = [n for n in SCENARIOS if n != "default"]  # the default world has its own tests
 
 #: the default world's tolerances (tests/targeting); a scenario's is never tighter than three
@@ -28,31 +26,6 @@ NAMES = [n for n in SCENARIOS if n != "default"]  # the default world has its ow
 #: as large as the default world
 TOLERANCE = {"exclusion_error_any_program": 0.01, "exclusion_error": 0.03, "inclusion_error": 0.03}
 COUNT_TOLERANCE = 0.03  # persons and households, relative
-
-
-def _run(data: Path, period: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "lebongbisa.cli", "run", period, "--data", str(data)]
-    cmd += ["--reports", str(data.parent / "reports")]
-    return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
-
-
-@pytest.fixture(scope="session")
-def worlds(tmp_path_factory):
-    """Each scenario generated and run once per session, on first use: name -> (data folder,
-    {period: completed process})."""
-    cache: dict[str, tuple[Path, dict]] = {}
-
-    def get(name: str) -> tuple[Path, dict]:
-        if name not in cache:
-            data = tmp_path_factory.mktemp(name) / "data"
-            sc = SCENARIOS[name]
-            generate(
-                sc.periods, seed=11, out=data / "raw", persons=PERSONS, progress=False, scenario=sc
-            )
-            cache[name] = (data, {p: _run(data, p) for p in expand_periods(sc.periods)})
-        return cache[name]
-
-    return get
 
 
 def _pages(data: Path, period: str) -> list[Path]:
