@@ -249,9 +249,6 @@ def _run_stages(
             engine=parameters["engine"],
         )
         status[spec.name] = upto[spec.name]
-    for name, st in status.items():
-        if st["status"] == "failed":
-            tqdm.write(f"lebongbisa: stage {name} failed: {st['error']} (traceback in {log.path})")
     if not parameters["notebooks"]:
         for name, st in status.items():
             log.stage(name, _label(st), st["seconds"], error=st.get("traceback"))
@@ -272,14 +269,13 @@ def _run_stages(
         same_params = params_file.exists() and json.loads(params_file.read_text()) == params
         rendered = (out_dir / f"{spec.name}.html").exists() and (out_dir / spec.notebook).exists()
         stale = st["recomputed"] or parameters["force"] or upstream_changed
-        if stale or not same_params or not rendered or spec.name == SUMMARY and upstream_changed:
+        if stale or not same_params or not rendered:
             upstream_changed = True
             params_file.unlink(missing_ok=True)  # the notebook counts as rendered only after
             todo[spec.name] = params
     seconds, errors = _render(todo, out_dir, progress)
-    for name, err in errors.items():
-        status[name].update(status="failed", error=err.splitlines()[0], notebook_error=err)
-        tqdm.write(f"lebongbisa: {err}")
+    for name, err in errors.items():  # the message names the cell and where the notebook is
+        status[name].update(status="failed", error=err, notebook_error=err)
     for name, st in status.items():
         log.stage(
             name,

@@ -26,6 +26,9 @@ NAMES = [n for n in SCENARIOS if n != "default"]  # the default world has its ow
 #: as large as the default world
 TOLERANCE = {"exclusion_error_any_program": 0.01, "exclusion_error": 0.03, "inclusion_error": 0.03}
 COUNT_TOLERANCE = 0.03  # persons and households, relative
+#: where a scenario cannot reach that: without any registry there is no household id, and
+#: children in person lists (PIP) cannot be grouped with their parents' household
+SCENARIO_COUNT_TOLERANCE = {"lists_only": 0.05}
 
 
 def _pages(data: Path, period: str) -> list[Path]:
@@ -83,13 +86,18 @@ def test_every_raw_row_is_accepted_or_quarantined(worlds, name):
         manifest = json.loads((processed / "manifest.json").read_text())
         records = pd.read_parquet(processed / "records.parquet")
         truth = pd.read_parquet(data / "truth" / period / "rows.parquet")
+        total = records.reason.fillna("").str.contains("total_row")  # JUMLAH rows: read, kept
         per_file = records.groupby("source_file").size()
+        data_rows = records[~total].groupby("source_file").size()
         written = truth.groupby("source_file").size()
         for s in manifest["sources"]:
             assert s["rows_read"] == s["rows_accepted"] + s["rows_quarantined"], s
-            assert s["rows_read"] == per_file.get(s["file"], 0) == written.get(s["file"], 0), s
-        # every row's provenance points at the row the truth says it came from
-        got = records[["source_file", "source_row"]].merge(truth, how="left", indicator=True)
+            assert s["rows_read"] == per_file.get(s["file"], 0), s
+            assert data_rows.get(s["file"], 0) == written.get(s["file"], 0), s
+        # every data row's provenance points at the row the truth says it came from
+        got = records[~total][["source_file", "source_row"]].merge(
+            truth, how="left", indicator=True
+        )
         assert (got._merge == "both").all(), got[got._merge != "both"].head()
 
 
@@ -100,7 +108,7 @@ def _tolerance(indicator: str, value: float, denominator: float) -> float:
     return max(base, 3 * math.sqrt(max(value * (1 - value), 0.01) / denominator))
 
 
-def largest_error(data: Path, period: str) -> float:
+def largest_error(data: Path, period: str, count_tolerance: float = COUNT_TOLERANCE) -> float:
     """The largest |estimate - truth| over the headline rates (0 when none is computable);
     asserts that every rate is within its tolerance and is computable exactly when its truth
     is, and that persons and households are within COUNT_TOLERANCE."""
@@ -114,7 +122,7 @@ def largest_error(data: Path, period: str) -> float:
         if pd.isna(r.estimate):
             continue
         if r.indicator in ("persons", "households"):
-            assert abs(r.estimate - r.truth) <= COUNT_TOLERANCE * r.truth, r
+            assert abs(r.estimate - r.truth) <= count_tolerance * r.truth, r
             continue
         if r.indicator.endswith("_persons") or r.indicator == "coverage":
             continue
@@ -129,7 +137,7 @@ def largest_error(data: Path, period: str) -> float:
 def test_indicators_are_within_tolerance_of_the_scenario_truth(worlds, name):
     data, runs = worlds(name)
     for period in runs:
-        err = largest_error(data, period)
+        err = largest_error(data, period, SCENARIO_COUNT_TOLERANCE.get(name, COUNT_TOLERANCE))
         print(f"{name} {period}: largest headline error {err:.4f}")
 
 

@@ -479,7 +479,10 @@ def program_files(
 
 
 def _write_list(path: Path, f: pd.DataFrame, how: dict) -> np.ndarray:
-    """Write a list as its office does: by suffix, with the layout options in `how`."""
+    """Write a list as its office does: by suffix, with the layout options in `how` (a list
+    without recipients is only its header: no total row)."""
+    if f.empty:
+        how = {k: v for k, v in how.items() if k != "total"}
     if path.suffix == ".xls":
         return write_xls(path, f, **how)
     if path.suffix == ".xlsx":
