@@ -251,7 +251,8 @@ def _run_stages(
         status[spec.name] = upto[spec.name]
     if not parameters["notebooks"]:
         for name, st in status.items():
-            log.stage(name, _label(st), st["seconds"], error=st.get("traceback"))
+            st["label"] = _label(st)
+            log.stage(name, st["label"], st["seconds"], error=st.get("traceback"))
         return [{"stage": n, **st} for n, st in status.items()]
 
     todo, upstream_changed = {}, False
@@ -277,9 +278,10 @@ def _run_stages(
     for name, err in errors.items():  # the message names the cell and where the notebook is
         status[name].update(status="failed", error=err, notebook_error=err)
     for name, st in status.items():
+        st["label"] = _label(st, name in todo)
         log.stage(
             name,
-            _label(st, name in todo),
+            st["label"],
             st["seconds"],
             seconds.get(name, 0.0),
             error=st.get("traceback") or st.get("notebook_error"),
@@ -364,7 +366,7 @@ def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") ->
             continue
         items.append(
             f'<li><a href="{spec.name}.html">{label}</a> <small>('
-            f"{html.escape(_label(d) if id_ else d['status'])}, {d['seconds']:.0f} "
+            f"{html.escape(d['label'] if id_ else d['status'])}, {d['seconds']:.0f} "
             f'{"dtk" if id_ else "s"}; <a href="{spec.notebook}">notebook</a>)</small></li>'
         )
     items = "\n".join(items)

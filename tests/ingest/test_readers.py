@@ -47,7 +47,7 @@ def test_numbers_in_excel_cells_are_read_digit_by_digit_and_marked(tmp_path):
 
 
 def test_columns_map_finds_an_unusual_header(tmp_path):
-    header = ["NOMOR PENGENAL", "PENERIMA MANFAAT", "LOKASI"]
+    header = ["NOMOR PENGENAL", "PENERIMA MANFAAT", "WILAYAH TINGGAL"]
     rows = [["1707015811720128", "Kartini", "Kampung Jawa"]]
     path = write_csv(tmp_path / "a.csv", rows=rows, header=header)
     with pytest.raises(ReadError, match="no header row"):
