@@ -19,7 +19,8 @@ setup: $(STAMP)  ## create .venv and install the package with its test tools
 report: $(STAMP)  ## generate the synthetic Lebong if data/raw is empty, then run the latest period
 	$(BIN)/lebongbisa report
 
-test: $(STAMP) sysdeps  ## run the whole test suite
+test: $(STAMP) sysdeps  ## lint (ruff on code and notebooks), then run the whole test suite
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # Tests open worklists in LibreOffice and reports in Chromium, as users' own programs would.
@@ -37,8 +38,8 @@ lab: $(STAMP)  ## open JupyterLab on notebooks/
 synth: $(STAMP)  ## (re)generate the synthetic Lebong, 2024Q1..2025Q2
 	$(BIN)/lebongbisa synth --periods 2024Q1:2025Q2 --seed 58 --out data/raw
 
-lint: $(STAMP)  ## ruff
-	$(BIN)/ruff check lebongbisa tests benchmarks
+lint: $(STAMP)  ## ruff on code and notebooks
+	$(BIN)/ruff check .
 
 bench: $(STAMP)  ## run the benchmarks (slow; prints figures)
 	$(BIN)/python benchmarks/bench_synth.py

@@ -56,8 +56,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             "`lebongbisa init PERIOD`"
         )
     periods = [period]
-    if args.rotate_key:  # every quarter up to this one again, with the new key
-        periods = [p for p in all_periods(data / "raw") if p <= period] or [period]
+    if args.rotate_key:  # every quarter again, oldest first, with the new key
+        periods = all_periods(data / "raw") or [period]
         print(f"Rotating the key: reprocessing {', '.join(periods)} with the current key.")
     for p in periods:
         index = run_period(
@@ -241,8 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
         r.add_argument(
             "--rotate-key",
             action="store_true",
-            help="use a new pseudonymisation key on purpose: reprocess every quarter up to "
-            "this one with it",
+            help="use a new pseudonymisation key on purpose: reprocess every quarter under "
+            "data/raw with it, oldest first",
         )
         r.add_argument("--debug", action="store_true", help="show tracebacks")
         r.set_defaults(func=_cmd_run if name == "run" else _cmd_report)

@@ -23,7 +23,5 @@ NOTEBOOKS_DIR = PACKAGE_DIR.parent / "notebooks"
 
 VILLAGES_CSV = PACKAGE_DATA_DIR / "lebong_villages.csv"
 
-#: Kemendagri code of Kabupaten Lebong (province 17 Bengkulu, kabupaten 07).
-KABUPATEN_CODE = "1707"
 
 PERIOD_RE = re.compile(r"^(\d{4})Q([1-4])$")

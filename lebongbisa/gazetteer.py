@@ -29,6 +29,16 @@ def _villages_cached() -> pd.DataFrame:
     ]
 
 
+@lru_cache(maxsize=1)
+def kabupaten_code() -> str:
+    """The kabupaten's 4-digit Kemendagri code, read from the gazetteer (so another kabupaten
+    is a gazetteer away, not a search for its code in the source)."""
+    codes = set(_villages_cached().village_code.str[:4])
+    if len(codes) != 1:
+        raise ValueError(f"the village list spans {len(codes)} kabupaten; expected one")
+    return codes.pop()
+
+
 def villages() -> pd.DataFrame:
     """One row per desa/kelurahan: 10-digit code, name, type, kecamatan code and name, centroid."""
     return _villages_cached().copy()

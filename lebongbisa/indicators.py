@@ -97,9 +97,13 @@ def read(processed: Path) -> pd.DataFrame:
 
 
 def lookup(
-    ind: pd.DataFrame, indicator: str, scope_type: str = "kabupaten", scope_code: str = "1707"
+    ind: pd.DataFrame, indicator: str, scope_type: str = "kabupaten", scope_code: str | None = None
 ) -> float:
-    """One value from an indicators table (NaN when absent)."""
+    """One value from an indicators table (NaN when absent; default scope: the kabupaten)."""
+    if scope_code is None:
+        from lebongbisa.gazetteer import kabupaten_code
+
+        scope_code = kabupaten_code()
     m = ind[
         (ind.indicator == indicator)
         & (ind.scope_type == scope_type)

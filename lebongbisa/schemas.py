@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.pandas import Check, Column
 
+from lebongbisa import gazetteer
 from lebongbisa.indicators import SCOPES
 
 _OPT = {"nullable": True, "required": True}
@@ -31,14 +32,18 @@ RECORDS = pa.DataFrameSchema(
     strict=False,
 )
 
+_VILLAGES = gazetteer.villages()  # codes are the gazetteer's, whatever the kabupaten
+
 CLEAN = pa.DataFrameSchema(
     {
         "source_file": Column(None),
         "source_row": Column(int, Check.ge(1)),
         "nik_key": Column(None, Check.str_length(16, 16), nullable=True),
         "sex": Column(None, Check.isin(["L", "P"]), nullable=True),
-        "village_code": Column(None, Check.str_matches(r"^1707\d{6}$"), nullable=True),
-        "district_code": Column(None, Check.str_matches(r"^1707\d{2}$"), nullable=True),
+        "village_code": Column(None, Check.isin(_VILLAGES.village_code.tolist()), nullable=True),
+        "district_code": Column(
+            None, Check.isin(_VILLAGES.district_code.unique().tolist()), nullable=True
+        ),
         "desil": Column("Int64", Check.in_range(1, 10), nullable=True),
         "age": Column("Int64", Check.in_range(0, 115), nullable=True),
     },

@@ -73,8 +73,9 @@ def previous(processed: Path) -> pd.DataFrame | None:
 
 
 def _num(
-    ind: pd.DataFrame, name: str, scope_type: str = "kabupaten", code: str = "1707"
+    ind: pd.DataFrame, name: str, scope_type: str = "kabupaten", code: str | None = None
 ) -> pd.Series | None:
+    code = code or gazetteer.kabupaten_code()
     m = ind[(ind.indicator == name) & (ind.scope_type == scope_type) & (ind.scope_code == code)]
     return m.iloc[0] if len(m) else None
 

@@ -12,10 +12,10 @@ from itertools import combinations
 
 import pandas as pd
 
+from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
 from lebongbisa.targeting_rules import evaluate_rule
 
-KAB = "1707"
 POOR_RULE = "desil <= 2"
 
 
@@ -205,11 +205,12 @@ def measure(
     if delivered is None:
         delivered = {p["code"] for p in catalog}
     any_list = bool(delivered & {p["code"] for p in catalog})
+    kab = kabupaten_code()
     c = Collector(period)
-    c.count("persons", "kabupaten", KAB, acc.person_key.nunique())
-    c.count("households", "kabupaten", KAB, len(h))
+    c.count("persons", "kabupaten", kab, acc.person_key.nunique())
+    c.count("households", "kabupaten", kab, len(h))
     for scope, codes in (
-        ("kabupaten", pd.Series(KAB, index=h.index)),
+        ("kabupaten", pd.Series(kab, index=h.index)),
         ("kecamatan", h.district_code),
         ("desa", h.village_code),
     ):

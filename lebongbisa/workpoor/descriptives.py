@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
 from lebongbisa.workpoor.persons import head_labour_status
 
@@ -73,39 +74,38 @@ def poor_by_head_status(p: pd.DataFrame) -> pd.DataFrame:
 
 
 def indicators(c: Collector, p: pd.DataFrame) -> None:
+    kab = kabupaten_code()
     e = p[p.employed]
-    c.rate("working_poverty_rate", "kabupaten", "1707", e.poor.sum(), len(e))
+    c.rate("working_poverty_rate", "kabupaten", kab, e.poor.sum(), len(e))
     for scope, col in (("kecamatan", "district_code"), ("desa", "village_code")):
         for code, g in e.groupby(col):
             c.rate("working_poverty_rate", scope, code, g.poor.sum(), len(g))
     labour = p[p.age.between(15, 200)]
-    c.rate("employment_rate_recorded", "kabupaten", "1707", labour.employed.sum(), len(labour))
+    c.rate("employment_rate_recorded", "kabupaten", kab, labour.employed.sum(), len(labour))
     under = e.underemployed.dropna()
     if len(under):
-        c.rate("underemployment_rate", "kabupaten", "1707", under.sum(), len(under))
+        c.rate("underemployment_rate", "kabupaten", kab, under.sum(), len(under))
         for code, g in e[e.underemployed.notna()].groupby("village_code"):
             c.rate("underemployment_rate", "desa", code, g.underemployed.sum(), len(g))
     inf = e[e.status_group.isin(["formal", "informal"])]
     c.rate(
         "informal_share_employed",
         "kabupaten",
-        "1707",
+        kab,
         (inf.status_group == "informal").sum(),
         len(inf),
     )
     for sector, g in e.groupby("sector"):
-        c.rate(f"working_poverty_rate_sector_{sector}", "kabupaten", "1707", g.poor.sum(), len(g))
+        c.rate(f"working_poverty_rate_sector_{sector}", "kabupaten", kab, g.poor.sum(), len(g))
     status = head_labour_status(p)
     hh = p.drop_duplicates("household_key").set_index("household_key")
     poor_heads = status[hh.poor.reindex(status.index).fillna(False).astype(bool)]
     working = poor_heads.isin(["formal", "informal", "status unknown"])
-    c.rate(
-        "poor_households_head_working_share", "kabupaten", "1707", working.sum(), len(poor_heads)
-    )
+    c.rate("poor_households_head_working_share", "kabupaten", kab, working.sum(), len(poor_heads))
     c.rate(
         "poor_households_head_informal_share",
         "kabupaten",
-        "1707",
+        kab,
         (poor_heads == "informal").sum(),
         len(poor_heads),
     )
