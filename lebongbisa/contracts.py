@@ -52,25 +52,22 @@ def _synonym_rows() -> list[list[str]]:
     return [[f"`{field}`", ", ".join(f"`{n}`" for n in names)] for field, names in doc.items()]
 
 
-KINDS = {
-    "dtks": ("DTKS (Kemensos): persons with their household id", "-"),
-    "p3ke": ("P3KE (BKKBN family data): persons, welfare desil, work and housing", "1-4"),
-    "dtsen": ("DTSEN (since 2025): every family, desil, work and housing", "1-10"),
-    "program": ("one dinas program's recipient list (needs `program:`)", "-"),
-    "umkm": ("the Lebong Bisa business registry (not a program list)", "-"),
-}
-
-
 def deliveries_markdown() -> str:
-    from lebongbisa.ingest.headers import REQUIRED
     from lebongbisa.ingest.quality import REASON_LABELS
     from lebongbisa.ingest.sources import PROGRAM_TYPES, UNITS
     from lebongbisa.ingest.standardize import QUARANTINE_REASONS
+    from lebongbisa.kinds import KINDS, REQUIRED
     from lebongbisa.targeting_rules import ATTRIBUTES
 
     kinds = [
-        [f"`{k}`", what, ", ".join(f"`{f}`" for f in REQUIRED[k]), desil]
-        for k, (what, desil) in KINDS.items()
+        [
+            f"`{k.name}`",
+            k.label,
+            ", ".join(f"`{f}`" for f in REQUIRED[k.name]),
+            f"{k.desil.start}-{k.desil.stop - 1}" if k.desil else "-",
+            "yes" if k.registry else "",
+        ]
+        for k in KINDS.values()
     ]
     reasons = [
         [f"`{r}`", label, "quarantined" if r in QUARANTINE_REASONS else "accepted, flagged"]
@@ -78,7 +75,7 @@ def deliveries_markdown() -> str:
     ]
     attributes = [[f"`{a}`", text] for a, text in ATTRIBUTES.items()]
     return TEMPLATE_DELIVERIES.format(
-        kinds=_table(["kind", "what it is", "required fields", "desil"], kinds),
+        kinds=_table(["kind", "what it is", "required fields", "desil", "registry"], kinds),
         synonyms=_table(
             ["field", "headers recognised (case and punctuation ignored)"], _synonym_rows()
         ),

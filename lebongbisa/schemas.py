@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.pandas import Check, Column
 
-from lebongbisa import gazetteer
+from lebongbisa import gazetteer, kinds
 from lebongbisa.indicators import SCOPES
 
 _OPT = {"nullable": True, "required": True}
@@ -19,7 +19,7 @@ RECORDS = pa.DataFrameSchema(
     {
         "source_file": Column(None),
         "source_row": Column(int, Check.ge(1)),
-        "kind": Column(None, Check.isin(["dtks", "p3ke", "dtsen", "program", "umkm"])),
+        "kind": Column(None, Check.isin(list(kinds.NAMES))),
         "program": Column(None, **_OPT),
         "status": Column(None, Check.isin(["accepted", "quarantined"])),
         "reason": Column(None, **_OPT),

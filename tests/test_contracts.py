@@ -25,7 +25,7 @@ def test_the_contract_documents_are_generated_and_up_to_date():
 
 
 def test_the_deliveries_document_lists_every_header_synonym_and_kind():
-    from lebongbisa.ingest.headers import REQUIRED
+    from lebongbisa.kinds import REQUIRED
 
     text = (ROOT / "docs" / "deliveries.md").read_text()
     for kind in REQUIRED:

@@ -9,15 +9,6 @@ import yaml
 
 from lebongbisa.config import PACKAGE_DATA_DIR
 
-#: Canonical fields (docs/deliveries.md) plus this project's extensions (sector, worked_last_week).
-REQUIRED = {
-    "dtks": ("nik", "household_id", "name", "village"),
-    "p3ke": ("nik", "household_id", "name", "village", "desil"),
-    "dtsen": ("nik", "household_id", "name", "village", "desil"),
-    "program": ("name",),
-    "umkm": ("nik", "name"),
-}
-
 
 def normalize_header(h: object) -> str:
     """Upper case, letters and digits only: 'No. KK' -> 'NOKK'."""

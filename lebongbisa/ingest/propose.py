@@ -19,9 +19,10 @@ import yaml
 
 from lebongbisa.config import PACKAGE_DATA_DIR
 from lebongbisa.ingest.errors import InputError, Problem
-from lebongbisa.ingest.headers import REQUIRED, header_score, map_headers
+from lebongbisa.ingest.headers import header_score, map_headers
 from lebongbisa.ingest.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, ReadError, read_table
 from lebongbisa.ingest.sources import load_catalog
+from lebongbisa.kinds import REQUIRED
 
 QUESTION = "???"
 DELIVERY_SUFFIXES = tuple(EXCEL_SUFFIXES) + tuple(TEXT_SUFFIXES)

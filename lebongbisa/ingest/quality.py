@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lebongbisa import indicators
+from lebongbisa import indicators, kinds
 
 #: Indonesian labels for quarantine reasons and flags (reports and worklists use these).
 REASON_LABELS = {
@@ -51,12 +51,7 @@ NIK_INVALID = {
     "nik_month",
     "nik_serial_zero",
 }
-REGISTRY_AGENCY = {
-    "dtks": "Dinas Sosial (DTKS)",
-    "p3ke": "Bappeda (P3KE)",
-    "dtsen": "Dinas Sosial (DTSEN)",
-    "umkm": "Dinas Perindagkop dan UKM (UMKM)",
-}
+REGISTRY_AGENCY = kinds.AGENCY  # who answers for a registry's data (data/kinds.yml)
 
 
 def _flags(reason: pd.Series) -> pd.DataFrame:

@@ -9,8 +9,9 @@ import yaml
 
 from lebongbisa.config import PACKAGE_DATA_DIR, PERIOD_RE
 from lebongbisa.ingest.errors import InputError, Problem
+from lebongbisa.kinds import NAMES
 
-KINDS = ("dtks", "p3ke", "dtsen", "program", "umkm")
+KINDS = NAMES  # (data/kinds.yml)
 PROGRAM_TYPES = ("bansos", "pemberdayaan", "kesehatan", "pendidikan", "perumahan")
 UNITS = ("household", "person")
 

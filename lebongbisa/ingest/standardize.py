@@ -12,11 +12,11 @@ import pandas as pd
 
 from lebongbisa.clean import codes, dates, names, nik, villages
 from lebongbisa.ingest.errors import Problem
-from lebongbisa.ingest.headers import REQUIRED, map_headers
+from lebongbisa.ingest.headers import map_headers
 from lebongbisa.ingest.readers import RawTable
 from lebongbisa.ingest.sources import Source
+from lebongbisa.kinds import DESIL_RANGE, REQUIRED
 
-DESIL_RANGE = {"p3ke": range(1, 5), "dtsen": range(1, 11)}
 #: Housing items as P3KE/DTSEN record them (kept as upper-case text).
 HOUSING_FIELDS = (
     "floor",

@@ -16,9 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lebongbisa import kinds
 from lebongbisa.link.api import components, components_by_keys
-
-SOURCE_PRIORITY = {"dtsen": 0, "dtks": 1, "p3ke": 2, "program": 3, "umkm": 4}
 
 
 def resolve_households(frame: pd.DataFrame, person: pd.Series) -> pd.Series:
@@ -48,7 +47,7 @@ def resolve_households(frame: pd.DataFrame, person: pd.Series) -> pd.Series:
     household = unit.map(pd.Series(comp, index=units)).astype("float64")
 
     # records without a unit follow their person to the most authoritative unit
-    rank = frame.kind.map(SOURCE_PRIORITY).fillna(9)
+    rank = frame.kind.map(kinds.PRIORITY).fillna(9)
     home = (
         pd.DataFrame({"person": person, "household": household, "rank": rank})[has_unit]
         .sort_values("rank")

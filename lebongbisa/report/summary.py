@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from lebongbisa import gazetteer, indicators
+from lebongbisa import kinds as source_kinds
 from lebongbisa.report import suppress
 
 T = {
@@ -358,7 +359,7 @@ def limits(S: dict, lang: str = "id") -> list[str]:
     id_ = lang == "id"
     ind, out = S["ind"], []
     kinds = {s.get("kind") for s in S["manifest"].get("sources", []) if s.get("status") != "failed"}
-    if S["manifest"].get("sources") and not kinds & {"dtks", "p3ke", "dtsen"}:
+    if S["manifest"].get("sources") and not kinds & set(source_kinds.REGISTRIES):
         out.append(
             "Triwulan ini tidak ada registri (DTSEN, DTKS atau P3KE): desil keluarga tidak "
             "diketahui, sehingga angka menurut desil dan salah sasaran tidak dapat dihitung."

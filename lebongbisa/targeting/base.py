@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lebongbisa.link.households import SOURCE_PRIORITY
+from lebongbisa import kinds
 
 PERSON_COLS = [
     "age",
@@ -60,7 +60,7 @@ def accepted_records(records: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame
         axis=1,
     )
     a = a[a.status == "accepted"].copy()
-    a["rank"] = a.kind.map(SOURCE_PRIORITY).fillna(9)
+    a["rank"] = a.kind.map(kinds.PRIORITY).fillna(9)
     return a
 
 
@@ -95,14 +95,16 @@ def _numeric(value: object) -> float:
 def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
     """One row per household_key (see module docstring)."""
     h = pd.DataFrame(index=pd.Index(acc.household_key.unique(), name="household_key"))
-    desil = _mode_desil(acc, "dtsen")
-    p3ke = _mode_desil(acc, "p3ke")
-    h["desil"] = desil.reindex(h.index).fillna(p3ke.reindex(h.index)).astype("Int64")
-    h["desil_source"] = np.where(
-        desil.reindex(h.index).notna(), "dtsen", np.where(p3ke.reindex(h.index).notna(), "p3ke", "")
-    )
+    desil = pd.Series(np.nan, index=h.index)
+    source = pd.Series("", index=h.index, dtype=object)
+    for kind in kinds.DESIL_SOURCES:  # DTSEN where present, else P3KE
+        d = _mode_desil(acc, kind).reindex(h.index)
+        take = desil.isna() & d.notna()
+        desil[take], source[take] = d[take], kind
+    h["desil"] = desil.astype("Int64")
+    h["desil_source"] = source.to_numpy()
     h["dtks"] = h.index.isin(acc.household_key[acc.kind == "dtks"])
-    h["in_registry"] = h.index.isin(acc.household_key[acc.kind.isin(["dtks", "p3ke", "dtsen"])])
+    h["in_registry"] = h.index.isin(acc.household_key[acc.kind.isin(kinds.REGISTRIES)])
     # place: the most common village among the household's records
     h["village_code"] = _mode_by_household(acc, "village_code").reindex(h.index)
     h["district_code"] = h.village_code.str[:6]
@@ -130,7 +132,7 @@ def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
     h["female_head"] = heads.sex.reindex(h.index).eq("P")
     h["head_agriculture"] = heads.sector.reindex(h.index).eq("agriculture")
     h["has_business"] = h.index.isin(acc.household_key[acc.kind == "umkm"])
-    unfit = acc[acc.kind.isin(["dtsen", "p3ke", "dtks"])]
+    unfit = acc[acc.kind.isin(kinds.REGISTRIES)]
     unfit = unfit[(unfit.floor == "TANAH") | (unfit.wall == "BAMBU")].household_key
     h["house_unfit"] = h.index.isin(unfit)
 

@@ -12,6 +12,7 @@ from itertools import combinations
 
 import pandas as pd
 
+from lebongbisa import kinds
 from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
 from lebongbisa.targeting_rules import evaluate_rule
@@ -36,7 +37,7 @@ def delivered_programs(manifest: dict) -> set[str]:
     }
 
 
-REGISTRY_KINDS = ("dtks", "p3ke", "dtsen")
+REGISTRY_KINDS = kinds.REGISTRIES
 
 #: program indicators that judge recipients by their recorded desil
 DESIL_PROGRAM_INDICATORS = (

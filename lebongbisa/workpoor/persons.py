@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lebongbisa import kinds
 from lebongbisa.workpoor.definitions import DEFAULT, Definitions
 
 HOURS_BANDS = [0, 14, 24, 34, 44, 200]
@@ -19,7 +20,7 @@ def employment_persons(
     acc: pd.DataFrame, h: pd.DataFrame, d: Definitions = DEFAULT
 ) -> pd.DataFrame:
     """One row per person aged 15+ with recorded employment, with household poverty."""
-    src = acc[acc.kind.isin(["dtsen", "p3ke"]) & acc.works.notna()]
+    src = acc[acc.kind.isin(kinds.EMPLOYMENT) & acc.works.notna()]
     src = src.sort_values("rank").drop_duplicates("person_key")
     p = src[src.age >= d.min_age].copy()
     hh = h.set_index("household_key")
