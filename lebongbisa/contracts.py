@@ -53,9 +53,8 @@ def _synonym_rows() -> list[list[str]]:
 
 
 def deliveries_markdown() -> str:
-    from lebongbisa.ingest.quality import REASON_LABELS
+    from lebongbisa.flags import QUARANTINE_REASONS, REASON_LABELS
     from lebongbisa.ingest.sources import PROGRAM_TYPES, UNITS
-    from lebongbisa.ingest.standardize import QUARANTINE_REASONS
     from lebongbisa.kinds import KINDS, REQUIRED
     from lebongbisa.targeting_rules import ATTRIBUTES
 

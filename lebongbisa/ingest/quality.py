@@ -3,55 +3,10 @@ data-quality scorecard per dinas that a head of office can act on (Indonesian la
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from lebongbisa import indicators, kinds
-
-#: Indonesian labels for quarantine reasons and flags (reports and worklists use these).
-REASON_LABELS = {
-    "total_row": "baris total (JUMLAH)",
-    "no_identifier": "tanpa NIK dan nama",
-    "desil_invalid": "desil di luar kode yang sah",
-    "nik_missing": "NIK kosong",
-    "nik_excel_truncated": "NIK rusak oleh Excel (digit terakhir jadi 0)",
-    "nik_excel_scientific": "NIK rusak oleh Excel (format 1,7E+15)",
-    "nik_length": "NIK tidak 16 digit",
-    "nik_not_digits": "NIK berisi huruf/tanda",
-    "nik_region": "kode wilayah NIK tidak sah",
-    "nik_day": "tanggal lahir dalam NIK tidak sah",
-    "nik_month": "bulan lahir dalam NIK tidak sah",
-    "nik_serial_zero": "nomor urut NIK 0000",
-    "nik_sex_mismatch": "NIK tidak cocok dengan jenis kelamin",
-    "nik_birthdate_mismatch": "NIK tidak cocok dengan tanggal lahir",
-    "nik_duplicate_in_source": "NIK sama untuk nama berbeda",
-    "kk_invalid": "No KK tidak sah",
-    "kk_length": "No KK tidak 16 digit",
-    "kk_missing": "No KK kosong",
-    "kk_excel_truncated": "No KK rusak oleh Excel",
-    "kk_excel_scientific": "No KK rusak oleh Excel (format E+15)",
-    "kk_not_digits": "No KK berisi huruf/tanda",
-    "sex_unknown": "jenis kelamin tidak dikenal",
-    "birth_date_missing": "tanggal lahir kosong",
-    "birth_date_invalid": "tanggal lahir tidak mungkin",
-    "name_missing": "nama kosong",
-    "village_missing": "desa kosong",
-    "village_unmatched": "nama desa tidak dikenali",
-    "village_fuzzy": "nama desa dicocokkan mendekati",
-    "district_mismatch": "desa tidak berada di kecamatan yang tertulis",
-    "district_unmatched": "nama kecamatan tidak dikenali",
-    "duplicate_row": "baris ganda",
-}
-NIK_DAMAGE = {"nik_excel_truncated", "nik_excel_scientific"}
-NIK_INVALID = {
-    "nik_length",
-    "nik_not_digits",
-    "nik_region",
-    "nik_day",
-    "nik_month",
-    "nik_serial_zero",
-}
-REGISTRY_AGENCY = kinds.AGENCY  # who answers for a registry's data (data/kinds.yml)
+from lebongbisa.flags import NIK_DAMAGE, NIK_INVALID, REASON_LABELS, has_flag, nik_category
 
 
 def _flags(reason: pd.Series) -> pd.DataFrame:
@@ -89,22 +44,6 @@ def reason_counts(records: pd.DataFrame) -> pd.DataFrame:
     return t.sort_values(["status", "rows"], ascending=[False, False]).reset_index(drop=True)
 
 
-def _has(reason: pd.Series, flags: set[str]) -> pd.Series:
-    """True where a row's reason contains any of `flags`."""
-    pattern = r"(?:^|;)(?:" + "|".join(sorted(flags)) + r")(?:;|$)"
-    return reason.fillna("").str.contains(pattern, regex=True)
-
-
-def nik_category(reason: pd.Series) -> pd.Series:
-    """valid / excel_damaged / invalid / missing, from a row's flags."""
-    cat = np.select(
-        [_has(reason, NIK_DAMAGE), _has(reason, NIK_INVALID), _has(reason, {"nik_missing"})],
-        ["excel_damaged", "invalid", "missing"],
-        "valid",
-    )
-    return pd.Series(cat, index=reason.index)
-
-
 def nik_quality(records: pd.DataFrame) -> pd.DataFrame:
     """Share of accepted rows per source with a valid, damaged, invalid or missing NIK."""
     acc = records[records.status == "accepted"]
@@ -130,7 +69,7 @@ def village_match(clean: pd.DataFrame) -> pd.DataFrame:
 def scorecard(records: pd.DataFrame, clean: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
     """One row per dinas (program agency or registry owner): the numbers and what to fix."""
     agency = {p["code"]: p["agency"] for p in catalog}
-    owner = clean.program.map(agency).fillna(clean.kind.map(REGISTRY_AGENCY)).fillna(clean.kind)
+    owner = clean.program.map(agency).fillna(clean.kind.map(kinds.AGENCY)).fillna(clean.kind)
     r = clean.reason
     d = pd.DataFrame(
         {
@@ -138,11 +77,11 @@ def scorecard(records: pd.DataFrame, clean: pd.DataFrame, catalog: list[dict]) -
             "quarantined": clean.status == "quarantined",
             "nik_valid": clean.nik_valid,
             "village": clean.village_code.notna(),
-            "damaged": _has(r, NIK_DAMAGE),
-            "invalid": _has(r, NIK_INVALID),
-            "missing": _has(r, {"nik_missing"}),
-            "dup": _has(r, {"duplicate_row"}),
-            "date_bad": _has(r, {"birth_date_invalid", "nik_birthdate_mismatch"}),
+            "damaged": has_flag(r, NIK_DAMAGE),
+            "invalid": has_flag(r, NIK_INVALID),
+            "missing": has_flag(r, {"nik_missing"}),
+            "dup": has_flag(r, {"duplicate_row"}),
+            "date_bad": has_flag(r, {"birth_date_invalid", "nik_birthdate_mismatch"}),
         }
     )
     t = (

@@ -38,7 +38,6 @@ TEXT_FIELDS = (
     "household_id",
 )
 #: Reasons that quarantine a row (the others are flags on accepted rows).
-QUARANTINE_REASONS = {"total_row", "no_identifier", "desil_invalid"}
 
 
 def missing_fields(source: Source, table: RawTable) -> list[Problem]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lebongbisa.ingest.quality import nik_category
+from lebongbisa.flags import nik_category
 from lebongbisa.link.evaluate import exact_household_clusters, exact_nik_clusters, pairwise_scores
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lebongbisa import gazetteer
-from lebongbisa.ingest.quality import REASON_LABELS, REGISTRY_AGENCY, nik_category
+from lebongbisa import gazetteer, kinds
+from lebongbisa.flags import REASON_LABELS, nik_category
 from lebongbisa.restricted import write_workbook
 from lebongbisa.targeting.measures import targets
 
@@ -135,7 +135,7 @@ def build(
     problem = bad.reason.str.split(";").map(
         lambda fl: "; ".join(REASON_LABELS.get(f, f) for f in fl if f.startswith("nik_"))
     )
-    owner = bad.program.map(agency).fillna(bad.kind.map(REGISTRY_AGENCY))
+    owner = bad.program.map(agency).fillna(bad.kind.map(kinds.AGENCY))
     d = pd.DataFrame(
         {
             "_sheet": owner.to_numpy(),

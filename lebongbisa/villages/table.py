@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from lebongbisa import gazetteer
-from lebongbisa.ingest.quality import nik_category
+from lebongbisa.flags import nik_category
 
 FEATURES = {  # column: (Indonesian label, higher is worse?)
     "share_desil1": ("keluarga desil 1", True),

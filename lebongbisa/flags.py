@@ -1,0 +1,77 @@
+"""Quarantine reasons and row flags: their codes, Indonesian labels and groupings, in one place
+for every stage (stage 1 raises them; linkage, targeting, worklists and reports read them).
+
+A row's `reason` in records.parquet is a `;`-separated list of these codes: why it was
+quarantined, or the flags raised on an accepted row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: reasons that quarantine a row (every other code flags an accepted row)
+QUARANTINE_REASONS = {"total_row", "no_identifier", "desil_invalid"}
+
+#: Indonesian labels for quarantine reasons and flags (reports and worklists use these).
+REASON_LABELS = {
+    "total_row": "baris total (JUMLAH)",
+    "no_identifier": "tanpa NIK dan nama",
+    "desil_invalid": "desil di luar kode yang sah",
+    "nik_missing": "NIK kosong",
+    "nik_excel_truncated": "NIK rusak oleh Excel (digit terakhir jadi 0)",
+    "nik_excel_scientific": "NIK rusak oleh Excel (format 1,7E+15)",
+    "nik_length": "NIK tidak 16 digit",
+    "nik_not_digits": "NIK berisi huruf/tanda",
+    "nik_region": "kode wilayah NIK tidak sah",
+    "nik_day": "tanggal lahir dalam NIK tidak sah",
+    "nik_month": "bulan lahir dalam NIK tidak sah",
+    "nik_serial_zero": "nomor urut NIK 0000",
+    "nik_sex_mismatch": "NIK tidak cocok dengan jenis kelamin",
+    "nik_birthdate_mismatch": "NIK tidak cocok dengan tanggal lahir",
+    "nik_duplicate_in_source": "NIK sama untuk nama berbeda",
+    "kk_invalid": "No KK tidak sah",
+    "kk_length": "No KK tidak 16 digit",
+    "kk_missing": "No KK kosong",
+    "kk_excel_truncated": "No KK rusak oleh Excel",
+    "kk_excel_scientific": "No KK rusak oleh Excel (format E+15)",
+    "kk_not_digits": "No KK berisi huruf/tanda",
+    "sex_unknown": "jenis kelamin tidak dikenal",
+    "birth_date_missing": "tanggal lahir kosong",
+    "birth_date_invalid": "tanggal lahir tidak mungkin",
+    "name_missing": "nama kosong",
+    "village_missing": "desa kosong",
+    "village_unmatched": "nama desa tidak dikenali",
+    "village_fuzzy": "nama desa dicocokkan mendekati",
+    "district_mismatch": "desa tidak berada di kecamatan yang tertulis",
+    "district_unmatched": "nama kecamatan tidak dikenali",
+    "duplicate_row": "baris ganda",
+}
+NIK_DAMAGE = {"nik_excel_truncated", "nik_excel_scientific"}
+NIK_INVALID = {
+    "nik_length",
+    "nik_not_digits",
+    "nik_region",
+    "nik_day",
+    "nik_month",
+    "nik_serial_zero",
+}
+
+
+def has_flag(reason: pd.Series, flags: set[str]) -> pd.Series:
+    """True where a row's reason contains any of `flags`."""
+    pattern = r"(?:^|;)(?:" + "|".join(sorted(flags)) + r")(?:;|$)"
+    return reason.fillna("").str.contains(pattern, regex=True)
+
+
+def nik_category(reason: pd.Series) -> pd.Series:
+    """valid / excel_damaged / invalid / missing, from a row's flags."""
+    cat = np.select(
+        [
+            has_flag(reason, NIK_DAMAGE),
+            has_flag(reason, NIK_INVALID),
+            has_flag(reason, {"nik_missing"}),
+        ],
+        ["excel_damaged", "invalid", "missing"],
+        "valid",
+    )
+    return pd.Series(cat, index=reason.index)
