@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from lebongbisa.io import atomic_write
+from lebongbisa.schemas import INDICATOR_COLUMNS, INDICATORS, SCOPES
 
-COLUMNS = ["period", "indicator", "scope_type", "scope_code", "value", "numerator", "denominator"]
-SCOPES = ("kabupaten", "kecamatan", "desa", "program", "program_pair", "agency", "model_term")
+COLUMNS = INDICATOR_COLUMNS
 
 
 class Collector:
@@ -84,8 +84,6 @@ def combine(processed: Path) -> pd.DataFrame:
         if parts
         else pd.DataFrame(columns=COLUMNS)
     )
-    from lebongbisa.schemas import INDICATORS
-
     types = {"period": str, "scope_code": str, "value": float, "numerator": float}
     df = INDICATORS.validate(df[COLUMNS].astype(types | {"denominator": float}))
     atomic_write(Path(processed) / "indicators.csv", lambda p: df.to_csv(p, index=False))
@@ -96,10 +94,10 @@ def read(processed: Path) -> pd.DataFrame:
     return pd.read_csv(Path(processed) / "indicators.csv", dtype={"scope_code": str})
 
 
-def lookup(
+def row(
     ind: pd.DataFrame, indicator: str, scope_type: str = "kabupaten", scope_code: str | None = None
-) -> float:
-    """One value from an indicators table (NaN when absent; default scope: the kabupaten)."""
+) -> pd.Series | None:
+    """One row of an indicators table (None when absent; default scope: the kabupaten)."""
     if scope_code is None:
         from lebongbisa.gazetteer import kabupaten_code
 
@@ -109,7 +107,15 @@ def lookup(
         & (ind.scope_type == scope_type)
         & (ind.scope_code == scope_code)
     ]
-    return float(m.value.iloc[0]) if len(m) else float("nan")
+    return m.iloc[0] if len(m) else None
+
+
+def lookup(
+    ind: pd.DataFrame, indicator: str, scope_type: str = "kabupaten", scope_code: str | None = None
+) -> float:
+    """One value from an indicators table (NaN when absent; default scope: the kabupaten)."""
+    r = row(ind, indicator, scope_type, scope_code)
+    return float(r.value) if r is not None else float("nan")
 
 
 def wide(ind: pd.DataFrame, scope_type: str, prefix: str) -> pd.DataFrame:
@@ -123,13 +129,10 @@ def wide(ind: pd.DataFrame, scope_type: str, prefix: str) -> pd.DataFrame:
 
 def previous_part(processed: Path, stage: str) -> pd.DataFrame | None:
     """The same stage's indicators from the latest earlier period, if any."""
-    processed = Path(processed)
-    earlier = sorted(
-        p
-        for p in processed.parent.glob(f"*/indicators_{stage}.csv")
-        if p.parent.name < processed.name
-    )
-    return pd.read_csv(earlier[-1], dtype={"scope_code": str}) if earlier else None
+    from lebongbisa.folder import previous_file
+
+    prev = previous_file(processed, f"indicators_{stage}.csv")
+    return pd.read_csv(prev, dtype={"scope_code": str}) if prev else None
 
 
 def with_changes(

@@ -131,10 +131,9 @@ def check_key_continuity(processed: Path, period: str) -> None:
     latest earlier quarter's manifest: new pseudonyms would silently break every series."""
     import json
 
-    earlier = sorted(
-        m for m in Path(processed).parent.glob("*/manifest.json") if m.parent.name < period
-    )
-    for m in reversed(earlier):
+    from lebongbisa.folder import earlier_files
+
+    for m in reversed(earlier_files(processed, "manifest.json")):
         try:
             recorded = json.loads(m.read_text(encoding="utf-8")).get("key_fingerprint")
         except (OSError, ValueError):

@@ -11,7 +11,6 @@ import pandera.pandas as pa
 from pandera.pandas import Check, Column
 
 from lebongbisa import gazetteer, kinds
-from lebongbisa.indicators import SCOPES
 
 _OPT = {"nullable": True, "required": True}
 
@@ -30,6 +29,30 @@ RECORDS = pa.DataFrameSchema(
     },
     unique=["source_file", "source_row"],
     strict=False,
+)
+
+#: indicators.csv (contract: docs/outputs.md): its columns and the scope types, the contract's
+#: own and this project's extensions (agency: a dinas's data-quality scorecard; model_term:
+#: the working-poor model's marginal effects)
+INDICATOR_COLUMNS = [
+    "period",
+    "indicator",
+    "scope_type",
+    "scope_code",
+    "value",
+    "numerator",
+    "denominator",
+]
+SCOPES = (
+    "kabupaten",
+    "kecamatan",
+    "desa",
+    "program",
+    "program_pair",
+    "program_kecamatan",
+    "program_desa",
+    "agency",
+    "model_term",
 )
 
 _VILLAGES = gazetteer.villages()  # codes are the gazetteer's, whatever the kabupaten

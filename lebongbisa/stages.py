@@ -69,6 +69,15 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+def _previous(processed: Path, name: str) -> list[Path]:
+    """The previous quarter's artefact a stage compares with, as a cache input (so that
+    reprocessing an earlier quarter makes this quarter's changes stale)."""
+    from lebongbisa.folder import previous_file
+
+    prev = previous_file(processed, name)
+    return [prev] if prev else []
+
+
 def fingerprint(inputs: list[Path], params: dict, saved: dict | None = None) -> dict:
     """Version, parameters and the SHA-256 of each input file.
 
@@ -77,17 +86,15 @@ def fingerprint(inputs: list[Path], params: dict, saved: dict | None = None) -> 
     checking that a notebook's stages are fresh then costs a stat per file, not a full read."""
     saved = saved or {}
     old_sha, old_stat = saved.get("inputs", {}), saved.get("stats", {})
-    files = [p for p in sorted(inputs) if p.is_file()]
-    stats = {p.name: _stat(p) for p in files}
-    return {
+    files = {f"{p.parent.name}/{p.name}": p for p in sorted(inputs) if p.is_file()}
+    stats = {k: _stat(p) for k, p in files.items()}  # keyed by folder/name: a previous
+    return {  # quarter's file is told apart from this quarter's
         "version": __version__,
         "code": code_fingerprint(),
         "params": params,
         "inputs": {
-            p.name: old_sha[p.name]
-            if old_stat.get(p.name) == stats[p.name] and p.name in old_sha
-            else file_checksum(p)
-            for p in files
+            k: old_sha[k] if old_stat.get(k) == stats[k] and k in old_sha else file_checksum(p)
+            for k, p in files.items()
         },
         "stats": stats,
     }
@@ -232,6 +239,8 @@ def targeting(
         processed / "records.parquet",
         processed / "clean.parquet",
         processed / "manifest.json",
+        processed / "restricted" / "identity.parquet",  # the worklists' names and NIKs
+        *_previous(processed, "indicators_03_targeting.csv"),  # changes since then
     ]
     outputs = TARGETING_OUTPUTS + [str(reports / "restricted" / f) for f in FILES.values()]
     return cached(
@@ -266,6 +275,7 @@ def working_poor(
         processed / "records.parquet",
         processed / "clean.parquet",
         processed / "household_base.parquet",
+        *_previous(processed, "indicators_04_working_poor.csv"),
     ]
     return cached(
         "04_working_poor",
@@ -299,6 +309,7 @@ def villages(period: str, data_dir: Path | None = None, force: bool = False, **_
         processed / "clean.parquet",
         processed / "household_base.parquet",
         processed / "village_effects.parquet",
+        *_previous(processed, "village_indicators.parquet"),
     ]
     return cached(
         "05_villages",

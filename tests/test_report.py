@@ -33,6 +33,42 @@ def test_small_cells_are_suppressed():
     assert suppress.rate(0.5, 4) == "–" and suppress.rate(0.125, 40) == "12,5%"
 
 
+def test_model_terms_are_labelled_in_plain_indonesian_and_filtered():
+    from lebongbisa.report.summary import headline_terms, term_label
+
+    assert term_label("head works in: agriculture") == "kepala keluarga di sektor pertanian"
+    assert term_label("head works in: not working") == "kepala keluarga tidak bekerja"
+    assert term_label("has_business") == "memiliki usaha"
+    assert term_label("has_business", "en") == "has_business"
+    me = pd.DataFrame({"term": ["head works in: mining", "dependency_ratio", "has_business"]})
+    assert list(headline_terms(me).term) == ["head works in: mining", "has_business"]
+
+
+def test_limits_and_failures_are_said_in_plain_words():
+    from lebongbisa import stages
+    from lebongbisa.report.summary import failure_notes, limits
+
+    ind = pd.DataFrame(
+        {
+            "indicator": ["program_list_delivered"] * 2,
+            "scope_type": "program",
+            "scope_code": ["PKH", "PIP"],
+            "value": [1.0, 0.0],
+        }
+    )
+    S = {
+        "ind": ind,
+        "manifest": {"sources": [{"kind": "program", "status": "ok"}]},
+        "model": {"estimated": False, "households": 40},
+        "villages_summary": None,
+    }
+    said = " ".join(limits(S, "id"))
+    assert "tidak ada registri" in said and "PIP" in said and "tidak diestimasi" in said
+    status = {"05_villages": {"status": "failed", "error": "ValueError: x"}}
+    (note,) = failure_notes(stages.failures(status), "id")
+    assert "Tipologi desa" in note and "gagal dijalankan" in note and "Desa Binaan" in note
+
+
 def test_summary_is_in_indonesian_and_shows_changes(rendered):
     _, reports = rendered
     first = (reports / "2024Q4" / "06_ringkasan.html").read_text()

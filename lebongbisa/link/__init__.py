@@ -4,6 +4,6 @@
 `stage.link_period` runs it on a period's stage-1 outputs and writes the keys.
 """
 
-from lebongbisa.link.api import link_records
+from lebongbisa.link.linker import link_records
 
 __all__ = ["link_records"]

@@ -45,7 +45,7 @@ def exact_household_clusters(
 ) -> pd.Series:
     """Baseline households: records joined by exact NIK, exact KK text or the same source
     household id (connected components)."""
-    from lebongbisa.link.api import components_by_keys
+    from lebongbisa.link.linker import components_by_keys
 
     kk = kk_raw.fillna("").astype(str).str.replace(r"\D", "", regex=True)
     comp = components_by_keys(len(nik_clusters), [nik_clusters, kk, source_household])

@@ -5,7 +5,7 @@ Design choices, each for a pitfall of Indonesian registries (stack notes):
   that differ only in the serial. The NIK comparison therefore has no "almost equal" level for
   valid NIKs (that would count the birth date twice); two different valid NIKs disagree.
   Only when one side is Excel-damaged do the first 15 digits count as agreement.
-- An exact valid NIK is settled deterministically before this model (see `api.py`).
+- An exact valid NIK is settled deterministically before this model (see `linker.py`).
 - Names: exact (term-frequency adjusted: SITI is weaker evidence than SYAHRIAL), reordered
   tokens, Jaro-Winkler bands, one name a prefix of the other (single names, dropped last
   names), same first token.

@@ -22,10 +22,11 @@ import numpy as np
 import pandas as pd
 
 from lebongbisa import schemas
+from lebongbisa.folder import previous_file
 from lebongbisa.io import write_json, write_parquet
-from lebongbisa.link.api import DEFAULT_THRESHOLD, REVIEW_BAND, link_records
 from lebongbisa.link.features import linkage_frame
 from lebongbisa.link.households import resolve_households
+from lebongbisa.link.linker import DEFAULT_THRESHOLD, REVIEW_BAND, link_records
 from lebongbisa.link.review import (
     DECISIONS_FILE,
     REVIEW_FILE,
@@ -63,9 +64,7 @@ IDENT_USED = [
 
 def previous_model(processed: Path) -> Path | None:
     """The model saved by the latest earlier period that has one."""
-    period = processed.name
-    earlier = sorted(p for p in processed.parent.glob("*/" + MODEL_FILE) if p.parent.name < period)
-    return earlier[-1] if earlier else None
+    return previous_file(processed, MODEL_FILE)
 
 
 def _unique_ids(ident: pd.Series, cluster: pd.Series) -> pd.Series:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from lebongbisa import gazetteer, indicators
 from lebongbisa import kinds as source_kinds
+from lebongbisa.folder import previous_file
 from lebongbisa.report import suppress
 
 T = {
@@ -65,20 +66,9 @@ T = {
 
 
 def previous(processed: Path) -> pd.DataFrame | None:
-    earlier = sorted(
-        p
-        for p in Path(processed).parent.glob("*/indicators.csv")
-        if p.parent.name < Path(processed).name
-    )
-    return indicators.read(earlier[-1].parent) if earlier else None
-
-
-def _num(
-    ind: pd.DataFrame, name: str, scope_type: str = "kabupaten", code: str | None = None
-) -> pd.Series | None:
-    code = code or gazetteer.kabupaten_code()
-    m = ind[(ind.indicator == name) & (ind.scope_type == scope_type) & (ind.scope_code == code)]
-    return m.iloc[0] if len(m) else None
+    """The latest earlier quarter's indicators, if any."""
+    prev = previous_file(processed, "indicators.csv")
+    return indicators.read(prev.parent) if prev else None
 
 
 def headline(
@@ -98,10 +88,10 @@ def headline(
         ("wpr", "working_poverty_rate", "rate"),
         ("head_working", "poor_households_head_working_share", "rate"),
     ):
-        r = _num(ind, name)
+        r = indicators.row(ind, name)
         if r is None:
             continue
-        p = _num(prev, name) if prev is not None else None
+        p = indicators.row(prev, name) if prev is not None else None
         if kind == "count":
             value = suppress.count(r.value, min_cell)
             change = "–" if p is None else f"{r.value - p.value:+,.0f}".replace(",", ".")
@@ -125,7 +115,10 @@ def trend(processed: Path) -> pd.DataFrame:
         if p.parent.name > Path(processed).name:
             continue
         ind = indicators.read(p.parent)
-        d1, ex = _num(ind, "households_desil1"), _num(ind, "exclusion_error_any_program")
+        d1, ex = (
+            indicators.row(ind, "households_desil1"),
+            indicators.row(ind, "exclusion_error_any_program"),
+        )
         if d1 is not None and ex is not None:
             rows.append(
                 {
@@ -148,7 +141,7 @@ def program_table(
     rows = []
     for p in catalog:
         code = p["code"]
-        delivered = _num(ind, "program_list_delivered", "program", code)
+        delivered = indicators.row(ind, "program_list_delivered", "program", code)
         if delivered is not None and delivered.value == 0:
             rows.append(
                 {t["program"]: code, t["agency"]: p["agency"], t["recipients"]: t["not_delivered"]}
@@ -156,7 +149,7 @@ def program_table(
             )
             continue
         rec, exc, inc = (
-            _num(ind, n, "program", code)
+            indicators.row(ind, n, "program", code)
             for n in ("recipients_households", "exclusion_error", "inclusion_error")
         )
         if rec is None:
@@ -198,6 +191,51 @@ def marginal_effects(ind: pd.DataFrame) -> pd.DataFrame:
     return t.rename_axis("term").reset_index()
 
 
+#: the model terms the summary shows: the head's sector, and the work traits a policy can act on
+HEADLINE_TERMS = (
+    "head_casual_or_unpaid",
+    "head_underemployed",
+    "other_working_members",
+    "has_business",
+)
+TERM_LABELS_ID = {
+    "head_casual_or_unpaid": "kepala keluarga buruh lepas / pekerja keluarga",
+    "head_underemployed": "kepala keluarga bekerja < 35 jam",
+    "other_working_members": "setiap tambahan anggota yang bekerja",
+    "has_business": "memiliki usaha",
+}
+SECTOR_ID = {
+    "agriculture": "pertanian",
+    "mining": "pertambangan",
+    "trade": "perdagangan",
+    "services": "jasa",
+    "government": "pemerintahan",
+    "transport": "transportasi",
+    "utilities_construction": "konstruksi dan utilitas",
+    "industry": "industri",
+    "unknown": "tidak diketahui",
+    "other": "lainnya",
+}
+WORK_TERM = "head works in: "
+
+
+def headline_terms(me: pd.DataFrame) -> pd.DataFrame:
+    """The marginal effects shown to policymakers: the head's sector and HEADLINE_TERMS."""
+    return me[me.term.str.startswith(WORK_TERM) | me.term.isin(HEADLINE_TERMS)]
+
+
+def term_label(term: str, lang: str = "id") -> str:
+    """A model term in plain words (Indonesian), or as the model names it (English)."""
+    if lang != "id":
+        return term
+    if term == WORK_TERM + "not working":
+        return "kepala keluarga tidak bekerja"
+    if term.startswith(WORK_TERM):
+        sector = term.removeprefix(WORK_TERM)
+        return "kepala keluarga di sektor " + SECTOR_ID.get(sector, sector)
+    return TERM_LABELS_ID.get(term, term)
+
+
 def desa_binaan(ind: pd.DataFrame, reasons: pd.Series | None = None, top: int = 10) -> pd.DataFrame:
     """The top villages by priority rank, with the rank range under varied weights; `reasons`
     (village_code -> text, from the villages stage) adds the main reasons."""
@@ -226,7 +264,7 @@ def recommendations(
     prog = ind[ind.scope_type == "program"]
     exc = prog[prog.indicator == "exclusion_error"].sort_values("value", ascending=False)
     inc = prog[prog.indicator == "inclusion_error"].sort_values("value", ascending=False)
-    any_ex = _num(ind, "exclusion_error_any_program")
+    any_ex = indicators.row(ind, "exclusion_error_any_program")
     if any_ex is not None and any_ex.numerator >= 1:
         out.append(
             f"Verifikasi {any_ex.numerator:,.0f} keluarga desil 1 yang belum menerima program apa "
@@ -253,7 +291,7 @@ def recommendations(
             else f"{r.scope_code} reaches only {1 - r.value:.0%} of its target "
             "households: quota or recipient data need updating."
         )
-    both = _num(ind, "desil1_bansos_and_pemberdayaan")
+    both = indicators.row(ind, "desil1_bansos_and_pemberdayaan")
     if both is not None and both.value < 0.5:
         out.append(
             f"Hanya {both.value:.0%} keluarga desil 1 menerima bantuan sosial sekaligus program "

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from lebongbisa.link.evaluate import exact_household_clusters, exact_nik_clusters
-from lebongbisa.targeting.base import accepted_records, household_base
+from lebongbisa.targeting.households import accepted_records, household_base
 from lebongbisa.targeting.measures import delivered_programs, measure, registry_delivered
 
 KEY = ["indicator", "scope_type", "scope_code"]

@@ -18,7 +18,7 @@ from lebongbisa.ingest.quality import scorecard, scorecard_indicators
 from lebongbisa.io import write_json, write_parquet
 from lebongbisa.restricted import restricted_folder
 from lebongbisa.targeting import worklists
-from lebongbisa.targeting.base import accepted_records, household_base
+from lebongbisa.targeting.households import accepted_records, household_base
 from lebongbisa.targeting.measures import (
     agency_co_receipt,
     combinations_table,

@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from lebongbisa import indicators
+from lebongbisa.folder import previous_file
 from lebongbisa.indicators import Collector
 from lebongbisa.io import write_json, write_parquet
-from lebongbisa.targeting.base import load_stage_inputs
+from lebongbisa.targeting.households import load_stage_inputs
 from lebongbisa.villages.priority import not_rankable, priority
 from lebongbisa.villages.table import FEATURES, village_table
 from lebongbisa.villages.typology import not_clusterable, typology
@@ -46,11 +47,9 @@ def villages_period(processed: Path, weights: dict | None = None, top_n: int = 1
         else None
     )
     t = village_table(h, persons, records, clean, effects)
-    prev = sorted(
-        p for p in processed.parent.glob("*/village_indicators.parquet") if p.parent.name < period
-    )
+    prev = previous_file(processed, "village_indicators.parquet")
     if prev:
-        old = pd.read_parquet(prev[-1]).set_index("village_code")
+        old = pd.read_parquet(prev).set_index("village_code")
         for c in CHANGE_COLUMNS:
             t[f"change_{c}"] = (t.set_index("village_code")[c] - old[c]).to_numpy()
     has_data = t[t.households > 0]  # villages without records are listed, never ranked
@@ -90,7 +89,7 @@ def villages_period(processed: Path, weights: dict | None = None, top_n: int = 1
         "typology": info,
         "priority_skipped": prio_reason,
         "weights": used,
-        "previous_period": prev[-1].parent.name if prev else None,
+        "previous_period": prev.parent.name if prev else None,
         "top": prio.head(top_n)[[c for c in PRIORITY_COLUMNS if c != "priority_index"]].to_dict(
             "records"
         ),

@@ -15,7 +15,7 @@ import pandas as pd
 from lebongbisa import indicators
 from lebongbisa.indicators import Collector
 from lebongbisa.io import write_json, write_parquet
-from lebongbisa.targeting.base import load_stage_inputs
+from lebongbisa.targeting.households import load_stage_inputs
 from lebongbisa.workpoor import descriptives, model
 from lebongbisa.workpoor.definitions import DEFAULT, Definitions
 from lebongbisa.workpoor.persons import employment_persons

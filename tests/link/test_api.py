@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from lebongbisa.clean.names import clean_names, name_key
-from lebongbisa.link.api import link_records
 from lebongbisa.link.evaluate import exact_nik_clusters, pairwise_scores
+from lebongbisa.link.linker import link_records
 from lebongbisa.synth.names import draw_names
 
 RNG = np.random.default_rng(3)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lebongbisa.link.report import accuracy_vs_truth
+from lebongbisa.link.diagnostics import accuracy_vs_truth
 
 
 def test_full_scale_linkage_meets_the_targets(full_processed):

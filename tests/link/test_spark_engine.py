@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lebongbisa.link.api import link_records
 from lebongbisa.link.engine import Engine, translate_sql
 from lebongbisa.link.features import linkage_frame
+from lebongbisa.link.linker import link_records
 
 
 def test_linkage_sql_translates_between_duckdb_and_spark():

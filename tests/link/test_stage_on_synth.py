@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from lebongbisa import stages
-from lebongbisa.link.report import accuracy_vs_truth
+from lebongbisa.link.diagnostics import accuracy_vs_truth
 from lebongbisa.link.review import DECISIONS_FILE, REVIEW_FILE
 
 

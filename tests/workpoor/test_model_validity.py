@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from lebongbisa import indicators, stages
-from lebongbisa.targeting.base import accepted_records
+from lebongbisa.targeting.households import accepted_records
 from lebongbisa.workpoor import model
 from lebongbisa.workpoor.persons import employment_persons
 

@@ -1,0 +1,33 @@
+"""The stage cache fingerprints everything a stage reads: the previous quarter's outputs it
+compares with, and the restricted identity table its worklists use."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+
+from lebongbisa import stages
+
+
+def test_a_changed_earlier_quarter_or_identity_table_makes_targeting_recompute(
+    small_ingested, tmp_path
+):
+    data = tmp_path / "data"
+    shutil.copytree(small_ingested / "raw", data / "raw")
+    reports = tmp_path / "reports"
+    for period in ("2024Q4", "2025Q1"):
+        stages.ensure(period, "03_targeting", data, reports, progress=False)
+    assert not stages.targeting("2025Q1", data, reports)  # fresh: nothing changed
+
+    earlier = data / "processed" / "2024Q4" / "indicators_03_targeting.csv"
+    part = pd.read_csv(earlier, dtype={"scope_code": str})
+    part.loc[part.indicator == "households", "value"] += 1  # 2024Q4 reprocessed differently
+    part.to_csv(earlier, index=False)
+    assert stages.targeting("2025Q1", data, reports)  # its change rows are stale
+    assert not stages.targeting("2025Q1", data, reports)
+
+    ident = data / "processed" / "2025Q1" / "restricted" / "identity.parquet"
+    table = pd.read_parquet(ident)
+    table.iloc[:0].pipe(lambda t: pd.concat([table, t])).to_parquet(ident, index=True)
+    assert stages.targeting("2025Q1", data, reports)
