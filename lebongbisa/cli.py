@@ -74,6 +74,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             notebooks=not args.no_notebooks,
             engine=args.engine,
             rotate_key=args.rotate_key,
+            config=Path(args.config) if args.config else None,
         )
         what = "Tables" if args.no_notebooks else "Report"
         print(f"{what} for {p}: {index}")
@@ -206,12 +207,25 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="continue without sources that cannot be read (the report says so)",
         )
-        r.add_argument("--lang", default="id", choices=["id", "en"], help="report language")
+        r.add_argument(
+            "--lang",
+            default=None,
+            choices=["id", "en"],
+            help="report language (default: the run configuration's, id)",
+        )
         r.add_argument(
             "--min-cell",
             type=int,
-            default=5,
-            help="publish no count below this many households (default %(default)s)",
+            default=None,
+            help="publish no count below this many households (default: the run "
+            "configuration's, 5)",
+        )
+        r.add_argument(
+            "--config",
+            default=None,
+            metavar="FILE",
+            help="a run configuration (YAML) over the packaged run.yml and the period's own "
+            "run.yml: link thresholds, working-poor definitions, Desa Binaan weights, report",
         )
         r.add_argument(
             "--wait",

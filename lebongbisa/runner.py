@@ -19,11 +19,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from lebongbisa import __version__, config, stages
+from lebongbisa import __version__, stages
+from lebongbisa import config as cfg
 from lebongbisa.audit import RunLog
 from lebongbisa.io import atomic_write, write_json
 from lebongbisa.privacy import check_key_continuity
 from lebongbisa.runlock import period_lock
+from lebongbisa.settings import Settings
+from lebongbisa.settings import load as load_settings
 
 
 class StageFailed(RuntimeError):
@@ -36,14 +39,22 @@ SUMMARY = stages.SUMMARY
 
 
 def notebook_parameters(
-    stage: Stage, period: str, data_dir: Path, out_dir: Path, lang: str, min_cell: int
+    stage: Stage,
+    period: str,
+    data_dir: Path,
+    out_dir: Path,
+    lang: str,
+    min_cell: int,
+    config: str | None = None,
 ) -> dict:
-    """The parameters injected into a stage notebook (the summary also gets `min_cell`)."""
+    """The parameters injected into a stage notebook (the summary also gets `min_cell`);
+    `run_config` (a --config file) lets the notebook load the same settings as the run."""
     params = {
         "period": period,
         "data_dir": str(data_dir),
         "reports_dir": str(out_dir.parent),
         "lang": lang,
+        "run_config": config or "",
     }
     if stage.name == SUMMARY:
         params["min_cell"] = min_cell
@@ -74,7 +85,7 @@ def execute_notebook(stage: Stage, out_dir: Path, parameters: dict) -> Path:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    src = config.NOTEBOOKS_DIR / stage.notebook
+    src = cfg.NOTEBOOKS_DIR / stage.notebook
     dest = out_dir / stage.notebook
     try:
         pm.execute_notebook(
@@ -83,7 +94,7 @@ def execute_notebook(stage: Stage, out_dir: Path, parameters: dict) -> Path:
             kernel_name="python3",
             progress_bar=False,
             parameters=parameters,
-            cwd=str(config.NOTEBOOKS_DIR),
+            cwd=str(cfg.NOTEBOOKS_DIR),
             kernel_manager_class=_quiet_kernel_manager(out_dir / KERNEL_LOG),
         )
     except PapermillExecutionError as exc:
@@ -150,15 +161,16 @@ def run_period(
     reports_dir: Path | None = None,
     force: bool = False,
     allow_partial: bool = False,
-    lang: str = "id",
+    lang: str | None = None,
     progress: bool = True,
     retrain: bool = False,
-    min_cell: int = 5,
+    min_cell: int | None = None,
     wait: float = 0.0,
     until: str | None = None,
     notebooks: bool = True,
     engine: str = "duckdb",
     rotate_key: bool = False,
+    config: Path | None = None,
 ) -> Path:
     """Run every stage for `period` (up to `until`, if given); returns the path of
     `reports/<period>/index.html` (with `notebooks=False`, only the stage tables are computed
@@ -167,10 +179,13 @@ def run_period(
     Holds the period's lock (a second run stops, or waits `wait` seconds) and appends the run
     to the period's run log. A stage notebook is re-executed when its stage recomputed, an
     earlier notebook was re-executed, its parameters changed (e.g. `lang`, `min_cell`) or its
-    output is missing."""
-    data_dir = Path(data_dir) if data_dir else config.DATA_DIR
-    reports_dir = Path(reports_dir) if reports_dir else config.REPORTS_DIR
+    output is missing. Settings come from the run configuration (packaged run.yml, the
+    period's run.yml, then `config`); `lang` and `min_cell`, when given, override it."""
+    data_dir = Path(data_dir) if data_dir else cfg.DATA_DIR
+    reports_dir = Path(reports_dir) if reports_dir else cfg.REPORTS_DIR
     raw, processed = stages.period_paths(period, data_dir)
+    settings = load_settings(raw, config, lang, min_cell)
+    lang, min_cell = settings.report.lang, settings.report.min_cell
     parameters = {
         "force": force,
         "allow_partial": allow_partial,
@@ -180,6 +195,8 @@ def run_period(
         "until": until,
         "notebooks": notebooks,
         "engine": engine,
+        "config": str(config) if config else None,
+        "settings": settings.as_dict(),
     }
     if not rotate_key:
         check_key_continuity(processed, period)
@@ -188,7 +205,9 @@ def run_period(
         log = RunLog(processed, raw, period, parameters)
         log.start()
         try:
-            done = _run_stages(until, period, data_dir, reports_dir, parameters, progress, log)
+            done = _run_stages(
+                until, period, data_dir, reports_dir, parameters, progress, log, settings
+            )
             index = write_index(period, reports_dir, done, lang) if notebooks else processed
         except BaseException as exc:
             log.fail(exc)
@@ -223,6 +242,7 @@ def _run_stages(
     parameters: dict,
     progress: bool,
     log: RunLog,
+    settings: Settings,
 ) -> list[dict]:
     """Compute the stages in order (a failing one fails alone), then render the notebooks of
     the stages that completed, two at a time, and the summary last (it names what failed).
@@ -247,6 +267,7 @@ def _run_stages(
             progress=False,
             retrain=parameters["retrain"],
             engine=parameters["engine"],
+            settings=settings,
         )
         status[spec.name] = upto[spec.name]
     if not parameters["notebooks"]:
@@ -264,7 +285,13 @@ def _run_stages(
                 stale.unlink(missing_ok=True)
             continue
         params = notebook_parameters(
-            spec, period, data_dir, out_dir, parameters["lang"], parameters["min_cell"]
+            spec,
+            period,
+            data_dir,
+            out_dir,
+            parameters["lang"],
+            parameters["min_cell"],
+            parameters["config"],
         )
         params_file = out_dir / f".{spec.name}.params.json"
         same_params = params_file.exists() and json.loads(params_file.read_text()) == params
@@ -340,7 +367,7 @@ def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") ->
         p.name
         for p in reports_dir.iterdir()
         if p.is_dir()
-        and config.PERIOD_RE.match(p.name)
+        and cfg.PERIOD_RE.match(p.name)
         and p.name != period
         and (p / "index.html").exists()
     )

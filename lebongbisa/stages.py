@@ -13,12 +13,14 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from lebongbisa import __version__, config
 from lebongbisa.io import file_checksum, write_json
+from lebongbisa.settings import RUN_FILE, Settings
+from lebongbisa.settings import load as load_settings
 
 
 def latest_period(raw: Path) -> str | None:
@@ -162,7 +164,10 @@ def ingest(
     from lebongbisa.ingest.stage import ingest_period
 
     raw, processed = period_paths(period, data_dir)
-    inputs = [p for p in raw.iterdir() if p.is_file()] if raw.exists() else []
+    # every delivered file (the run configuration is not a delivery: stages use their part)
+    inputs = (
+        [p for p in raw.iterdir() if p.is_file() and p.name != RUN_FILE] if raw.exists() else []
+    )
     return cached(
         "01_ingest_clean",
         processed,
@@ -184,14 +189,17 @@ def link(
     retrain: bool = False,
     force: bool = False,
     engine: str = "duckdb",
+    settings: Settings | None = None,
     **_: object,
 ) -> bool:
     """Stage 2 (link persons and households) on `engine` (duckdb | spark); returns True when
-    it recomputed. The engine changes where the work runs, not the result."""
+    it recomputed. The engine changes where the work runs, not the result; the thresholds
+    come from the run configuration's `link` section."""
     from lebongbisa.link.review import DECISIONS_FILE, REVIEW_FILE
     from lebongbisa.link.stage import link_period, previous_model
 
-    _, processed = period_paths(period, data_dir)
+    raw, processed = period_paths(period, data_dir)
+    thresholds = (settings or load_settings(raw)).link
     reports = report_path(period, reports_dir)
     inputs = [
         processed / "clean.parquet",
@@ -205,9 +213,9 @@ def link(
         "02_link",
         processed,
         inputs,
-        {"retrain": retrain},
+        {"retrain": retrain, "link": asdict(thresholds)},
         [*LINK_OUTPUTS, str(reports / "restricted" / REVIEW_FILE)],
-        lambda: link_period(processed, reports, retrain=retrain, engine=engine),
+        lambda: link_period(processed, reports, retrain, engine=engine, settings=thresholds),
         force,
     )
 
@@ -265,12 +273,18 @@ WORKPOOR_OUTPUTS = [
 
 
 def working_poor(
-    period: str, data_dir: Path | None = None, force: bool = False, **_: object
+    period: str,
+    data_dir: Path | None = None,
+    force: bool = False,
+    settings: Settings | None = None,
+    **_: object,
 ) -> bool:
-    """Stage 4 (working poor: measures and models); returns True when it recomputed."""
+    """Stage 4 (working poor: measures and models, with the run configuration's
+    `working_poor` definitions); returns True when it recomputed."""
     from lebongbisa.workpoor.stage import working_poor_period
 
-    _, processed = period_paths(period, data_dir)
+    raw, processed = period_paths(period, data_dir)
+    definitions = (settings or load_settings(raw)).working_poor
     inputs = [
         processed / "records.parquet",
         processed / "clean.parquet",
@@ -281,9 +295,9 @@ def working_poor(
         "04_working_poor",
         processed,
         inputs,
-        {},
+        {"working_poor": definitions.as_dict()},
         WORKPOOR_OUTPUTS,
-        lambda: working_poor_period(processed),
+        lambda: working_poor_period(processed, definitions),
         force,
     )
 
@@ -299,11 +313,19 @@ VILLAGE_OUTPUTS = [
 ]
 
 
-def villages(period: str, data_dir: Path | None = None, force: bool = False, **_: object) -> bool:
-    """Stage 5 (village typology and Desa Binaan priority); True when it recomputed."""
+def villages(
+    period: str,
+    data_dir: Path | None = None,
+    force: bool = False,
+    settings: Settings | None = None,
+    **_: object,
+) -> bool:
+    """Stage 5 (village typology and Desa Binaan priority with the run configuration's
+    weights); True when it recomputed."""
     from lebongbisa.villages.stage import villages_period
 
-    _, processed = period_paths(period, data_dir)
+    raw, processed = period_paths(period, data_dir)
+    weights = (settings or load_settings(raw)).desa_binaan_weights
     inputs = [
         processed / "records.parquet",
         processed / "clean.parquet",
@@ -315,9 +337,9 @@ def villages(period: str, data_dir: Path | None = None, force: bool = False, **_
         "05_villages",
         processed,
         inputs,
-        {},
+        {"desa_binaan_weights": weights},
         VILLAGE_OUTPUTS,
-        lambda: villages_period(processed),
+        lambda: villages_period(processed, weights),
         force,
     )
 
@@ -454,7 +476,9 @@ def ensure(
 
     names = [s.name for s in SPECS]
     selected = SPECS if upto is None else SPECS[: names.index(upto) + 1]
-    _, processed = period_paths(period, data_dir)
+    raw, processed = period_paths(period, data_dir)
+    if options.get("settings") is None:  # what the runner uses: the same run.yml files
+        options["settings"] = load_settings(raw, options.pop("config", None) or None)
     status: dict[str, dict] = dict(known or {})
     for spec in selected:
         if spec.name in status:

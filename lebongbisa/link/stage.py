@@ -26,7 +26,7 @@ from lebongbisa.folder import previous_file
 from lebongbisa.io import write_json, write_parquet
 from lebongbisa.link.features import linkage_frame
 from lebongbisa.link.households import resolve_households
-from lebongbisa.link.linker import DEFAULT_THRESHOLD, REVIEW_BAND, link_records
+from lebongbisa.link.linker import link_records
 from lebongbisa.link.review import (
     DECISIONS_FILE,
     REVIEW_FILE,
@@ -36,6 +36,7 @@ from lebongbisa.link.review import (
 )
 from lebongbisa.privacy import pseudonymize
 from lebongbisa.restricted import restricted_folder
+from lebongbisa.settings import LinkSettings
 
 MODEL_FILE = "link_model.json"
 log = logging.getLogger(__name__)
@@ -116,10 +117,11 @@ def link_period(
     processed: Path,
     reports: Path,
     retrain: bool = False,
-    threshold: float = DEFAULT_THRESHOLD,
     engine: str = "duckdb",
+    settings: LinkSettings | None = None,
 ) -> dict:
     processed, reports = Path(processed), Path(reports)
+    settings = settings or LinkSettings()
     period = processed.name
     t0 = time.perf_counter()
     records = pd.read_parquet(processed / "records.parquet")
@@ -133,7 +135,13 @@ def link_period(
     model = json.loads(source.read_text())["model"] if source else None
     decisions = read_decisions(restricted / DECISIONS_FILE, records)
     clusters, scored, trained = link_records(
-        frame, model=model, threshold=threshold, decisions=decisions, engine=engine
+        frame,
+        model=model,
+        threshold=settings.threshold,
+        review_lower=settings.review_lower,
+        attach_lower=settings.attach_lower,
+        decisions=decisions,
+        engine=engine,
     )
     t1 = time.perf_counter()
     fr = frame.set_index("unique_id").loc[clusters.unique_id].reset_index()
@@ -166,7 +174,8 @@ def link_period(
     # uncertain pairs that ended in different persons go to clerical review
     cl = pd.Series(clusters.cluster.to_numpy(), index=clusters.unique_id)
     band = scored[
-        (scored.match_probability >= REVIEW_BAND[0]) & (scored.match_probability < threshold)
+        (scored.match_probability >= settings.review_lower)
+        & (scored.match_probability < settings.threshold)
     ]
     band = band[cl[band.uid_l].to_numpy() != cl[band.uid_r].to_numpy()].sort_values(
         "match_probability", ascending=False
@@ -185,7 +194,9 @@ def link_period(
         "period": period,
         "reused_from": str(source.parent.name) if source else None,
         "trained": source is None,
-        "threshold": threshold,
+        "threshold": settings.threshold,
+        "review_lower": settings.review_lower,
+        "attach_lower": settings.attach_lower,
         "model": {k: v for k, v in trained.items() if k != "linker_uid"},  # a random id
     }
     write_json(model_info, processed / MODEL_FILE)

@@ -1,0 +1,76 @@
+"""One run configuration: the packaged run.yml, a period's own, a --config file and the command
+line, in that order; validated with clear errors; a changed setting recomputes exactly the
+stages that use it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+
+from lebongbisa import settings, stages
+from lebongbisa.ingest.errors import InputError
+from lebongbisa.villages.priority import DEFAULT_WEIGHTS
+from lebongbisa.workpoor.definitions import DEFAULT
+
+
+def test_packaged_defaults_are_the_documented_ones():
+    s = settings.load()
+    assert s.desa_binaan_weights == DEFAULT_WEIGHTS
+    assert s.working_poor == DEFAULT
+    assert (s.link.threshold, s.link.review_lower, s.link.attach_lower) == (0.95, 0.50, 0.80)
+    assert (s.report.lang, s.report.min_cell) == ("id", 5)
+
+
+def test_period_file_then_config_file_then_command_line(tmp_path):
+    period = tmp_path / "2025Q1"
+    period.mkdir()
+    (period / "run.yml").write_text("report: {min_cell: 10}\nlink: {threshold: 0.97}\n")
+    extra = tmp_path / "extra.yml"
+    extra.write_text("link: {threshold: 0.96}\nworking_poor: {poor_max_desil: 1}\n")
+    s = settings.load(period)
+    assert s.report.min_cell == 10 and s.link.threshold == 0.97
+    s = settings.load(period, extra)
+    assert s.link.threshold == 0.96 and s.working_poor.poor_max_desil == 1
+    assert s.report.min_cell == 10 and s.link.review_lower == 0.50  # untouched keys stay
+    s = settings.load(period, extra, lang="en", min_cell=20)
+    assert (s.report.lang, s.report.min_cell) == ("en", 20)
+    assert len(s.sources) == 3
+
+
+def test_a_bad_setting_names_the_file_the_key_and_the_fix(tmp_path):
+    bad = tmp_path / "run.yml"
+    bad.write_text(
+        "link: {treshold: 0.9}\n"
+        "working_poor: {poor_max_desil: many}\n"
+        "desa_binaan: {weights: {share_desil1: 1, happiness: 2}}\n"
+    )
+    with pytest.raises(InputError) as exc:
+        settings.load(tmp_path)
+    text = "\n".join(str(p) for p in exc.value.problems)
+    assert "unknown setting `treshold`" in text and "threshold" in text
+    assert "`working_poor.poor_max_desil` is 'many'" in text
+    assert "unknown indicator `happiness`" in text
+    assert str(bad) in text
+
+
+def test_changing_a_setting_recomputes_exactly_the_stages_that_use_it(small_ingested, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(small_ingested / "raw", data / "raw")
+    reports = tmp_path / "reports"
+    run = lambda: stages.ensure("2025Q1", "05_villages", data, reports, progress=False)  # noqa: E731
+    run()
+    assert not any(s["recomputed"] for s in run().values())
+
+    weights = {"share_desil1": 0.5, "housing_deprivation": 0.5}
+    (data / "raw" / "2025Q1" / "run.yml").write_text(
+        yaml.safe_dump({"desa_binaan": {"weights": weights}})
+    )
+    recomputed = {k for k, s in run().items() if s["recomputed"]}
+    assert recomputed == {"05_villages"}
+
+    doc = {"desa_binaan": {"weights": weights}, "working_poor": {"underemployed_hours": 30}}
+    (data / "raw" / "2025Q1" / "run.yml").write_text(yaml.safe_dump(doc))
+    recomputed = {k for k, s in run().items() if s["recomputed"]}
+    assert recomputed == {"04_working_poor", "05_villages"}
