@@ -119,7 +119,7 @@ def trend(processed: Path) -> pd.DataFrame:
             indicators.row(ind, "households_desil1"),
             indicators.row(ind, "exclusion_error_any_program"),
         )
-        if d1 is not None and ex is not None:
+        if d1 is not None and ex is not None and d1.value > 0:  # no desil: no trend point
             rows.append(
                 {
                     "period": p.parent.name,

@@ -129,6 +129,7 @@ def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
         .drop_duplicates("household_key")
         .set_index("household_key")
     )
+    h["head_known"] = h.index.isin(heads.index)
     h["female_head"] = heads.sex.reindex(h.index).eq("P")
     h["head_agriculture"] = heads.sector.reindex(h.index).eq("agriculture")
     h["has_business"] = h.index.isin(acc.household_key[acc.kind == "umkm"])

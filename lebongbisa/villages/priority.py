@@ -5,9 +5,10 @@ matter; the index is the weighted mean of those ranks. Weights come from configu
 defaults favour the depth of poverty and who is left out:
 share in desil 1 (0.25), working poverty (0.20), desil 1 without any program (0.20),
 housing deprivation (0.15), underemployment (0.10), village effect of the working-poor model
-(0.10). Only villages with records are ranked (a village without data is listed as such, never given
-a middle rank). Indicators with data for fewer than half of them are dropped and the weights
-renormalized; a village missing one of the kept indicators gets the middle rank (0.5) on it.
+(0.10). Only villages with records are ranked (a village without data is listed as such,
+never given a middle rank). Indicators with data for fewer than half of them are dropped and the
+weights renormalized; a village missing one of the kept indicators gets the middle rank (0.5)
+on it. When no kept indicator differs between villages, there is no ranking.
 Sensitivity: the weights are perturbed (Dirichlet around the defaults) and each village's rank
 range (5th to 95th percentile) is reported.
 """
@@ -42,10 +43,12 @@ def not_rankable(t: pd.DataFrame, weights: dict[str, float] | None = None) -> st
     """Why the villages in `t` (those with records) cannot be ranked (None when they can)."""
     if len(t) < 2:
         return f"only {len(t)} village(s) have records: there is nothing to rank"
-    if _ranks(t, dict(weights or DEFAULT_WEIGHTS)).shape[1] == 0:
+    weights = dict(weights or DEFAULT_WEIGHTS)
+    used = [c for c in _ranks(t, weights).columns if t[c].nunique() > 1]
+    if not used:
         return (
-            "none of the priority indicators (desil, working poverty, exclusion, housing, "
-            "underemployment) has data for half of the villages with records"
+            "no priority indicator (desil, working poverty, exclusion, housing, "
+            "underemployment) has data that differ between the villages with records"
         )
     return None
 

@@ -86,8 +86,12 @@ def village_table(
         .reindex(t.index)
     )
     t["programs_per_desil1"] = d1.programs.mean().reindex(t.index)
-    t["housing_deprivation"] = g.house_unfit.mean().reindex(t.index)
-    t["female_headed"] = g.female_head.mean().reindex(t.index)
+    # housing is recorded by the registries and the head by registries' relationships: a
+    # village with no such record has no value (not 0%)
+    housed = h[h.in_registry].groupby("village_code").size().reindex(t.index).fillna(0)
+    t["housing_deprivation"] = g.house_unfit.mean().reindex(t.index).where(housed > 0)
+    heads = h[h.head_known].groupby("village_code").size().reindex(t.index).fillna(0)
+    t["female_headed"] = g.female_head.mean().reindex(t.index).where(heads > 0)
     acc = records.status == "accepted"
     bad = nik_category(records.reason[acc]).ne("valid")
     t["nik_defect_rate"] = bad.groupby(clean.village_code[acc].to_numpy()).mean().reindex(t.index)
