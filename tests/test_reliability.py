@@ -51,7 +51,7 @@ def _outputs(processed: Path) -> dict[str, object]:
 def _worklists(restricted: Path) -> dict[str, object]:
     """The by-name worklists and review workbook, by content (xlsx files embed a time)."""
     return {
-        f.name: pd.read_excel(f, sheet_name=None, dtype=str)
+        f.name: pd.read_excel(f, sheet_name=None, dtype=str, engine="calamine")
         for f in sorted(restricted.glob("*.xlsx"))
     }
 

@@ -44,6 +44,24 @@ def test_model_terms_are_labelled_in_plain_indonesian_and_filtered():
     assert list(headline_terms(me).term) == ["head works in: mining", "has_business"]
 
 
+def test_a_change_that_rounds_to_zero_is_not_negative():
+    from lebongbisa.report.summary import headline
+
+    ind = pd.DataFrame(
+        {
+            "indicator": ["working_poverty_rate"],
+            "scope_type": "kabupaten",
+            "scope_code": "1707",
+            "value": [0.19210],
+            "numerator": [192.1],
+            "denominator": [1000.0],
+        }
+    )
+    prev = ind.assign(value=[0.19211])
+    row = headline(ind, prev, "id").iloc[0]
+    assert row.iloc[2] == "+0,0 poin"
+
+
 def test_limits_and_failures_are_said_in_plain_words():
     from lebongbisa import stages
     from lebongbisa.report.summary import failure_notes, limits

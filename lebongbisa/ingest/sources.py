@@ -153,6 +153,15 @@ def load_period(folder: Path) -> tuple[Period, list[Problem]]:
                     )
                 )
                 continue
+            if program == "???":  # a question `lebongbisa init` left for the user
+                problems.append(
+                    Problem(
+                        file,
+                        "which program this list belongs to is not answered yet (`???`)",
+                        f"set `program:` to one of {', '.join(sorted(codes))}",
+                    )
+                )
+                continue
             if program not in codes:
                 problems.append(
                     Problem(

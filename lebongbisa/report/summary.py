@@ -97,12 +97,14 @@ def headline(
             change = "–" if p is None else f"{r.value - p.value:+,.0f}".replace(",", ".")
         else:
             value = suppress.rate(r.value, r.denominator, min_cell)
+            points = round((r.value - p.value) * 100, 1) + 0.0 if p is not None else None
+            points = 0.0 if points == 0 else points  # never "-0,0"
             change = (
                 "–"
-                if p is None
-                else f"{(r.value - p.value) * 100:+.1f} poin".replace(".", ",")
+                if p is None or pd.isna(points)
+                else f"{points:+.1f} poin".replace(".", ",")
                 if lang == "id"
-                else f"{(r.value - p.value) * 100:+.1f} points"
+                else f"{points:+.1f} points"
             )
         rows.append({t["indicator"]: t[key], t["value"]: value, t["change"]: change})
     return pd.DataFrame(rows)

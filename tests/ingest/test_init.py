@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from lebongbisa.cli import main
+from lebongbisa.ingest.errors import InputError
 from lebongbisa.ingest.propose import QUESTION
 from lebongbisa.ingest.stage import ingest_period
 from lebongbisa.synth import SCENARIOS, expand_periods, generate
@@ -86,3 +87,15 @@ def test_init_never_overwrites_and_names_unreadable_files(scenario_periods, tmp_
     err = capsys.readouterr().err
     assert "rusak.xlsx" in err and "cannot be read as a spreadsheet" in err
     assert not (copy / "sources.yml").exists()
+
+
+def test_an_unanswered_question_is_refused_with_the_choices(scenario_periods, tmp_path):
+    _, folder = scenario_periods[0]
+    copy = tmp_path / "raw" / folder.name
+    shutil.copytree(folder, copy)
+    (copy / "sources.yml").unlink()
+    assert main(["init", folder.name, "--data", str(tmp_path)]) == 0
+    with pytest.raises(InputError) as exc:
+        ingest_period(copy, tmp_path / "processed", progress=False)
+    unanswered = [p for p in exc.value.problems if "not answered yet" in p.message]
+    assert unanswered and all("BLT-DD" in p.fix for p in unanswered)
