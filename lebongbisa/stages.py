@@ -374,6 +374,14 @@ class StageSpec:
 
 
 SUMMARY = "06_ringkasan"
+#: files two stages write today (stage 2 rewrites records.parquet; every indicator stage
+#: recombines indicators.csv): a failed stage must not discard them
+SHARED_OUTPUTS = {"records.parquet", "indicators.csv"}
+
+
+def _own(outputs: list[str]) -> tuple[str, ...]:
+    return tuple(o for o in outputs if o not in SHARED_OUTPUTS)
+
 
 SPECS: list[StageSpec] = [
     StageSpec(
@@ -381,7 +389,7 @@ SPECS: list[StageSpec] = [
         "Pembersihan dan rekonsiliasi data",
         "Ingest, clean and reconcile",
         ingest,
-        outputs=tuple(INGEST_OUTPUTS),
+        outputs=tuple(INGEST_OUTPUTS),  # stage 1 writes records.parquet first
         missing_id="semua angka (tidak ada data yang terbaca)",
         missing_en="every number (no data could be read)",
     ),
@@ -391,7 +399,7 @@ SPECS: list[StageSpec] = [
         "Link persons and households",
         link,
         needs=("01_ingest_clean",),
-        outputs=tuple(o for o in LINK_OUTPUTS if o != "records.parquet"),
+        outputs=_own(LINK_OUTPUTS),
         missing_id="jumlah orang dan keluarga, sasaran program, pekerja miskin, dan Desa Binaan",
         missing_en="persons and households, targeting, working poor and Desa Binaan",
     ),
@@ -401,7 +409,7 @@ SPECS: list[StageSpec] = [
         "Targeting: coverage, exclusion and inclusion error, overlaps",
         targeting,
         needs=("02_link",),
-        outputs=tuple(o for o in TARGETING_OUTPUTS if o != "indicators.csv"),
+        outputs=_own(TARGETING_OUTPUTS),
         missing_id="cakupan dan ketepatan sasaran program, pekerja miskin, dan Desa Binaan",
         missing_en="program coverage and targeting errors, working poor and Desa Binaan",
     ),
@@ -411,7 +419,7 @@ SPECS: list[StageSpec] = [
         "The working poor",
         working_poor,
         needs=("03_targeting",),
-        outputs=tuple(o for o in WORKPOOR_OUTPUTS if o != "indicators.csv"),
+        outputs=_own(WORKPOOR_OUTPUTS),
         missing_id="angka pekerja miskin dan model penyebabnya",
         missing_en="working-poverty rates and their model",
     ),
@@ -421,7 +429,7 @@ SPECS: list[StageSpec] = [
         "Village typology and Desa Binaan priority",
         villages,
         needs=("03_targeting",),
-        outputs=tuple(o for o in VILLAGE_OUTPUTS if o != "indicators.csv"),
+        outputs=_own(VILLAGE_OUTPUTS),
         missing_id="tipologi desa dan usulan Desa Binaan",
         missing_en="the village typology and proposed Desa Binaan",
     ),
