@@ -47,8 +47,9 @@ def notebook_parameters(
     min_cell: int,
     config: str | None = None,
 ) -> dict:
-    """The parameters injected into a stage notebook (the summary also gets `min_cell`);
-    `run_config` (a --config file) lets the notebook load the same settings as the run."""
+    """The parameters injected into a stage notebook (plus the run options its spec names,
+    e.g. the summary's `min_cell`); `run_config` (a --config file) lets the notebook load the
+    same settings as the run."""
     params = {
         "period": period,
         "data_dir": str(data_dir),
@@ -56,8 +57,7 @@ def notebook_parameters(
         "lang": lang,
         "run_config": config or "",
     }
-    if stage.name == SUMMARY:
-        params["min_cell"] = min_cell
+    params |= {k: {"min_cell": min_cell, "lang": lang}[k] for k in stage.notebook_options}
     return params
 
 
@@ -345,7 +345,8 @@ def _render(todo: dict[str, dict], out_dir: Path, progress: bool) -> tuple[dict,
 
     seconds, errors = {}, {}
     bar = tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress)
-    batches = [[n for n in todo if n != SUMMARY], [n for n in todo if n == SUMMARY]]
+    last = {s.name for s in STAGES if s.last}
+    batches = [[n for n in todo if n not in last], [n for n in todo if n in last]]
     with ThreadPoolExecutor(max_workers=RENDER_WORKERS) as pool:
         for batch in batches:
             futures = {name: pool.submit(one, name) for name in batch}
@@ -389,7 +390,7 @@ def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") ->
                 + "</li>"
             )
             continue
-        if spec.name == SUMMARY:
+        if spec.last:  # linked first, above the stage list
             continue
         items.append(
             f'<li><a href="{spec.name}.html">{label}</a> <small>('
@@ -406,13 +407,14 @@ def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") ->
         if problems
         else ""
     )
-    lead = (
-        f'<p class="lead"><a href="{SUMMARY}.html">'
-        + ("Ringkasan untuk pimpinan" if id_ else "Summary for policymakers")
+    lead = "".join(
+        f'<p class="lead"><a href="{s.name}.html">'
+        + html.escape(s.title_id if id_ else s.title_en)
         + "</a></p>"
-        if (out_dir / f"{SUMMARY}.html").exists()
-        and any(d["stage"] == SUMMARY and d["status"] == "ok" for d in done)
-        else ""
+        for s in STAGES
+        if s.last
+        and (out_dir / f"{s.name}.html").exists()
+        and any(d["stage"] == s.name and d["status"] == "ok" for d in done)
     )
     earlier = "\n".join(f'<li><a href="../{p}/index.html">{p}</a></li>' for p in others) or (
         "<li>belum ada</li>" if id_ else "<li>none yet</li>"

@@ -15,6 +15,17 @@ from lebongbisa.ingest.errors import InputError, Problem
 from lebongbisa.workpoor.definitions import Definitions
 
 RUN_FILE = "run.yml"
+#: sections added by `register_section` (a new stage's own settings): name -> defaults
+EXTRA_SECTIONS: dict[str, dict] = {}
+
+
+def register_section(name: str, defaults: dict) -> None:
+    """Add a section to the run configuration, with its defaults: a period's run.yml or a
+    --config file may then set it (unknown keys in it are still errors), and it reaches the
+    stages as `settings.extra[name]`."""
+    if name in ("report", "link", "working_poor", "desa_binaan"):
+        raise ValueError(f"`{name}` is a built-in section")
+    EXTRA_SECTIONS[name] = dict(defaults)
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,7 @@ class Settings:
     working_poor: Definitions = field(default_factory=Definitions)
     desa_binaan_weights: dict[str, float] = field(default_factory=dict)
     sources: tuple[str, ...] = ()  # the files merged, for the manifest and the run log
+    extra: dict[str, dict] = field(default_factory=dict)  # registered sections
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -134,6 +146,7 @@ def load(
     line's `lang` and `min_cell`. Raises InputError listing every problem."""
     default = PACKAGE_DATA_DIR / RUN_FILE
     doc, problems, used = _read(default), [], [str(default)]
+    doc |= {name: dict(d) for name, d in EXTRA_SECTIONS.items()}
     layers = [Path(period_folder) / RUN_FILE] if period_folder else []
     layers += [Path(config_file)] if config_file else []
     for path in layers:
@@ -151,4 +164,5 @@ def load(
         settings.working_poor,
         settings.desa_binaan_weights,
         tuple(used),
+        {name: doc[name] for name in EXTRA_SECTIONS},
     )

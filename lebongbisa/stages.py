@@ -367,6 +367,9 @@ class StageSpec:
     outputs: tuple[str, ...] = ()
     missing_id: str = ""
     missing_en: str = ""
+    options: tuple[str, ...] = ()  # the run options its compute takes (besides the settings)
+    notebook_options: tuple[str, ...] = ()  # run options its notebook also receives
+    last: bool = False  # rendered after every other page, and linked first (the summary)
 
     @property
     def notebook(self) -> str:
@@ -389,6 +392,7 @@ SPECS: list[StageSpec] = [
         "Pembersihan dan rekonsiliasi data",
         "Ingest, clean and reconcile",
         ingest,
+        options=("allow_partial", "force", "progress"),
         outputs=tuple(INGEST_OUTPUTS),  # stage 1 writes records.parquet first
         missing_id="semua angka (tidak ada data yang terbaca)",
         missing_en="every number (no data could be read)",
@@ -398,6 +402,7 @@ SPECS: list[StageSpec] = [
         "Pencocokan orang dan keluarga antar-data",
         "Link persons and households",
         link,
+        options=("force", "retrain", "engine"),
         needs=("01_ingest_clean",),
         outputs=_own(LINK_OUTPUTS),
         missing_id="jumlah orang dan keluarga, sasaran program, pekerja miskin, dan Desa Binaan",
@@ -408,6 +413,7 @@ SPECS: list[StageSpec] = [
         "Sasaran program: cakupan, salah sasaran, dan titik temu antar dinas",
         "Targeting: coverage, exclusion and inclusion error, overlaps",
         targeting,
+        options=("force",),
         needs=("02_link",),
         outputs=_own(TARGETING_OUTPUTS),
         missing_id="cakupan dan ketepatan sasaran program, pekerja miskin, dan Desa Binaan",
@@ -418,6 +424,7 @@ SPECS: list[StageSpec] = [
         "Bekerja tetapi miskin",
         "The working poor",
         working_poor,
+        options=("force",),
         needs=("03_targeting",),
         outputs=_own(WORKPOOR_OUTPUTS),
         missing_id="angka pekerja miskin dan model penyebabnya",
@@ -428,15 +435,43 @@ SPECS: list[StageSpec] = [
         "Tipologi desa dan prioritas Desa Binaan",
         "Village typology and Desa Binaan priority",
         villages,
+        options=("force",),
         needs=("03_targeting",),
         outputs=_own(VILLAGE_OUTPUTS),
         missing_id="tipologi desa dan usulan Desa Binaan",
         missing_en="the village typology and proposed Desa Binaan",
     ),
-    StageSpec(SUMMARY, "Ringkasan untuk pimpinan", "Summary for policymakers", summary),
+    StageSpec(
+        SUMMARY,
+        "Ringkasan untuk pimpinan",
+        "Summary for policymakers",
+        summary,
+        notebook_options=("min_cell",),
+        last=True,
+    ),
 ]
 
 BY_NAME = {s.name: s for s in SPECS}
+
+
+def register(spec: StageSpec, after: str) -> None:
+    """Add a stage after the stage named `after`: the runner, the cache, `ensure`, the CLI's
+    `--until`, the notebooks' rendering and the index then treat it like the built-in ones.
+    Its notebook is `notebooks/<name>.ipynb` with a `parameters` cell."""
+    if spec.name in BY_NAME:
+        raise ValueError(f"a stage named {spec.name!r} already exists")
+    unknown = [n for n in (after, *spec.needs) if n not in BY_NAME]
+    if unknown:
+        raise ValueError(f"unknown stage(s) {', '.join(unknown)}; known: {', '.join(BY_NAME)}")
+    SPECS.insert([s.name for s in SPECS].index(after) + 1, spec)
+    BY_NAME[spec.name] = spec
+
+
+def unregister(name: str) -> None:
+    """Remove a stage added with `register` (tests, experiments)."""
+    SPECS.remove(BY_NAME.pop(name))
+
+
 #: naming a stage here makes it fail, to test that a failing stage fails alone (the tests
 #: set it; kernels rendering notebooks inherit it, so the summary sees the same failure)
 FAIL_STAGE_VARIABLE = "LEBONGBISA_FAIL_STAGE"
@@ -504,7 +539,10 @@ def ensure(
         try:
             if os.environ.get(FAIL_STAGE_VARIABLE) == spec.name:
                 raise RuntimeError(f"failure injected by {FAIL_STAGE_VARIABLE} (a test)")
-            recomputed = spec.compute(period, data_dir, reports_dir=reports_dir, **options)
+            taken = {k: options[k] for k in spec.options if k in options}
+            recomputed = spec.compute(
+                period, data_dir, reports_dir=reports_dir, settings=options["settings"], **taken
+            )
             status[spec.name] = {"status": "ok", "recomputed": bool(recomputed)}
         except _user_errors():
             raise
