@@ -35,7 +35,6 @@ class StageFailed(RuntimeError):
 
 Stage = stages.StageSpec
 STAGES = stages.SPECS
-SUMMARY = stages.SUMMARY
 
 
 def notebook_parameters(
