@@ -292,6 +292,12 @@ def _run_stages(
             parameters["min_cell"],
             parameters["config"],
         )
+        if spec.last:  # the summary names what failed, without running it again
+            params["failed_stages"] = {
+                n: {"status": st["status"], "error": st["error"], "recomputed": False}
+                for n, st in status.items()
+                if st["status"] != "ok"
+            }
         params_file = out_dir / f".{spec.name}.params.json"
         same_params = params_file.exists() and json.loads(params_file.read_text()) == params
         rendered = (out_dir / f"{spec.name}.html").exists() and (out_dir / spec.notebook).exists()

@@ -55,7 +55,14 @@ SCOPES = (
     "model_term",
 )
 
-_VILLAGES = gazetteer.villages()  # codes are the gazetteer's, whatever the kabupaten
+
+def _in_gazetteer(column: str) -> Check:
+    """Codes are the gazetteer's, whatever the kabupaten (read when a table is validated, not
+    when this module is imported)."""
+    return Check(
+        lambda s: s.isin(set(gazetteer.villages()[column])), error=f"{column} in the gazetteer"
+    )
+
 
 CLEAN = pa.DataFrameSchema(
     {
@@ -63,10 +70,8 @@ CLEAN = pa.DataFrameSchema(
         "source_row": Column(int, Check.ge(1)),
         "nik_key": Column(None, Check.str_length(16, 16), nullable=True),
         "sex": Column(None, Check.isin(["L", "P"]), nullable=True),
-        "village_code": Column(None, Check.isin(_VILLAGES.village_code.tolist()), nullable=True),
-        "district_code": Column(
-            None, Check.isin(_VILLAGES.district_code.unique().tolist()), nullable=True
-        ),
+        "village_code": Column(None, _in_gazetteer("village_code"), nullable=True),
+        "district_code": Column(None, _in_gazetteer("district_code"), nullable=True),
         "desil": Column("Int64", Check.in_range(1, 10), nullable=True),
         "age": Column("Int64", Check.in_range(0, 115), nullable=True),
     },

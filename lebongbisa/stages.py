@@ -144,14 +144,6 @@ INGEST_OUTPUTS = [
 ]
 
 
-def fingerprint_of_key() -> str:
-    """The pseudonymisation key's fingerprint: a new key makes stage 1 (and so every later
-    stage) recompute, so no output mixes pseudonyms of two keys."""
-    from lebongbisa.privacy import fingerprint
-
-    return fingerprint()
-
-
 def ingest(
     period: str,
     data_dir: Path | None = None,
@@ -162,6 +154,7 @@ def ingest(
 ) -> bool:
     """Stage 1 (ingest & clean) for a period; returns True when it recomputed."""
     from lebongbisa.ingest.stage import ingest_period
+    from lebongbisa.privacy import fingerprint
 
     raw, processed = period_paths(period, data_dir)
     # every delivered file (the run configuration is not a delivery: stages use their part)
@@ -172,7 +165,8 @@ def ingest(
         "01_ingest_clean",
         processed,
         inputs,
-        {"allow_partial": allow_partial, "key": fingerprint_of_key()},
+        # a new key recomputes everything: no output mixes pseudonyms of two keys
+        {"allow_partial": allow_partial, "key": fingerprint()},
         INGEST_OUTPUTS,
         lambda: ingest_period(raw, processed, allow_partial, progress),
         force,

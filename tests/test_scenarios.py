@@ -280,6 +280,8 @@ def test_a_failing_stage_leaves_the_other_pages_and_an_index_that_names_it(
     assert "Tahap yang gagal" in index and "Tipologi desa dan prioritas Desa Binaan" in index
     summary = (out / "06_ringkasan.html").read_text()
     assert "gagal dijalankan" in summary and "usulan Desa Binaan" in summary
+    handed = json.loads((out / ".06_ringkasan.params.json").read_text())["failed_stages"]
+    assert handed["05_villages"]["status"] == "failed"  # not run a second time for the summary
     log = (data / "processed" / "2025Q1" / "run_log.jsonl").read_text()
     assert "Traceback" in log and "failure injected" in log
     # the failed stage left no stale table for the summary to show

@@ -37,8 +37,6 @@ def delivered_programs(manifest: dict) -> set[str]:
     }
 
 
-REGISTRY_KINDS = kinds.REGISTRIES
-
 #: program indicators that judge recipients by their recorded desil
 DESIL_PROGRAM_INDICATORS = (
     "target_households",
@@ -54,7 +52,7 @@ DESIL_PROGRAM_INDICATORS = (
 def registry_delivered(manifest: dict) -> bool:
     """Whether the period has a registry (the only source of desil) that stage 1 could read."""
     return any(
-        s.get("kind") in REGISTRY_KINDS and s.get("status") in ("ok", "empty")
+        s.get("kind") in kinds.REGISTRIES and s.get("status") in ("ok", "empty")
         for s in manifest.get("sources", [])
     )
 
