@@ -23,9 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from lebongbisa import __version__
+from lebongbisa.folder import PeriodFolder, artefact
 from lebongbisa.io import file_checksum
 
-LOG_NAME = "run_log.jsonl"
+LOG_NAME = artefact("run_log").file
 
 
 def _append(processed: Path, entry: dict) -> None:
@@ -131,7 +132,9 @@ class RunLog:
 def _quarantined(processed: Path) -> dict:
     """Rows read / accepted / quarantined per source, from the manifest (if stage 1 ran)."""
     try:
-        manifest = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads(
+            PeriodFolder.at(processed).path("manifest").read_text(encoding="utf-8")
+        )
     except (OSError, json.JSONDecodeError):
         return {}
     return {

@@ -1,28 +1,222 @@
-"""A period's place among the processed quarters: the same artefact in earlier quarters.
+"""Every artefact a period's run reads or writes, named once, and the folder object that owns
+their paths and finds the same artefact in earlier quarters.
 
-Every stage that compares with an earlier quarter (changes since the last quarter, the saved
-linkage model, the key fingerprint, trends) finds it here, and the stage cache fingerprints the
-same file, so reprocessing an earlier quarter makes the later quarters' changes stale.
+Code and notebooks ask a `PeriodFolder` for an artefact by its key (`folder.path("records")`);
+no other module writes a file name. Each stage's spec (stages.py) declares the keys it reads,
+reads from the previous quarter, and writes: the cache fingerprints exactly those files, so
+reprocessing an earlier quarter makes the later quarters' changes stale.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from lebongbisa import config
 
-
-def earlier_files(processed: Path, name: str) -> list[Path]:
-    """`<quarter>/<name>` in every processed quarter before this one, oldest first."""
-    processed = Path(processed)
-    return sorted(
-        p
-        for p in processed.parent.glob(f"*/{name}")
-        if config.PERIOD_RE.match(p.parent.name) and p.parent.name < processed.name
-    )
+RUN_FILE = "run.yml"  # a period's own run configuration (not a delivery)
 
 
-def previous_file(processed: Path, name: str) -> Path | None:
-    """The artefact `name` of the latest processed quarter before this one, if any."""
-    earlier = earlier_files(processed, name)
-    return earlier[-1] if earlier else None
+@dataclass(frozen=True)
+class Artefact:
+    """A file of a period: its name below its root (`processed`: data/processed/<period>/,
+    `reports`: reports/<period>/, `truth`: data/truth/<period>/), and the group it belongs
+    to, if any (a stage may read a whole group, e.g. every stage's indicators part)."""
+
+    file: str
+    root: str = "processed"
+    group: str | None = None
+
+    @property
+    def restricted(self) -> bool:
+        """Owner-only personal data (never linked from a report)."""
+        return self.file.startswith("restricted/")
+
+
+ARTEFACTS: dict[str, Artefact] = {
+    # stage 1: ingest & clean
+    "rows": Artefact("rows.parquet"),  # one row per raw data row, status and reason
+    "clean": Artefact("clean.parquet"),
+    "manifest": Artefact("manifest.json"),
+    "identity": Artefact("restricted/identity.parquet"),
+    "quarantine": Artefact("restricted/quarantine.parquet"),
+    # stage 2: link
+    "records": Artefact("records.parquet"),  # contract: rows with person and household keys
+    "link_pairs": Artefact("link_pairs.parquet"),
+    "link_model": Artefact("link_model.json"),
+    "link_summary": Artefact("link_summary.json"),
+    "review": Artefact("restricted/review_linkage.xlsx", "reports"),
+    "decisions": Artefact("restricted/review_linkage_keputusan.xlsx", "reports"),
+    # stage 3: targeting
+    "household_base": Artefact("household_base.parquet"),
+    "targeting_indicators": Artefact("indicators_03_targeting.csv", group="indicator_parts"),
+    "program_combinations": Artefact("program_combinations.parquet"),
+    "agency_co_receipt": Artefact("agency_co_receipt.parquet"),
+    "targeting_summary": Artefact("targeting_summary.json"),
+    "worklist_a": Artefact("restricted/daftar_a_desil1-2_tanpa_program.xlsx", "reports"),
+    "worklist_b": Artefact("restricted/daftar_b_penerima_di_luar_sasaran.xlsx", "reports"),
+    "worklist_c": Artefact("restricted/daftar_c_penerimaan_ganda.xlsx", "reports"),
+    "worklist_d": Artefact("restricted/daftar_d_nik_bermasalah.xlsx", "reports"),
+    # stage 4: working poor
+    "working_poor_rates": Artefact("working_poor_rates.parquet"),
+    "working_poor_heads": Artefact("working_poor_heads.parquet"),
+    "working_poor_model": Artefact("working_poor_model.json"),
+    "village_effects": Artefact("village_effects.parquet"),
+    "working_poor_indicators": Artefact("indicators_04_working_poor.csv", group="indicator_parts"),
+    # stage 5: villages
+    "village_indicators": Artefact("village_indicators.parquet"),
+    "village_typology": Artefact("village_typology.parquet"),
+    "village_model_choice": Artefact("village_model_choice.parquet"),
+    "desa_binaan": Artefact("desa_binaan.parquet"),
+    "villages_summary": Artefact("villages_summary.json"),
+    "village_indicators_part": Artefact("indicators_05_villages.csv", group="indicator_parts"),
+    # stage 6: the assembled indicators (contract), then the summary page
+    "indicators": Artefact("indicators.csv"),
+    # the synthetic world's ground truth (synth/), where there is one
+    "truth_rows": Artefact("rows.parquet", "truth"),
+    # the run itself
+    "run_log": Artefact("run_log.jsonl"),
+    "index": Artefact("index.html", "reports"),
+    "kernel_log": Artefact(".kernels.log", "reports"),
+}
+
+#: the delivery (every file under data/raw/<period>/ except the run configuration): a stage
+#: may read it as a whole, like a group
+DELIVERY = "delivery"
+
+
+def register(key: str, artefact: Artefact) -> None:
+    """Declare a new artefact (a new stage's output) so that specs and code can name it."""
+    if key in ARTEFACTS or key == DELIVERY:
+        raise ValueError(f"an artefact named {key!r} already exists")
+    ARTEFACTS[key] = artefact
+
+
+def unregister(key: str) -> None:
+    ARTEFACTS.pop(key)
+
+
+def artefact(key: str) -> Artefact:
+    try:
+        return ARTEFACTS[key]
+    except KeyError:
+        raise KeyError(f"unknown artefact {key!r}; known: {', '.join(ARTEFACTS)}") from None
+
+
+def group(name: str) -> list[str]:
+    """The artefact keys of a group, in declaration order."""
+    return [k for k, a in ARTEFACTS.items() if a.group == name]
+
+
+def as_folder(where: Path | PeriodFolder) -> PeriodFolder:
+    """A `PeriodFolder` as is, or one around a processed folder's path."""
+    return where if isinstance(where, PeriodFolder) else PeriodFolder.at(where)
+
+
+@dataclass(frozen=True)
+class PeriodFolder:
+    """A period's three folders: its delivery (`raw`), its computed tables (`processed`) and
+    its reports (`reports`, with owner-only worklists below `restricted/`)."""
+
+    raw: Path
+    processed: Path
+    reports: Path
+
+    @classmethod
+    def of(
+        cls, period: str, data_dir: Path | None = None, reports_dir: Path | None = None
+    ) -> PeriodFolder:
+        """The folders of `period` under the data and reports folders (default: config's)."""
+        data = Path(data_dir) if data_dir else config.DATA_DIR
+        reports = Path(reports_dir) if reports_dir else config.REPORTS_DIR
+        return cls(data / "raw" / period, data / "processed" / period, reports / period)
+
+    @classmethod
+    def at(cls, processed: Path, reports: Path | None = None) -> PeriodFolder:
+        """A folder object around an existing processed folder (its raw folder is the
+        sibling `raw/<name>`; its reports folder `reports`, default the configured one)."""
+        processed = Path(processed)
+        raw = processed.parent.parent / "raw" / processed.name
+        return cls(
+            raw, processed, Path(reports) if reports else config.REPORTS_DIR / processed.name
+        )
+
+    @property
+    def period(self) -> str:
+        return self.processed.name
+
+    @property
+    def truth(self) -> Path:
+        """The synthetic world's ground truth, next to raw/ and processed/ (real data has none)."""
+        return self.processed.parent.parent / "truth" / self.period
+
+    def _root(self, a: Artefact) -> Path:
+        return {"reports": self.reports, "truth": self.truth}.get(a.root, self.processed)
+
+    def path(self, key: str) -> Path:
+        """Where artefact `key` of this period lives (whether or not it exists yet)."""
+        a = artefact(key)
+        return self._root(a) / a.file
+
+    def files(self, key: str) -> list[Path]:
+        """The files behind a key, a group name or `delivery`: for an artefact its one path;
+        for a group or the delivery, those of its files that exist."""
+        if key == DELIVERY:
+            return self.delivered_files()
+        members = group(key)
+        if members:
+            return [p for p in map(self.path, members) if p.exists()]
+        return [self.path(key)]
+
+    def delivered_files(self) -> list[Path]:
+        """Every delivered file (sources.yml and its files, in subfolders too), not the run
+        configuration: the stages read their own part of that."""
+        if not self.raw.exists():
+            return []
+        return sorted(
+            p
+            for p in self.raw.rglob("*")
+            if p.is_file() and p.relative_to(self.raw) != Path(RUN_FILE)
+        )
+
+    def earlier(self, key: str) -> list[Path]:
+        """Artefact `key` in every processed quarter before this one, oldest first."""
+        a = artefact(key)
+        root = self._root(a)
+        return sorted(
+            p
+            for p in root.parent.glob(f"*/{a.file}")
+            if config.PERIOD_RE.match(p.relative_to(root.parent).parts[0])
+            and p.relative_to(root.parent).parts[0] < root.name
+        )
+
+    def previous(self, key: str) -> Path | None:
+        """Artefact `key` of the latest processed quarter before this one, if any."""
+        earlier = self.earlier(key)
+        return earlier[-1] if earlier else None
+
+    def previous_folder(self, key: str) -> PeriodFolder | None:
+        """The folder of the latest earlier quarter that has artefact `key`."""
+        prev = self.previous(key)
+        if prev is None:
+            return None
+        name = prev.relative_to(self._root(artefact(key)).parent).parts[0]
+        return PeriodFolder(
+            self.raw.parent / name, self.processed.parent / name, self.reports.parent / name
+        )
+
+    # --- the run's own files, per stage -----------------------------------------------------
+
+    def stage_marker(self, stage: str) -> Path:
+        """Written after all of a stage's outputs: its cache fingerprint."""
+        return self.processed / "_stages" / f"{stage}.json"
+
+    def stage_notebook(self, stage: str) -> Path:
+        return self.reports / f"{stage}.ipynb"
+
+    def stage_page(self, stage: str) -> Path:
+        return self.reports / f"{stage}.html"
+
+    def stage_parameters(self, stage: str) -> Path:
+        """The parameters a stage notebook was last rendered with."""
+        return self.reports / f".{stage}.params.json"

@@ -1,7 +1,8 @@
 """`indicators.csv` (contract: docs/outputs.md): every published number in tidy form.
 
-Each stage writes its own part (`indicators_<stage>.csv`); `combine` concatenates the parts
-into `indicators.csv`, so a stage rerun alone replaces only its own numbers.
+Each stage writes its own part (an artefact of the `indicator_parts` group, e.g.
+`indicators_03_targeting.csv`); the last stage assembles the parts into `indicators.csv`, so
+no file is written by two stages and a stage rerun alone replaces only its own numbers.
 Columns: period, indicator, scope_type (kabupaten | kecamatan | desa | program |
 program_pair, and this project's extensions agency — a dinas's data-quality scorecard — and
 model_term — the working-poor model's marginal effects), scope_code, value, numerator,
@@ -15,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lebongbisa.folder import PeriodFolder, as_folder
 from lebongbisa.io import atomic_write
 from lebongbisa.schemas import INDICATOR_COLUMNS, INDICATORS, SCOPES
 
@@ -70,28 +72,38 @@ class Collector:
         return df
 
 
-def write_part(df: pd.DataFrame, processed: Path, stage: str) -> Path:
-    path = Path(processed) / f"indicators_{stage}.csv"
+def write_part(df: pd.DataFrame, folder: Path | PeriodFolder, part: str) -> Path:
+    """Write a stage's indicators as its artefact `part` (validated when assembled)."""
+    path = as_folder(folder).path(part)
     atomic_write(path, lambda p: df.to_csv(p, index=False))
-    combine(processed)
     return path
 
 
-def combine(processed: Path) -> pd.DataFrame:
-    parts = sorted(Path(processed).glob("indicators_*.csv"))
-    df = (
-        pd.concat([pd.read_csv(p, dtype={"scope_code": str}) for p in parts], ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=COLUMNS)
-    )
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
     types = {"period": str, "scope_code": str, "value": float, "numerator": float}
-    df = INDICATORS.validate(df[COLUMNS].astype(types | {"denominator": float}))
-    atomic_write(Path(processed) / "indicators.csv", lambda p: df.to_csv(p, index=False))
+    return INDICATORS.validate(df[COLUMNS].astype(types | {"denominator": float}))
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"scope_code": str})
+
+
+def read(processed: Path | PeriodFolder) -> pd.DataFrame:
+    """A period's indicators: its stages' parts (the same rows `indicators.csv` holds once
+    assembled, in the same order), or `indicators.csv` where no part is present."""
+    f = as_folder(processed)
+    parts = f.files("indicator_parts")
+    if not parts:
+        return _read_csv(f.path("indicators"))
+    return _typed(pd.concat([_read_csv(p) for p in parts], ignore_index=True))
+
+
+def assemble(folder: PeriodFolder) -> pd.DataFrame:
+    """Write `indicators.csv` from the parts of the stages that completed (the last stage)."""
+    parts = folder.files("indicator_parts")
+    df = read(folder) if parts else _typed(pd.DataFrame(columns=COLUMNS))
+    atomic_write(folder.path("indicators"), lambda p: df.to_csv(p, index=False))
     return df
-
-
-def read(processed: Path) -> pd.DataFrame:
-    return pd.read_csv(Path(processed) / "indicators.csv", dtype={"scope_code": str})
 
 
 def row(
@@ -127,12 +139,10 @@ def wide(ind: pd.DataFrame, scope_type: str, prefix: str) -> pd.DataFrame:
     return t
 
 
-def previous_part(processed: Path, stage: str) -> pd.DataFrame | None:
-    """The same stage's indicators from the latest earlier period, if any."""
-    from lebongbisa.folder import previous_file
-
-    prev = previous_file(processed, f"indicators_{stage}.csv")
-    return pd.read_csv(prev, dtype={"scope_code": str}) if prev else None
+def previous_part(folder: Path | PeriodFolder, part: str) -> pd.DataFrame | None:
+    """The same part of the latest earlier period, if any (for the changes)."""
+    prev = as_folder(folder).previous(part)
+    return _read_csv(prev) if prev else None
 
 
 def with_changes(

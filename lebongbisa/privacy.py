@@ -131,9 +131,9 @@ def check_key_continuity(processed: Path, period: str) -> None:
     latest earlier quarter's manifest: new pseudonyms would silently break every series."""
     import json
 
-    from lebongbisa.folder import earlier_files
+    from lebongbisa.folder import PeriodFolder
 
-    for m in reversed(earlier_files(processed, "manifest.json")):
+    for m in reversed(PeriodFolder.at(processed).earlier("manifest")):
         try:
             recorded = json.loads(m.read_text(encoding="utf-8")).get("key_fingerprint")
         except (OSError, ValueError):

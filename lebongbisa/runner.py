@@ -22,6 +22,8 @@ from tqdm import tqdm
 from lebongbisa import __version__, stages
 from lebongbisa import config as cfg
 from lebongbisa.audit import RunLog
+from lebongbisa.folder import PeriodFolder, artefact
+from lebongbisa.i18n import Translator
 from lebongbisa.io import atomic_write, write_json
 from lebongbisa.privacy import check_key_continuity
 from lebongbisa.runlock import period_lock
@@ -60,9 +62,6 @@ def notebook_parameters(
     return params
 
 
-KERNEL_LOG = ".kernels.log"
-
-
 def _quiet_kernel_manager(log_file: Path) -> type:
     """A kernel manager whose kernels write their stderr (ipykernel's transport warnings,
     "KeyboardInterrupt caught in kernel" at shutdown) to `log_file` instead of the console,
@@ -80,12 +79,18 @@ def _quiet_kernel_manager(log_file: Path) -> type:
     return QuietKernelManager
 
 
-def execute_notebook(stage: Stage, out_dir: Path, parameters: dict) -> Path:
+def execute_notebook(stage: Stage, out: Path | PeriodFolder, parameters: dict) -> Path:
+    """Execute a stage notebook into the period's reports folder (`out`: that folder, or the
+    period's `PeriodFolder`); returns the executed notebook's path."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    folder = (
+        out if isinstance(out, PeriodFolder) else PeriodFolder.of(out.name, reports_dir=out.parent)
+    )
+
     src = cfg.NOTEBOOKS_DIR / stage.notebook
-    dest = out_dir / stage.notebook
+    dest = folder.stage_notebook(stage.name)
     try:
         pm.execute_notebook(
             str(src),
@@ -94,7 +99,7 @@ def execute_notebook(stage: Stage, out_dir: Path, parameters: dict) -> Path:
             progress_bar=False,
             parameters=parameters,
             cwd=str(cfg.NOTEBOOKS_DIR),
-            kernel_manager_class=_quiet_kernel_manager(out_dir / KERNEL_LOG),
+            kernel_manager_class=_quiet_kernel_manager(folder.path("kernel_log")),
         )
     except PapermillExecutionError as exc:
         raise StageFailed(
@@ -182,7 +187,8 @@ def run_period(
     period's run.yml, then `config`); `lang` and `min_cell`, when given, override it."""
     data_dir = Path(data_dir) if data_dir else cfg.DATA_DIR
     reports_dir = Path(reports_dir) if reports_dir else cfg.REPORTS_DIR
-    raw, processed = stages.period_paths(period, data_dir)
+    f = stages.folder(period, data_dir, reports_dir)
+    raw, processed = f.raw, f.processed
     settings = load_settings(raw, config, lang, min_cell)
     lang, min_cell = settings.report.lang, settings.report.min_cell
     parameters = {
@@ -200,13 +206,11 @@ def run_period(
     if not rotate_key:
         check_key_continuity(processed, period)
     with period_lock(processed, period, wait):
-        _remove_stale_temporaries(processed, reports_dir / period)
+        _remove_stale_temporaries(processed, f.reports)
         log = RunLog(processed, raw, period, parameters)
         log.start()
         try:
-            done = _run_stages(
-                until, period, data_dir, reports_dir, parameters, progress, log, settings
-            )
+            done = _run_stages(until, f, data_dir, reports_dir, parameters, progress, log, settings)
             index = write_index(period, reports_dir, done, lang) if notebooks else processed
         except BaseException as exc:
             log.fail(exc)
@@ -235,7 +239,7 @@ def _remove_stale_temporaries(*folders: Path) -> None:
 
 def _run_stages(
     until: str | None,
-    period: str,
+    f: PeriodFolder,
     data_dir: Path,
     reports_dir: Path,
     parameters: dict,
@@ -246,7 +250,7 @@ def _run_stages(
     """Compute the stages in order (a failing one fails alone), then render the notebooks of
     the stages that completed, two at a time, and the summary last (it names what failed).
     Returns one status dict per stage, in order."""
-    out_dir = reports_dir / period
+    period, out_dir = f.period, f.reports
     out_dir.mkdir(parents=True, exist_ok=True)
     names = [s.name for s in STAGES]
     selected = STAGES if until is None else STAGES[: names.index(until) + 1]
@@ -280,7 +284,7 @@ def _run_stages(
         st = status[spec.name]
         if st["status"] != "ok":
             upstream_changed = True
-            for stale in (out_dir / f"{spec.name}.html", out_dir / f".{spec.name}.params.json"):
+            for stale in (f.stage_page(spec.name), f.stage_parameters(spec.name)):
                 stale.unlink(missing_ok=True)
             continue
         params = notebook_parameters(
@@ -298,15 +302,15 @@ def _run_stages(
                 for n, st in status.items()
                 if st["status"] != "ok"
             }
-        params_file = out_dir / f".{spec.name}.params.json"
+        params_file = f.stage_parameters(spec.name)
         same_params = params_file.exists() and json.loads(params_file.read_text()) == params
-        rendered = (out_dir / f"{spec.name}.html").exists() and (out_dir / spec.notebook).exists()
+        rendered = f.stage_page(spec.name).exists() and f.stage_notebook(spec.name).exists()
         stale = st["recomputed"] or parameters["force"] or upstream_changed
         if stale or not same_params or not rendered:
             upstream_changed = True
             params_file.unlink(missing_ok=True)  # the notebook counts as rendered only after
             todo[spec.name] = params
-    seconds, errors = _render(todo, out_dir, progress)
+    seconds, errors = _render(todo, f, progress)
     for name, err in errors.items():  # the message names the cell and where the notebook is
         status[name].update(status="failed", error=err, notebook_error=err)
     for name, st in status.items():
@@ -337,15 +341,15 @@ def _label(st: dict, rendered: bool = False) -> str:
 RENDER_WORKERS = 2
 
 
-def _render(todo: dict[str, dict], out_dir: Path, progress: bool) -> tuple[dict, dict]:
+def _render(todo: dict[str, dict], f: PeriodFolder, progress: bool) -> tuple[dict, dict]:
     """Execute and convert the notebooks in `todo` (name -> parameters), two at a time, the
     summary last; returns (seconds per notebook, error message per failed notebook)."""
 
     def one(name: str) -> float:
         t0 = time.perf_counter()
         params = todo[name]
-        notebook_to_html(execute_notebook(stages.BY_NAME[name], out_dir, params))
-        write_json(params, out_dir / f".{name}.params.json")
+        notebook_to_html(execute_notebook(stages.BY_NAME[name], f, params))
+        write_json(params, f.stage_parameters(name))
         return time.perf_counter() - t0
 
     seconds, errors = {}, {}
@@ -369,60 +373,58 @@ def _render(todo: dict[str, dict], out_dir: Path, progress: bool) -> tuple[dict,
 
 def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") -> Path:
     """`reports/<period>/index.html`: the stage reports and earlier periods (never restricted/)."""
+    _ = Translator(lang)
+    f = PeriodFolder.of(period, reports_dir=reports_dir)
     others = sorted(
         p.name
         for p in reports_dir.iterdir()
         if p.is_dir()
         and cfg.PERIOD_RE.match(p.name)
         and p.name != period
-        and (p / "index.html").exists()
+        and (p / artefact("index").file).exists()
     )
-    id_ = lang == "id"
-    title = f"Laporan Lebongbisa — {period}" if id_ else f"Lebongbisa report — {period}"
-    out_dir = reports_dir / period
+    title = _(f"Laporan Lebongbisa — {period}", f"Lebongbisa report — {period}")
     items, problems = [], []
     for d in done:
         spec = stages.BY_NAME[d["stage"]]
-        label = html.escape(spec.title_id if id_ else spec.title_en)
-        if d["status"] != "ok" or not (out_dir / f"{spec.name}.html").exists():
-            what = "gagal" if d["status"] == "failed" else "dilewati"
-            if not id_:
-                what = "failed" if d["status"] == "failed" else "skipped"
+        label = html.escape(_.title(spec))
+        if d["status"] != "ok" or not f.stage_page(spec.name).exists():
+            failed = d["status"] == "failed"
+            what = _("gagal" if failed else "dilewati", "failed" if failed else "skipped")
             problems.append(
                 f"<li><b>{label}</b>: {what} — {html.escape(d.get('error', ''))}. "
-                + ("Angka yang tidak tersedia: " if id_ else "Numbers missing: ")
-                + html.escape(spec.missing_id if id_ else spec.missing_en)
+                + _("Angka yang tidak tersedia: ", "Numbers missing: ")
+                + html.escape(_(spec.missing_id, spec.missing_en))
                 + "</li>"
             )
             continue
         if spec.last:  # linked first, above the stage list
             continue
         items.append(
-            f'<li><a href="{spec.name}.html">{label}</a> <small>('
-            f"{html.escape(d['label'] if id_ else d['status'])}, {d['seconds']:.0f} "
-            f'{"dtk" if id_ else "s"}; <a href="{spec.notebook}">notebook</a>)</small></li>'
+            f'<li><a href="{f.stage_page(spec.name).name}">{label}</a> <small>('
+            f"{html.escape(_(d['label'], d['status']))}, {d['seconds']:.0f} "
+            f'{_("dtk", "s")}; <a href="{spec.notebook}">notebook</a>)</small></li>'
         )
     items = "\n".join(items)
     failed = (
-        '<div class="failed"><h2>'
-        + ("Tahap yang gagal" if id_ else "Stages that failed")
-        + "</h2><ul>\n"
+        f'<div class="failed"><h2>{_("Tahap yang gagal", "Stages that failed")}</h2><ul>\n'
         + "\n".join(problems)
         + "\n</ul></div>"
         if problems
         else ""
     )
     lead = "".join(
-        f'<p class="lead"><a href="{s.name}.html">'
-        + html.escape(s.title_id if id_ else s.title_en)
+        f'<p class="lead"><a href="{f.stage_page(s.name).name}">'
+        + html.escape(_.title(s))
         + "</a></p>"
         for s in STAGES
         if s.last
-        and (out_dir / f"{s.name}.html").exists()
+        and f.stage_page(s.name).exists()
         and any(d["stage"] == s.name and d["status"] == "ok" for d in done)
     )
-    earlier = "\n".join(f'<li><a href="../{p}/index.html">{p}</a></li>' for p in others) or (
-        "<li>belum ada</li>" if id_ else "<li>none yet</li>"
+    index = artefact("index").file
+    earlier = "\n".join(f'<li><a href="../{p}/{index}">{p}</a></li>' for p in others) or (
+        f"<li>{_('belum ada', 'none yet')}</li>"
     )
     page = f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
@@ -433,18 +435,21 @@ line-height:1.5;color:#222}} h1{{font-size:1.5rem}} small{{color:#666}}
 .lead a{{font-size:1.25rem;font-weight:600}}
 .failed{{border-left:4px solid #b30000;padding:0 1rem;background:#fff5f5}}</style></head>
 <body><h1>{title}</h1>
-<p>Kabupaten Lebong · versi lebongbisa {__version__}</p>
+<p>Kabupaten Lebong · {_("versi", "version")} lebongbisa {__version__}</p>
 {lead}
 {failed}
-<h2>Tahapan (untuk analis)</h2><ul>
+<h2>{_("Tahapan (untuk analis)", "Stages (for analysts)")}</h2><ul>
 {items}
 </ul>
-<h2>Periode sebelumnya</h2><ul>
+<h2>{_("Periode sebelumnya", "Other periods")}</h2><ul>
 {earlier}
 </ul>
-<p><small>Daftar by-name (berisi data pribadi) tidak ditautkan dari halaman ini.</small></p>
+<p><small>{
+        _(
+            "Daftar by-name (berisi data pribadi) tidak ditautkan dari halaman ini.",
+            "By-name worklists (personal data) are not linked from this page.",
+        )
+    }</small></p>
 </body></html>
 """
-    return atomic_write(
-        reports_dir / period / "index.html", lambda p: p.write_text(page, encoding="utf-8")
-    )
+    return atomic_write(f.path("index"), lambda p: p.write_text(page, encoding="utf-8"))

@@ -11,10 +11,10 @@ from pathlib import Path
 import yaml
 
 from lebongbisa.config import PACKAGE_DATA_DIR
+from lebongbisa.folder import RUN_FILE
 from lebongbisa.ingest.errors import InputError, Problem
 from lebongbisa.workpoor.definitions import Definitions
 
-RUN_FILE = "run.yml"
 #: sections added by `register_section` (a new stage's own settings): name -> defaults
 EXTRA_SECTIONS: dict[str, dict] = {}
 
@@ -52,6 +52,26 @@ class Settings:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def section(self, name: str) -> object:
+        """A run.yml section by name, as the stages receive it (a registered section as its
+        dict)."""
+        built_in = {
+            "report": self.report,
+            "link": self.link,
+            "working_poor": self.working_poor,
+            "desa_binaan": self.desa_binaan_weights,
+        }
+        if name in built_in:
+            return built_in[name]
+        if name in self.extra:
+            return self.extra[name]
+        raise KeyError(f"no run.yml section {name!r}; known: {', '.join([*built_in, *self.extra])}")
+
+    def section_dict(self, name: str) -> dict:
+        """A section as plain data (a stage's cache parameters)."""
+        s = self.section(name)
+        return s if isinstance(s, dict) else asdict(s)
 
 
 def _read(path: Path) -> dict:

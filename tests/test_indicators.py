@@ -23,9 +23,11 @@ def test_changes_are_added_only_against_a_previous_period(tmp_path):
         proc = tmp_path / period
         proc.mkdir()
         df = indicators.with_changes(
-            _part(period, value), indicators.previous_part(proc, "03_targeting"), ["coverage"]
+            _part(period, value),
+            indicators.previous_part(proc, "targeting_indicators"),
+            ["coverage"],
         )
-        indicators.write_part(df, proc, "03_targeting")
+        indicators.write_part(df, proc, "targeting_indicators")
     first = indicators.read(tmp_path / "2024Q3")
     second = indicators.read(tmp_path / "2024Q4")
     assert not first.indicator.str.startswith("change_").any()

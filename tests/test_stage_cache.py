@@ -31,3 +31,16 @@ def test_a_changed_earlier_quarter_or_identity_table_makes_targeting_recompute(
     table = pd.read_parquet(ident)
     table.iloc[:0].pipe(lambda t: pd.concat([table, t])).to_parquet(ident, index=True)
     assert stages.targeting("2025Q1", data, reports)
+
+
+def test_a_default_option_given_or_left_out_fingerprints_a_stage_the_same(small_ingested, tmp_path):
+    """The runner passes every option, a notebook only its own: a stage must not recompute
+    because one caller spelled out a default the other left out."""
+    data = tmp_path / "data"
+    shutil.copytree(small_ingested / "raw" / "2025Q1", data / "raw" / "2025Q1")
+    reports = tmp_path / "reports"
+    stages.ensure("2025Q1", "02_link", data, reports, allow_partial=False, retrain=False)
+    assert not stages.ingest("2025Q1", data, reports)
+    assert not stages.link("2025Q1", data, reports)
+    assert not stages.ingest("2025Q1", data, reports, allow_partial=False, progress=False)
+    assert stages.ingest("2025Q1", data, reports, allow_partial=True)  # not the default

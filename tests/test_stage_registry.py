@@ -1,6 +1,6 @@
 """Adding a stage is one spec, one notebook and one registration: a dummy stage with a dummy
-setting, registered through the public mechanism, is run, cached, rendered, linked from the
-index and invalidated by its own setting like the built-in stages."""
+setting and a dummy artefact, registered through the public mechanism, is run, cached,
+rendered, linked from the index and invalidated by its own setting like the built-in stages."""
 
 from __future__ import annotations
 
@@ -11,31 +11,17 @@ import nbformat
 import pandas as pd
 import pytest
 
-from lebongbisa import config, settings, stages
+from lebongbisa import config, folder, settings, stages
 from lebongbisa.io import write_json
 from lebongbisa.runner import run_period
 
 NAME = "01b_dummy"
 
 
-def dummy_stage(period, data_dir, reports_dir=None, settings=None, force=False) -> bool:
-    """Counts stage 1's records, times the registered setting `dummy.factor`."""
-    _, processed = stages.period_paths(period, data_dir)
-    section = settings.extra["dummy"]
-
-    def compute() -> None:
-        rows = len(pd.read_parquet(processed / "records.parquet"))
-        write_json({"rows_times_factor": rows * section["factor"]}, processed / "dummy.json")
-
-    return stages.cached(
-        NAME,
-        processed,
-        [processed / "records.parquet"],
-        {"dummy": section},
-        ["dummy.json"],
-        compute,
-        force,
-    )
+def dummy_stage(f: folder.PeriodFolder, dummy: dict) -> None:
+    """Counts stage 1's rows, times the registered setting `dummy.factor`."""
+    rows = len(pd.read_parquet(f.path("rows")))
+    write_json({"rows_times_factor": rows * dummy["factor"]}, f.path("dummy_result"))
 
 
 @pytest.fixture
@@ -64,18 +50,21 @@ def registered(tmp_path, monkeypatch):
     nbformat.write(nb, nbdir / f"{NAME}.ipynb")
     monkeypatch.setattr(config, "NOTEBOOKS_DIR", nbdir)
     settings.register_section("dummy", {"factor": 2})
+    folder.register("dummy_result", folder.Artefact("dummy.json"))
     spec = stages.StageSpec(
         NAME,
         "Tahap uji",
         "Test stage",
         dummy_stage,
         needs=("01_ingest_clean",),
-        options=("force",),
-        outputs=("dummy.json",),
+        reads=("rows",),
+        writes=("dummy_result",),
+        settings=("dummy",),
     )
     stages.register(spec, after="01_ingest_clean")
     yield
     stages.unregister(NAME)
+    folder.unregister("dummy_result")
     settings.EXTRA_SECTIONS.pop("dummy")
 
 
@@ -93,7 +82,7 @@ def test_a_registered_stage_and_setting_behave_like_the_built_in_ones(
     processed = data / "processed" / "2025Q1"
 
     index = run_period("2025Q1", data, reports, until=NAME, progress=False)
-    rows = len(pd.read_parquet(processed / "records.parquet"))
+    rows = len(pd.read_parquet(processed / "rows.parquet"))
     assert json.loads((processed / "dummy.json").read_text()) == {"rows_times_factor": rows * 2}
     assert (reports / "2025Q1" / f"{NAME}.html").exists()
     assert f'href="{NAME}.html"' in index.read_text() and "Tahap uji" in index.read_text()

@@ -1,12 +1,12 @@
 """Stage 1 for a period: read every source, standardize, reconcile, write the outputs.
 
-Outputs in `data/processed/<period>/` (docs/outputs.md):
-- `records.parquet` — one row per raw data row of every source (contract columns; the link
-  stage fills the keys),
-- `clean.parquet` — the analytic fields with pseudonymous keys instead of NIK and names,
-- `restricted/identity.parquet` — NIK, KK, names, birth dates and addresses (owner-only),
-- `restricted/quarantine.parquet` — quarantined rows with their original values,
-- `manifest.json` — per source: checksum and rows read = accepted + quarantined.
+Outputs (artefacts of `folder.ARTEFACTS`, in `data/processed/<period>/`, docs/outputs.md):
+- `rows` — one row per raw data row of every source, with its status and reasons (the
+  contract columns of `records.parquet`, keys empty: the link stage writes `records`),
+- `clean` — the analytic fields with pseudonymous keys instead of NIK and names,
+- `identity` (restricted) — NIK, KK, names, birth dates and addresses (owner-only),
+- `quarantine` (restricted) — quarantined rows with their original values,
+- `manifest` — per source: checksum and rows read = accepted + quarantined.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from lebongbisa import __version__, schemas
+from lebongbisa.folder import PeriodFolder, as_folder
 from lebongbisa.ingest.errors import InputError, Problem
 from lebongbisa.ingest.readers import ReadError, read_table
 from lebongbisa.ingest.sources import load_period
@@ -107,6 +108,13 @@ def unreadable(file: str, exc: OSError) -> Problem:
     )
 
 
+def ingest_folder(
+    folder: PeriodFolder, allow_partial: bool = False, progress: bool = True
+) -> IngestResult:
+    """Stage 1 on a period folder (the stage spec's entry point)."""
+    return ingest_period(folder.raw, folder.processed, allow_partial, progress)
+
+
 def ingest_period(
     raw_folder: Path, out_folder: Path, allow_partial: bool = False, progress: bool = True
 ) -> IngestResult:
@@ -177,7 +185,8 @@ def ingest_period(
     allrows = pd.concat(frames, ignore_index=True)
     frames.clear()
     t0 = time.perf_counter()
-    _write_outputs(allrows, out_folder, on)
+    out = PeriodFolder.at(out_folder)
+    _write_outputs(allrows, out, on)
     log.info("pseudonymized and wrote %d rows in %.1f s", len(allrows), time.perf_counter() - t0)
     manifest = {
         "period": period.period,
@@ -191,22 +200,22 @@ def ingest_period(
         "programs": period.programs,
         "key_fingerprint": fingerprint(),
     }
-    write_json(manifest, out_folder / "manifest.json")
+    write_json(manifest, out.path("manifest"))
     return IngestResult(period.period, out_folder, manifest, problems, warnings)
 
 
-def _write_outputs(rows: pd.DataFrame, out: Path, on: pd.Timestamp) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    restricted = restricted_folder(out / "restricted")  # owner-only, with the handling note
+def _write_outputs(rows: pd.DataFrame, out: PeriodFolder, on: pd.Timestamp) -> None:
+    out.processed.mkdir(parents=True, exist_ok=True)
+    restricted_folder(out.path("identity").parent)  # owner-only, with the handling note
     records = rows[ROW_COLUMNS].copy()
     records["person_key"] = None
     records["household_key"] = None
     records["match_type"] = "none"
     records["match_probability"] = float("nan")
-    write_parquet(schemas.RECORDS.validate(records[RECORD_COLUMNS]), out / "records.parquet")
+    write_parquet(schemas.RECORDS.validate(records[RECORD_COLUMNS]), out.path("rows"))
 
     ident = schemas.IDENTITY.validate(rows[IDENTITY_COLUMNS])
-    write_parquet(ident, restricted / "identity.parquet", mode=0o600)
+    write_parquet(ident, out.path("identity"), mode=0o600)
 
     q = rows[rows.status == "quarantined"]
     quarantine = pd.DataFrame(
@@ -217,7 +226,7 @@ def _write_outputs(rows: pd.DataFrame, out: Path, on: pd.Timestamp) -> None:
             "raw_values": [json.dumps(r, ensure_ascii=False) for r in q.raw],
         }
     )
-    write_parquet(quarantine, restricted / "quarantine.parquet", mode=0o600)
+    write_parquet(quarantine, out.path("quarantine"), mode=0o600)
 
     a = rows[[c for c in rows.columns if c != "raw"]]  # copy-on-write: no copy until written
     a["nik_key"] = pseudonymize(a.nik, "nik")
@@ -231,8 +240,10 @@ def _write_outputs(rows: pd.DataFrame, out: Path, on: pd.Timestamp) -> None:
     a["nik_valid"] = a.nik.notna()
     a["birth_year"] = a.birth_date.dt.year.astype("Int64")
     a["age"] = ((on - a.birth_date).dt.days // 365.25).astype("Int64")
-    write_parquet(schemas.CLEAN.validate(a[ANALYTIC_COLUMNS]), out / "clean.parquet")
+    write_parquet(schemas.CLEAN.validate(a[ANALYTIC_COLUMNS]), out.path("clean"))
 
 
-def load_manifest(folder: Path) -> dict:
-    return json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+def load_manifest(folder: Path | PeriodFolder) -> dict:
+    """A processed period's manifest."""
+    f = as_folder(folder)
+    return json.loads(f.path("manifest").read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from lebongbisa.flags import nik_category
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.link.evaluate import exact_household_clusters, exact_nik_clusters, pairwise_scores
 
 
@@ -83,13 +84,13 @@ def unlinked_profile(records: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame
 def accuracy_vs_truth(data_dir: Path, period: str) -> pd.DataFrame | None:
     """Pairwise precision/recall at person and household level, this stage vs the exact-NIK
     join. None when the period has no ground truth (real data)."""
-    truth_file = Path(data_dir) / "truth" / period / "rows.parquet"
+    f = PeriodFolder.of(period, data_dir)
+    truth_file = f.path("truth_rows")
     if not truth_file.exists():
         return None
-    proc = Path(data_dir) / "processed" / period
-    rec = pd.read_parquet(proc / "records.parquet")
-    ident = pd.read_parquet(proc / "restricted" / "identity.parquet")
-    clean = pd.read_parquet(proc / "clean.parquet")
+    rec = pd.read_parquet(f.path("records"))
+    clean = pd.read_parquet(f.path("clean"))
+    ident = pd.read_parquet(f.path("identity"))
     keep = (rec.status == "accepted").to_numpy()
     t = rec[keep].merge(pd.read_parquet(truth_file), on=["source_file", "source_row"], how="left")
     t = t[t.person_id.notna()]

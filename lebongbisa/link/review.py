@@ -2,7 +2,8 @@
 (Indonesian headers, NIK as text), and the officer's decisions read back on the next run.
 
 The officer fills KEPUTUSAN with SAMA (same person) or BEDA (different people) and saves the
-workbook as `review_linkage_keputusan.xlsx` in the same folder; the next run of the period
+workbook under the name of the `decisions` artefact (review_linkage_keputusan.xlsx) in
+the same folder; the next run of the period
 applies those decisions (they override the model for those pairs).
 """
 
@@ -12,10 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from lebongbisa.folder import artefact
 from lebongbisa.restricted import write_workbook
 
-REVIEW_FILE = "review_linkage.xlsx"
-DECISIONS_FILE = "review_linkage_keputusan.xlsx"
+#: the workbooks' names (artefacts `review` and `decisions`), for messages and tests
+REVIEW_FILE = Path(artefact("review").file).name
+DECISIONS_FILE = Path(artefact("decisions").file).name
 SIDE = {
     "source_file": "FILE",
     "source_row": "BARIS",

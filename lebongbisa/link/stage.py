@@ -1,13 +1,13 @@
 """Stage 2 for a period: link records into persons and households and write the keys.
 
-Reads stage 1's outputs, writes:
-- `records.parquet` with `person_key`, `household_key`, `match_type`, `match_probability`
-  for every accepted row (contract, docs/outputs.md); in-list duplicates get a
-  `duplicate_in_list` flag in `reason`,
-- `link_pairs.parquet` — scored candidate pairs (record positions and probabilities only),
-- `link_model.json` — the model used, with where it came from (reused or trained),
-- `link_summary.json` — counts for the notebook,
-- `reports/<period>/restricted/review_linkage.xlsx` — uncertain pairs for clerical review.
+Reads stage 1's `rows`, `clean` and `identity`, writes (artefacts of `folder.ARTEFACTS`):
+- `records` (records.parquet, contract, docs/outputs.md): stage 1's rows with `person_key`,
+  `household_key`, `match_type`, `match_probability` for every accepted row; in-list
+  duplicates get a `duplicate_in_list` flag in `reason`,
+- `link_pairs` — scored candidate pairs (record positions and probabilities only),
+- `link_model` — the model used, with where it came from (reused or trained),
+- `link_summary` — counts for the notebook,
+- `review` (reports/<period>/restricted/) — uncertain pairs for clerical review.
 The model is data: it is reused from the latest earlier period unless `retrain` is asked.
 """
 
@@ -16,29 +16,21 @@ from __future__ import annotations
 import json
 import logging
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from lebongbisa import schemas
-from lebongbisa.folder import previous_file
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.io import write_json, write_parquet
 from lebongbisa.link.features import linkage_frame
 from lebongbisa.link.households import resolve_households
 from lebongbisa.link.linker import link_records
-from lebongbisa.link.review import (
-    DECISIONS_FILE,
-    REVIEW_FILE,
-    read_decisions,
-    review_table,
-    write_review,
-)
+from lebongbisa.link.review import read_decisions, review_table, write_review
 from lebongbisa.privacy import pseudonymize
 from lebongbisa.restricted import restricted_folder
 from lebongbisa.settings import LinkSettings
 
-MODEL_FILE = "link_model.json"
 log = logging.getLogger(__name__)
 #: the columns this stage reads (the linker's and the review list's): not whole tables
 CLEAN_USED = [
@@ -61,11 +53,6 @@ IDENT_USED = [
     "name_raw",
     "kk_raw",
 ]
-
-
-def previous_model(processed: Path) -> Path | None:
-    """The model saved by the latest earlier period that has one."""
-    return previous_file(processed, MODEL_FILE)
 
 
 def _unique_ids(ident: pd.Series, cluster: pd.Series) -> pd.Series:
@@ -114,26 +101,26 @@ def _keys(
 
 
 def link_period(
-    processed: Path,
-    reports: Path,
+    folder: PeriodFolder,
+    link: LinkSettings | None = None,
     retrain: bool = False,
     engine: str = "duckdb",
-    settings: LinkSettings | None = None,
 ) -> dict:
-    processed, reports = Path(processed), Path(reports)
-    settings = settings or LinkSettings()
-    period = processed.name
+    """Stage 2 on a period folder, with the run configuration's `link` thresholds; the model
+    is reused from the latest earlier quarter that saved one unless `retrain`."""
+    settings = link or LinkSettings()
+    period = folder.period
     t0 = time.perf_counter()
-    records = pd.read_parquet(processed / "records.parquet")
-    clean = pd.read_parquet(processed / "clean.parquet", columns=CLEAN_USED)
-    ident = pd.read_parquet(processed / "restricted" / "identity.parquet", columns=IDENT_USED)
+    records = pd.read_parquet(folder.path("rows"))
+    clean = pd.read_parquet(folder.path("clean"), columns=CLEAN_USED)
+    ident = pd.read_parquet(folder.path("identity"), columns=IDENT_USED)
     frame = linkage_frame(ident, clean)
     log.info("read and prepared %d records in %.1f s", len(frame), time.perf_counter() - t0)
-    restricted = restricted_folder(reports / "restricted")
+    restricted_folder(folder.path("review").parent)
 
-    source = previous_model(processed) if not retrain else None
+    source = folder.previous("link_model") if not retrain else None
     model = json.loads(source.read_text())["model"] if source else None
-    decisions = read_decisions(restricted / DECISIONS_FILE, records)
+    decisions = read_decisions(folder.path("decisions"), records)
     clusters, scored, trained = link_records(
         frame,
         model=model,
@@ -158,18 +145,16 @@ def link_period(
     records.loc[acc, "household_key"] = household_key.to_numpy()
     records.loc[acc, "match_type"] = clusters.match_type.to_numpy()
     records.loc[acc, "match_probability"] = clusters.match_probability.to_numpy()
-    # duplicates inside one list: the same person twice in a source (idempotent on reruns)
+    # duplicates inside one list: the same person twice in a source
     dup = records.person_key.notna() & records.duplicated(["source_file", "person_key"], keep=False)
-    records["reason"] = (
-        records.reason.fillna("").str.replace(r";?duplicate_in_list", "", regex=True).str.strip(";")
-    )
+    records["reason"] = records.reason.fillna("")
     records.loc[dup, "reason"] = np.where(
         records.loc[dup, "reason"] == "",
         "duplicate_in_list",
         records.loc[dup, "reason"] + ";duplicate_in_list",
     )
-    write_parquet(schemas.RECORDS.validate(records), processed / "records.parquet")
-    write_parquet(scored, processed / "link_pairs.parquet")  # sorted by the linker
+    write_parquet(schemas.RECORDS.validate(records), folder.path("records"))
+    write_parquet(scored, folder.path("link_pairs"))  # sorted by the linker
 
     # uncertain pairs that ended in different persons go to clerical review
     cl = pd.Series(clusters.cluster.to_numpy(), index=clusters.unique_id)
@@ -188,7 +173,7 @@ def link_period(
         ],
         axis=1,
     )
-    write_review(restricted / REVIEW_FILE, review_table(band, review_records), period)
+    write_review(folder.path("review"), review_table(band, review_records), period)
 
     model_info = {
         "period": period,
@@ -199,7 +184,7 @@ def link_period(
         "attach_lower": settings.attach_lower,
         "model": {k: v for k, v in trained.items() if k != "linker_uid"},  # a random id
     }
-    write_json(model_info, processed / MODEL_FILE)
+    write_json(model_info, folder.path("link_model"))
     summary = {
         "period": period,
         "records_linked": int(len(clusters)),
@@ -211,5 +196,5 @@ def link_period(
         "duplicate_in_list_rows": int(dup.sum()),
         "model_reused_from": model_info["reused_from"],
     }
-    write_json(summary, processed / "link_summary.json")
+    write_json(summary, folder.path("link_summary"))
     return summary

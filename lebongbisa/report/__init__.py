@@ -1,1 +1,15 @@
-"""Stage 6: the policymaker summary (Bahasa Indonesia by default), built from indicators.csv."""
+"""Stage 6: `indicators.csv` assembled from the stages' parts, and the policymaker summary
+(Bahasa Indonesia by default) built from it."""
+
+from lebongbisa.stagespec import StageSpec
+
+SPEC = StageSpec(
+    "06_ringkasan",
+    "Ringkasan untuk pimpinan",
+    "Summary for policymakers",
+    "lebongbisa.indicators:assemble",
+    reads=("indicator_parts",),  # whichever stages completed
+    writes=("indicators",),
+    notebook_options=("min_cell",),
+    last=True,
+)

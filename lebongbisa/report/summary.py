@@ -14,61 +14,17 @@ import pandas as pd
 
 from lebongbisa import gazetteer, indicators
 from lebongbisa import kinds as source_kinds
-from lebongbisa.folder import previous_file
+from lebongbisa.folder import PeriodFolder, artefact, as_folder
+from lebongbisa.i18n import Translator
 from lebongbisa.report import suppress
 
-T = {
-    "id": {
-        "title": "Ringkasan Program Penanggulangan Kemiskinan Kabupaten Lebong",
-        "households": "Keluarga tercatat",
-        "persons": "Penduduk tercatat",
-        "desil1": "Keluarga desil 1 (miskin ekstrem)",
-        "excl_any": "Keluarga desil 1 yang tidak menerima program apa pun (dari program yang "
-        "daftarnya dikirim)",
-        "not_delivered": "daftar tidak dikirim",
-        "wpr": "Pekerja yang hidup dalam keluarga miskin (desil 1–2)",
-        "head_working": "Keluarga miskin yang kepala keluarganya bekerja",
-        "no_prev": "Belum ada triwulan sebelumnya yang diolah; perubahan belum dapat ditampilkan.",
-        "indicator": "Indikator",
-        "value": "Nilai",
-        "change": "Perubahan dari triwulan lalu",
-        "program": "Program",
-        "agency": "Dinas",
-        "recipients": "Keluarga penerima",
-        "excluded": "Sasaran yang belum menerima",
-        "included": "Penerima di luar sasaran",
-        "exclusion": "Salah sasaran: tidak terjangkau",
-        "inclusion": "Salah sasaran: bukan sasaran",
-    },
-    "en": {
-        "title": "Poverty Programs Summary, Kabupaten Lebong",
-        "households": "Households on record",
-        "persons": "Persons on record",
-        "desil1": "Desil-1 households (extreme poverty)",
-        "excl_any": "Desil-1 households receiving no program (of the programs whose list was "
-        "delivered)",
-        "not_delivered": "list not delivered",
-        "wpr": "Workers living in poor (desil 1–2) households",
-        "head_working": "Poor households whose head works",
-        "no_prev": "No earlier quarter has been processed yet: changes cannot be shown.",
-        "indicator": "Indicator",
-        "value": "Value",
-        "change": "Change since last quarter",
-        "program": "Program",
-        "agency": "Agency",
-        "recipients": "Recipient households",
-        "excluded": "Target households not reached",
-        "included": "Recipients outside the target",
-        "exclusion": "Exclusion error",
-        "inclusion": "Inclusion error",
-    },
-}
+RUN_LOG = artefact("run_log").file
 
 
-def previous(processed: Path) -> pd.DataFrame | None:
+def previous(processed: Path | PeriodFolder) -> pd.DataFrame | None:
     """The latest earlier quarter's indicators, if any."""
-    prev = previous_file(processed, "indicators.csv")
-    return indicators.read(prev.parent) if prev else None
+    prev = as_folder(processed).previous_folder("indicators")
+    return indicators.read(prev) if prev else None
 
 
 def headline(
@@ -78,7 +34,7 @@ def headline(
     min_cell: int = suppress.DEFAULT_MIN_CELL,
 ) -> pd.DataFrame:
     """The quarter's headline figures with the change since the previous quarter."""
-    t = T[lang]
+    _ = Translator(lang)
     rows = []
     for key, name, kind in (
         ("households", "households", "count"),
@@ -99,22 +55,20 @@ def headline(
             value = suppress.rate(r.value, r.denominator, min_cell)
             points = round((r.value - p.value) * 100, 1) + 0.0 if p is not None else None
             points = 0.0 if points == 0 else points  # never "-0,0"
-            change = (
-                "–"
-                if p is None or pd.isna(points)
-                else f"{points:+.1f} poin".replace(".", ",")
-                if lang == "id"
-                else f"{points:+.1f} points"
-            )
-        rows.append({t["indicator"]: t[key], t["value"]: value, t["change"]: change})
+            change = "–" if p is None or pd.isna(points) else _.points(points)
+        label = _.label
+        rows.append(
+            {label("indicator"): label(key), label("value"): value, label("change"): change}
+        )
     return pd.DataFrame(rows)
 
 
-def trend(processed: Path) -> pd.DataFrame:
+def trend(processed: Path | PeriodFolder) -> pd.DataFrame:
     """Desil-1 households and their coverage in every processed quarter up to this one."""
     rows = []
-    for p in sorted(Path(processed).parent.glob("*/indicators.csv")):
-        if p.parent.name > Path(processed).name:
+    f = as_folder(processed)
+    for p in [*f.earlier("indicators"), f.path("indicators")]:
+        if not p.exists():
             continue
         ind = indicators.read(p.parent)
         d1, ex = (
@@ -139,15 +93,19 @@ def program_table(
     min_cell: int = suppress.DEFAULT_MIN_CELL,
 ) -> pd.DataFrame:
     """Per program: recipients, errors as rates and as households."""
-    t = T[lang]
+    label = Translator(lang).label
     rows = []
     for p in catalog:
         code = p["code"]
         delivered = indicators.row(ind, "program_list_delivered", "program", code)
         if delivered is not None and delivered.value == 0:
             rows.append(
-                {t["program"]: code, t["agency"]: p["agency"], t["recipients"]: t["not_delivered"]}
-                | {t[k]: "–" for k in ("exclusion", "excluded", "inclusion", "included")}
+                {
+                    label("program"): code,
+                    label("agency"): p["agency"],
+                    label("recipients"): label("not_delivered"),
+                }
+                | {label(k): "–" for k in ("exclusion", "excluded", "inclusion", "included")}
             )
             continue
         rec, exc, inc = (
@@ -158,13 +116,13 @@ def program_table(
             continue
         rows.append(
             {
-                t["program"]: code,
-                t["agency"]: p["agency"],
-                t["recipients"]: suppress.count(rec.value, min_cell),
-                t["exclusion"]: suppress.rate(exc.value, exc.denominator, min_cell),
-                t["excluded"]: suppress.count(exc.numerator, min_cell),
-                t["inclusion"]: suppress.rate(inc.value, inc.denominator, min_cell),
-                t["included"]: suppress.count(inc.numerator, min_cell),
+                label("program"): code,
+                label("agency"): p["agency"],
+                label("recipients"): suppress.count(rec.value, min_cell),
+                label("exclusion"): suppress.rate(exc.value, exc.denominator, min_cell),
+                label("excluded"): suppress.count(exc.numerator, min_cell),
+                label("inclusion"): suppress.rate(inc.value, inc.denominator, min_cell),
+                label("included"): suppress.count(inc.numerator, min_cell),
             }
         )
     return pd.DataFrame(rows)
@@ -228,7 +186,7 @@ def headline_terms(me: pd.DataFrame) -> pd.DataFrame:
 
 def term_label(term: str, lang: str = "id") -> str:
     """A model term in plain words (Indonesian), or as the model names it (English)."""
-    if lang != "id":
+    if not Translator(lang).indonesian:
         return term
     if term == WORK_TERM + "not working":
         return "kepala keluarga tidak bekerja"
@@ -262,6 +220,7 @@ def recommendations(
     ind: pd.DataFrame, villages: pd.DataFrame | None = None, lang: str = "id"
 ) -> list[str]:
     """Recommendations triggered by thresholds on this quarter's numbers."""
+    _ = Translator(lang)
     out = []
     prog = ind[ind.scope_type == "program"]
     exc = prog[prog.indicator == "exclusion_error"].sort_values("value", ascending=False)
@@ -269,100 +228,98 @@ def recommendations(
     any_ex = indicators.row(ind, "exclusion_error_any_program")
     if any_ex is not None and any_ex.numerator >= 1:
         out.append(
-            f"Verifikasi {any_ex.numerator:,.0f} keluarga desil 1 yang belum menerima program apa "
-            "pun (daftar a) dan usulkan ke program yang sesuai.".replace(",", ".")
-            if lang == "id"
-            else f"Verify the {any_ex.numerator:,.0f} desil-1 households that receive "
-            "no program (worklist a) and propose them to a suitable program."
+            _(
+                f"Verifikasi {any_ex.numerator:,.0f} keluarga desil 1 yang belum menerima program "
+                "apa pun (daftar a) dan usulkan ke program yang sesuai.".replace(",", "."),
+                f"Verify the {any_ex.numerator:,.0f} desil-1 households that receive "
+                "no program (worklist a) and propose them to a suitable program.",
+            )
         )
     if len(inc) and inc.iloc[0].value > 0.3:
         r = inc.iloc[0]
         out.append(
-            f"Tinjau penerima {r.scope_code}: {r.value:.0%} keluarga penerimanya berada di luar "
-            "sasaran atau tidak tercatat di DTSEN/DTKS/P3KE (daftar b)."
-            if lang == "id"
-            else f"Review {r.scope_code} recipients: {r.value:.0%} are outside its "
-            "target or in no registry (worklist b)."
+            _(
+                f"Tinjau penerima {r.scope_code}: {r.value:.0%} keluarga penerimanya berada di "
+                "luar sasaran atau tidak tercatat di DTSEN/DTKS/P3KE (daftar b).",
+                f"Review {r.scope_code} recipients: {r.value:.0%} are outside its "
+                "target or in no registry (worklist b).",
+            )
         )
     if len(exc) and exc.iloc[0].value > 0.5:
         r = exc.iloc[0]
         out.append(
-            f"{r.scope_code} baru menjangkau {1 - r.value:.0%} keluarga sasarannya: perlu "
-            "penambahan kuota atau pemutakhiran data penerima."
-            if lang == "id"
-            else f"{r.scope_code} reaches only {1 - r.value:.0%} of its target "
-            "households: quota or recipient data need updating."
+            _(
+                f"{r.scope_code} baru menjangkau {1 - r.value:.0%} keluarga sasarannya: perlu "
+                "penambahan kuota atau pemutakhiran data penerima.",
+                f"{r.scope_code} reaches only {1 - r.value:.0%} of its target "
+                "households: quota or recipient data need updating.",
+            )
         )
     both = indicators.row(ind, "desil1_bansos_and_pemberdayaan")
     if both is not None and both.value < 0.5:
         out.append(
-            f"Hanya {both.value:.0%} keluarga desil 1 menerima bantuan sosial sekaligus program "
-            "pemberdayaan: arahkan program pemberdayaan (modal usaha, sarana pertanian) ke "
-            "keluarga penerima bansos agar mereka dapat keluar dari kemiskinan."
-            if lang == "id"
-            else f"Only {both.value:.0%} of desil-1 households get both social "
-            "assistance and an empowerment program: target empowerment at bansos recipients."
+            _(
+                f"Hanya {both.value:.0%} keluarga desil 1 menerima bantuan sosial sekaligus "
+                "program pemberdayaan: arahkan program pemberdayaan (modal usaha, sarana "
+                "pertanian) ke keluarga penerima bansos agar mereka dapat keluar dari kemiskinan.",
+                f"Only {both.value:.0%} of desil-1 households get both social "
+                "assistance and an empowerment program: target empowerment at bansos recipients.",
+            )
         )
     me = marginal_effects(ind).set_index("term")
     if len(me):
         agri = me.ame.get("head works in: agriculture")
         if agri is not None and agri > 0.05:
             out.append(
-                f"Kepala keluarga yang bekerja di pertanian {agri * 100:.0f} poin persen lebih "
-                "mungkin miskin daripada yang berdagang: prioritaskan peningkatan produktivitas "
-                "pertanian (bibit, pupuk, pascapanen kopi dan padi)."
-                if lang == "id"
-                else f"Heads working in agriculture are {agri * 100:.0f} points "
-                "more likely to be poor than traders: prioritise farm productivity."
+                _(
+                    f"Kepala keluarga yang bekerja di pertanian {agri * 100:.0f} poin persen lebih "
+                    "mungkin miskin daripada yang berdagang: prioritaskan peningkatan "
+                    "produktivitas pertanian (bibit, pupuk, pascapanen kopi dan padi).",
+                    f"Heads working in agriculture are {agri * 100:.0f} points "
+                    "more likely to be poor than traders: prioritise farm productivity.",
+                )
             )
     if villages is not None and len(villages):
         top = ", ".join(villages.head(5).village_name)
-        out.append(
-            f"Tetapkan Desa Binaan mulai dari: {top}."
-            if lang == "id"
-            else f"Start Desa Binaan with: {top}."
-        )
+        out.append(_(f"Tetapkan Desa Binaan mulai dari: {top}.", f"Start Desa Binaan with: {top}."))
     return out
 
 
-def load(processed: Path, done: set[str] | None = None) -> dict:
+def load(processed: Path | PeriodFolder, done: set[str] | None = None) -> dict:
     """Everything the summary notebook shows, from the stages in `done` (default: all that
     left outputs); what a failed stage would have given is empty."""
-    processed = Path(processed)
+    f = as_folder(processed)
 
-    def have(stage: str, name: str) -> bool:
-        return (done is None or stage in done) and (processed / name).exists()
+    def have(stage: str, key: str) -> bool:
+        return (done is None or stage in done) and f.path(key).exists()
+
+    def read_json(key: str) -> dict:
+        return json.loads(f.path(key).read_text(encoding="utf-8"))
 
     manifest = (
-        json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
-        if have("01_ingest_clean", "manifest.json")
+        read_json("manifest")
+        if have("01_ingest_clean", "manifest")
         else {"programs": [], "sources": [], "partial": False, "failed_sources": []}
     )
     ind = (
-        indicators.read(processed)
-        if have("03_targeting", "indicators.csv")
+        indicators.read(f)
+        if have("03_targeting", "targeting_indicators")
         else pd.DataFrame(columns=indicators.COLUMNS)
     )
     reasons = (
-        pd.read_parquet(processed / "desa_binaan.parquet", columns=["village_code", "reasons"])
+        pd.read_parquet(f.path("desa_binaan"), columns=["village_code", "reasons"])
         .set_index("village_code")
         .reasons
-        if have("05_villages", "desa_binaan.parquet")
+        if have("05_villages", "desa_binaan")
         else None
     )
     model = (
-        json.loads((processed / "working_poor_model.json").read_text(encoding="utf-8"))
-        if have("04_working_poor", "working_poor_model.json")
-        else None
+        read_json("working_poor_model") if have("04_working_poor", "working_poor_model") else None
     )
-    villages = (
-        json.loads((processed / "villages_summary.json").read_text(encoding="utf-8"))
-        if have("05_villages", "villages_summary.json")
-        else None
-    )
+    villages = read_json("villages_summary") if have("05_villages", "villages_summary") else None
     return {
         "ind": ind,
-        "prev": previous(processed),
+        "prev": previous(f),
         "manifest": manifest,
         "catalog": manifest["programs"],
         "villages": desa_binaan(ind, reasons) if reasons is not None else pd.DataFrame(),
@@ -373,91 +330,97 @@ def load(processed: Path, done: set[str] | None = None) -> dict:
 
 def failure_notes(failures: list[dict], lang: str = "id") -> list[str]:
     """One plain sentence per stage that failed or was skipped, and what is missing."""
+    _ = Translator(lang)
     out = []
     for f in failures:
-        title, missing = (
-            (f["title_id"], f["missing_id"]) if lang == "id" else (f["title_en"], f["missing_en"])
+        title, missing = _(f["title_id"], f["title_en"]), _(f["missing_id"], f["missing_en"])
+        failed = f["status"] == "failed"
+        how = _(
+            "gagal dijalankan" if failed else "tidak dijalankan",
+            "failed" if failed else "was not run",
         )
-        if lang == "id":
-            how = "gagal dijalankan" if f["status"] == "failed" else "tidak dijalankan"
-            out.append(
+        out.append(
+            _(
                 f"**Tahap \u201c{title}\u201d {how}** triwulan ini; akibatnya {missing} tidak "
                 "tersedia dalam laporan ini. Analis dapat melihat penyebabnya di catatan proses "
-                "(run_log.jsonl)."
-            )
-        else:
-            how = "failed" if f["status"] == "failed" else "was not run"
-            out.append(
+                f"({RUN_LOG}).",
                 f"**The stage \u201c{title}\u201d {how}** this quarter, so {missing} are missing "
-                "from this report. Analysts find the cause in the run log (run_log.jsonl)."
+                f"from this report. Analysts find the cause in the run log ({RUN_LOG}).",
             )
+        )
     return out
 
 
 def limits(S: dict, lang: str = "id") -> list[str]:
     """Plain sentences on what this quarter's data could not carry (never a 0% or 100%)."""
-    id_ = lang == "id"
+    _ = Translator(lang)
     ind, out = S["ind"], []
     kinds = {s.get("kind") for s in S["manifest"].get("sources", []) if s.get("status") != "failed"}
     if S["manifest"].get("sources") and not kinds & set(source_kinds.REGISTRIES):
         out.append(
-            "Triwulan ini tidak ada registri (DTSEN, DTKS atau P3KE): desil keluarga tidak "
-            "diketahui, sehingga angka menurut desil dan salah sasaran tidak dapat dihitung."
-            if id_
-            else "No registry (DTSEN, DTKS or P3KE) was delivered this quarter: household desil "
-            "is unknown, so desil-based numbers and targeting errors cannot be computed."
+            _(
+                "Triwulan ini tidak ada registri (DTSEN, DTKS atau P3KE): desil keluarga tidak "
+                "diketahui, sehingga angka menurut desil dan salah sasaran tidak dapat dihitung.",
+                "No registry (DTSEN, DTKS or P3KE) was delivered this quarter: household desil "
+                "is unknown, so desil-based numbers and targeting errors cannot be computed.",
+            )
         )
     flags = ind[ind.indicator == "program_list_delivered"]
     missing = sorted(flags.scope_code[flags.value == 0])
     if len(flags) and len(missing) == len(flags):
         out.append(
-            "Tidak ada daftar penerima program yang dikirim triwulan ini: cakupan dan salah "
-            "sasaran program tidak dapat dihitung."
-            if id_
-            else "No program list was delivered this quarter: program coverage and targeting "
-            "errors cannot be computed."
+            _(
+                "Tidak ada daftar penerima program yang dikirim triwulan ini: cakupan dan salah "
+                "sasaran program tidak dapat dihitung.",
+                "No program list was delivered this quarter: program coverage and targeting "
+                "errors cannot be computed.",
+            )
         )
     elif missing:
         out.append(
-            "Program dalam katalog yang daftarnya tidak dikirim triwulan ini: "
-            f"{', '.join(missing)}. Angka program tersebut tidak dihitung (bukan berarti "
-            "tidak ada penerima)."
-            if id_
-            else f"Catalog programs whose list was not delivered this quarter: "
-            f"{', '.join(missing)}. Their numbers are not computed (which does not mean they "
-            "have no recipients)."
+            _(
+                "Program dalam katalog yang daftarnya tidak dikirim triwulan ini: "
+                f"{', '.join(missing)}. Angka program tersebut tidak dihitung (bukan berarti "
+                "tidak ada penerima).",
+                f"Catalog programs whose list was not delivered this quarter: "
+                f"{', '.join(missing)}. Their numbers are not computed (which does not mean they "
+                "have no recipients).",
+            )
         )
     model = S.get("model")
     if model is not None and not model.get("estimated", True):
         out.append(
-            f"Model penyebab kemiskinan pekerja tidak diestimasi: datanya tidak cukup "
-            f"({model.get('households', 0):,} keluarga dengan data pekerjaan dan desil).".replace(
-                ",", "."
+            _(
+                "Model penyebab kemiskinan pekerja tidak diestimasi: datanya tidak cukup "
+                f"({model.get('households', 0):,} keluarga dengan data pekerjaan dan "
+                "desil).".replace(",", "."),
+                "The working-poverty model was not estimated: " + str(model.get("reason")) + ".",
             )
-            if id_
-            else "The working-poverty model was not estimated: " + str(model.get("reason")) + "."
         )
     vs = S.get("villages_summary")
     if vs is not None:
         n, total = vs.get("villages_with_records"), vs.get("villages")
         if n is not None and n < total:
             out.append(
-                f"Data triwulan ini mencakup {n} dari {total} desa/kelurahan; desa lain tidak "
-                "diberi peringkat atau tipe."
-                if id_
-                else f"This quarter's data cover {n} of {total} villages; the others get no "
-                "rank or type."
+                _(
+                    f"Data triwulan ini mencakup {n} dari {total} desa/kelurahan; desa lain tidak "
+                    "diberi peringkat atau tipe.",
+                    f"This quarter's data cover {n} of {total} villages; the others get no "
+                    "rank or type.",
+                )
             )
         if "skipped" in vs.get("typology", {}):
             out.append(
-                "Tipologi desa tidak dibuat: terlalu sedikit desa atau indikator dengan data."
-                if id_
-                else "No village typology: " + vs["typology"]["skipped"] + "."
+                _(
+                    "Tipologi desa tidak dibuat: terlalu sedikit desa atau indikator dengan data.",
+                    "No village typology: " + vs["typology"]["skipped"] + ".",
+                )
             )
         if vs.get("priority_skipped"):
             out.append(
-                "Peringkat Desa Binaan tidak dapat dibuat: indikator prioritas tidak tersedia."
-                if id_
-                else "No Desa Binaan ranking: " + vs["priority_skipped"] + "."
+                _(
+                    "Peringkat Desa Binaan tidak dapat dibuat: indikator prioritas tidak tersedia.",
+                    "No Desa Binaan ranking: " + vs["priority_skipped"] + ".",
+                )
             )
     return out

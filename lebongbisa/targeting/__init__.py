@@ -1,1 +1,26 @@
 """Stage 3: program inventory, receipt matrix, exclusion/inclusion error, overlaps, worklists."""
+
+from lebongbisa.stagespec import StageSpec
+
+SPEC = StageSpec(
+    "03_targeting",
+    "Sasaran program: cakupan, salah sasaran, dan titik temu antar dinas",
+    "Targeting: coverage, exclusion and inclusion error, overlaps",
+    "lebongbisa.targeting.stage:target_period",
+    needs=("02_link",),
+    reads=("records", "clean", "manifest", "identity"),  # identity: the worklists' names
+    reads_previous=("targeting_indicators",),  # changes since the last quarter
+    writes=(
+        "household_base",
+        "targeting_indicators",
+        "program_combinations",
+        "agency_co_receipt",
+        "targeting_summary",
+        "worklist_a",
+        "worklist_b",
+        "worklist_c",
+        "worklist_d",
+    ),
+    missing_id="cakupan dan ketepatan sasaran program, pekerja miskin, dan Desa Binaan",
+    missing_en="program coverage and targeting errors, working poor and Desa Binaan",
+)

@@ -8,11 +8,12 @@ The difference is what linkage errors do to the published number.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
+from lebongbisa.folder import PeriodFolder
+from lebongbisa.ingest.stage import load_manifest
 from lebongbisa.link.evaluate import exact_household_clusters, exact_nik_clusters
 from lebongbisa.targeting.households import accepted_records, household_base
 from lebongbisa.targeting.measures import delivered_programs, measure, registry_delivered
@@ -45,14 +46,14 @@ def _indicators(
 def compare_with_truth(data_dir: Path, period: str) -> pd.DataFrame | None:
     """Headline kabupaten and program indicators: estimate, truth and exact-NIK (None when
     the period has no ground truth)."""
-    truth_file = Path(data_dir) / "truth" / period / "rows.parquet"
+    f = PeriodFolder.of(period, data_dir)
+    truth_file = f.path("truth_rows")
     if not truth_file.exists():
         return None
-    proc = Path(data_dir) / "processed" / period
-    manifest = json.loads((proc / "manifest.json").read_text(encoding="utf-8"))
-    rec = pd.read_parquet(proc / "records.parquet")
-    clean = pd.read_parquet(proc / "clean.parquet")
-    ident = pd.read_parquet(proc / "restricted" / "identity.parquet")
+    manifest = load_manifest(f)
+    rec = pd.read_parquet(f.path("records"))
+    clean = pd.read_parquet(f.path("clean"))
+    ident = pd.read_parquet(f.path("identity"))
     truth = rec[["source_file", "source_row"]].merge(
         pd.read_parquet(truth_file), on=["source_file", "source_row"], how="left"
     )

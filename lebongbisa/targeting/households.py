@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from lebongbisa import kinds
+from lebongbisa.folder import PeriodFolder
 
 PERSON_COLS = [
     "age",
@@ -173,12 +174,11 @@ def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
     return h.reset_index()
 
 
-def load_stage_inputs(processed) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def load_stage_inputs(
+    folder: PeriodFolder,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """records, clean, household base and accepted records of a processed period."""
-    from pathlib import Path
-
-    processed = Path(processed)
-    records = pd.read_parquet(processed / "records.parquet")
-    clean = pd.read_parquet(processed / "clean.parquet")
-    h = pd.read_parquet(processed / "household_base.parquet")
+    records = pd.read_parquet(folder.path("records"))
+    clean = pd.read_parquet(folder.path("clean"))
+    h = pd.read_parquet(folder.path("household_base"))
     return records, clean, h, accepted_records(records, clean)

@@ -1,20 +1,19 @@
 """Stage 3 for a period: household base, targeting indicators, overlaps and worklists.
 
-Writes `household_base.parquet` (pseudonymous), `indicators_03_targeting.csv` (combined into
-`indicators.csv`), `program_combinations.parquet`, `agency_co_receipt.parquet`,
-`targeting_summary.json`, and the worklists in `reports/<period>/restricted/`.
+Writes (artefacts of `folder.ARTEFACTS`) `household_base` (pseudonymous), its indicators part
+`targeting_indicators`, `program_combinations`, `agency_co_receipt`, `targeting_summary`, and
+the worklists `worklist_a`..`worklist_d` in `reports/<period>/restricted/`.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pandas as pd
 
 from lebongbisa import indicators
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.indicators import Collector
 from lebongbisa.ingest.quality import scorecard, scorecard_indicators
+from lebongbisa.ingest.stage import load_manifest
 from lebongbisa.io import write_json, write_parquet
 from lebongbisa.restricted import restricted_folder
 from lebongbisa.targeting import worklists
@@ -39,38 +38,39 @@ CHANGE_INDICATORS = [
 ]
 
 
-def target_period(processed: Path, reports: Path) -> dict:
-    processed, reports = Path(processed), Path(reports)
-    period = processed.name
-    manifest = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
+def target_period(folder: PeriodFolder) -> dict:
+    """Stage 3 on a period folder."""
+    period = folder.period
+    manifest = load_manifest(folder)
     catalog = manifest["programs"]
-    records = pd.read_parquet(processed / "records.parquet")
-    clean = pd.read_parquet(processed / "clean.parquet")
+    records = pd.read_parquet(folder.path("records"))
+    clean = pd.read_parquet(folder.path("clean"))
     acc = accepted_records(records, clean)
     h = household_base(acc, catalog)
-    write_parquet(h, processed / "household_base.parquet")
+    write_parquet(h, folder.path("household_base"))
     delivered = delivered_programs(manifest)
     ind = measure(h, catalog, period, acc, delivered, registry_delivered(manifest))
     quality = Collector(period)
     scorecard_indicators(scorecard(records, clean, catalog), quality)
     ind = pd.concat([ind, quality.frame()], ignore_index=True)
     ind = indicators.with_changes(
-        ind, indicators.previous_part(processed, "03_targeting"), CHANGE_INDICATORS
+        ind, indicators.previous_part(folder, "targeting_indicators"), CHANGE_INDICATORS
     )
-    indicators.write_part(ind, processed, "03_targeting")
+    indicators.write_part(ind, folder, "targeting_indicators")
     lists = [p for p in catalog if p["code"] in delivered]
-    write_parquet(combinations_table(h, lists), processed / "program_combinations.parquet")
+    write_parquet(combinations_table(h, lists), folder.path("program_combinations"))
     write_parquet(
         agency_co_receipt(h, lists).reset_index(names="dinas"),
-        processed / "agency_co_receipt.parquet",
+        folder.path("agency_co_receipt"),
     )
-    ident = pd.read_parquet(processed / "restricted" / "identity.parquet")
+    ident = pd.read_parquet(folder.path("identity"))
     lists = worklists.build(acc, ident, h, catalog)
-    counts = worklists.write(lists, restricted_folder(reports / "restricted"), period)
+    restricted_folder(folder.path("worklist_a").parent)  # owner-only, with the handling note
+    counts = worklists.write(lists, folder)
     summary = {
         "period": period,
         "households": int(len(h)),
         "worklists": {worklists.FILES[k]: n for k, n in counts.items()},
     }
-    write_json(summary, processed / "targeting_summary.json")
+    write_json(summary, folder.path("targeting_summary"))
     return summary

@@ -16,15 +16,12 @@ import pandas as pd
 
 from lebongbisa import gazetteer, kinds
 from lebongbisa.flags import REASON_LABELS, nik_category
+from lebongbisa.folder import PeriodFolder, artefact
 from lebongbisa.restricted import write_workbook
 from lebongbisa.targeting.measures import targets
 
-FILES = {
-    "a": "daftar_a_desil1-2_tanpa_program.xlsx",
-    "b": "daftar_b_penerima_di_luar_sasaran.xlsx",
-    "c": "daftar_c_penerimaan_ganda.xlsx",
-    "d": "daftar_d_nik_bermasalah.xlsx",
-}
+#: the workbooks' names (artefacts `worklist_a` .. `worklist_d`)
+FILES = {k: Path(artefact(f"worklist_{k}").file).name for k in "abcd"}
 
 
 def _names() -> tuple[pd.Series, pd.Series]:
@@ -163,14 +160,16 @@ NOTES = {
 }
 
 
-def write(lists: dict[str, pd.DataFrame], folder: Path, period: str) -> dict[str, int]:
-    """Write the four workbooks; returns the row count of each."""
+def write(lists: dict[str, pd.DataFrame], folder: PeriodFolder) -> dict[str, int]:
+    """Write the four workbooks into the period's restricted reports; returns the row count
+    of each."""
+    period = folder.period
     counts = {}
     for key, df in lists.items():
         notes = [
             f"Periode {period}. {NOTES[key]}",
             "Data pribadi: lihat BACA_SAYA.txt. Kolom NIK dan No KK berformat teks.",
         ]
-        write_workbook(Path(folder) / FILES[key], _sheets(df, "_sheet"), notes)
+        write_workbook(folder.path(f"worklist_{key}"), _sheets(df, "_sheet"), notes)
         counts[key] = int(len(df))
     return counts

@@ -1,18 +1,16 @@
 """Stage 5 for a period: village indicator table, typology and Desa Binaan priority.
 
-Writes `village_indicators.parquet`, `village_typology.parquet`, `village_model_choice.parquet`,
-`desa_binaan.parquet`, `villages_summary.json` and the stage's part of `indicators.csv`
-(desa scope).
+Writes (artefacts of `folder.ARTEFACTS`) `village_indicators`, `village_typology`,
+`village_model_choice`, `desa_binaan`, `villages_summary` and its indicators part
+`village_indicators_part` (desa scope).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from lebongbisa import indicators
-from lebongbisa.folder import previous_file
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.indicators import Collector
 from lebongbisa.io import write_json, write_parquet
 from lebongbisa.targeting.households import load_stage_inputs
@@ -35,19 +33,21 @@ PRIORITY_COLUMNS = [
 ]
 
 
-def villages_period(processed: Path, weights: dict | None = None, top_n: int = 10) -> dict:
-    processed = Path(processed)
-    period = processed.name
-    records, clean, h, acc = load_stage_inputs(processed)
+def villages_period(
+    folder: PeriodFolder, desa_binaan: dict | None = None, top_n: int = 10
+) -> dict:
+    """Stage 5 on a period folder, with the run configuration's Desa Binaan weights."""
+    weights, period = desa_binaan, folder.period
+    records, clean, h, acc = load_stage_inputs(folder)
     persons = employment_persons(acc, h)
-    fe_file = processed / "village_effects.parquet"
+    fe_file = folder.path("village_effects")
     effects = (
         pd.read_parquet(fe_file).set_index("village_code").village_effect
         if fe_file.exists()
         else None
     )
     t = village_table(h, persons, records, clean, effects)
-    prev = previous_file(processed, "village_indicators.parquet")
+    prev = folder.previous("village_indicators")
     if prev:
         old = pd.read_parquet(prev).set_index("village_code")
         for c in CHANGE_COLUMNS:
@@ -63,10 +63,10 @@ def villages_period(processed: Path, weights: dict | None = None, top_n: int = 1
         prio, used = pd.DataFrame(columns=PRIORITY_COLUMNS), {}
     else:
         prio, used = priority(has_data, weights)
-    write_parquet(t, processed / "village_indicators.parquet")
-    write_parquet(typ, processed / "village_typology.parquet")
-    write_parquet(choice, processed / "village_model_choice.parquet")
-    write_parquet(prio, processed / "desa_binaan.parquet")
+    write_parquet(t, folder.path("village_indicators"))
+    write_parquet(typ, folder.path("village_typology"))
+    write_parquet(choice, folder.path("village_model_choice"))
+    write_parquet(prio, folder.path("desa_binaan"))
 
     c = Collector(period)
     for r in t.itertuples(index=False):
@@ -81,7 +81,7 @@ def villages_period(processed: Path, weights: dict | None = None, top_n: int = 1
         c.value("priority_rank_p95", "desa", r.village_code, r.rank_p95)
     for r in typ.itertuples(index=False):
         c.value("village_cluster", "desa", r.village_code, r.cluster)
-    indicators.write_part(c.frame(), processed, "05_villages")
+    indicators.write_part(c.frame(), folder, "village_indicators_part")
     summary = {
         "period": period,
         "villages": len(t),
@@ -94,5 +94,5 @@ def villages_period(processed: Path, weights: dict | None = None, top_n: int = 1
             "records"
         ),
     }
-    write_json(summary, processed / "villages_summary.json")
+    write_json(summary, folder.path("villages_summary"))
     return summary

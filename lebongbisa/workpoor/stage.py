@@ -1,8 +1,8 @@
 """Stage 4 for a period: working-poverty measures, the poverty models and village effects.
 
-Writes `working_poor_rates.parquet`, `working_poor_heads.parquet`, `working_poor_model.json`
-(coefficients, marginal effects, cross-validation), `village_effects.parquet` and the stage's
-part of `indicators.csv`.
+Writes (artefacts of `folder.ARTEFACTS`) `working_poor_rates`, `working_poor_heads`,
+`working_poor_model` (coefficients, marginal effects, cross-validation), `village_effects` and
+its indicators part `working_poor_indicators`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from lebongbisa import indicators
+from lebongbisa.folder import PeriodFolder, as_folder
 from lebongbisa.indicators import Collector
 from lebongbisa.io import write_json, write_parquet
 from lebongbisa.targeting.households import load_stage_inputs
@@ -21,19 +22,19 @@ from lebongbisa.workpoor.definitions import DEFAULT, Definitions
 from lebongbisa.workpoor.persons import employment_persons
 
 
-def working_poor_period(processed: Path, d: Definitions = DEFAULT) -> dict:
-    processed = Path(processed)
-    period = processed.name
-    records, clean, h, acc = load_stage_inputs(processed)
+def working_poor_period(folder: PeriodFolder, working_poor: Definitions = DEFAULT) -> dict:
+    """Stage 4 on a period folder, with the run configuration's `working_poor` definitions."""
+    d, period = working_poor, folder.period
+    records, clean, h, acc = load_stage_inputs(folder)
     p = employment_persons(acc, h, d)
     rates = descriptives.all_rates(p)
-    write_parquet(rates, processed / "working_poor_rates.parquet")
-    write_parquet(descriptives.poor_by_head_status(p), processed / "working_poor_heads.parquet")
+    write_parquet(rates, folder.path("working_poor_rates"))
+    write_parquet(descriptives.poor_by_head_status(p), folder.path("working_poor_heads"))
     c = Collector(period)
     descriptives.indicators(c, p)
     ind = indicators.with_changes(
         c.frame(),
-        indicators.previous_part(processed, "04_working_poor"),
+        indicators.previous_part(folder, "working_poor_indicators"),
         [
             "working_poverty_rate",
             "poor_households_head_working_share",
@@ -51,11 +52,11 @@ def working_poor_period(processed: Path, d: Definitions = DEFAULT) -> dict:
             terms.value("working_poor_ame", "model_term", r.term, r.ame)
             terms.value("working_poor_ame_ci_low", "model_term", r.term, r.ci_low)
             terms.value("working_poor_ame_ci_high", "model_term", r.term, r.ci_high)
-    indicators.write_part(pd.concat([ind, terms.frame()]), processed, "04_working_poor")
+    indicators.write_part(pd.concat([ind, terms.frame()]), folder, "working_poor_indicators")
     fe = model.village_effects(t) if fit is not None else pd.Series(dtype=float)
     write_parquet(
         fe.rename("village_effect").rename_axis("village_code").reset_index(),
-        processed / "village_effects.parquet",
+        folder.path("village_effects"),
     )
     out = {
         "period": period,
@@ -80,13 +81,14 @@ def working_poor_period(processed: Path, d: Definitions = DEFAULT) -> dict:
                 "calibration": cv["calibration"].to_dict("records"),
             },
         }
-    write_json(out, processed / "working_poor_model.json")
+    write_json(out, folder.path("working_poor_model"))
     return out
 
 
-def load_model(processed: Path) -> dict:
+def load_model(folder: Path | PeriodFolder) -> dict:
     """The saved model; when it was not estimated, `estimated` is False and `reason` says why."""
-    m = json.loads((Path(processed) / "working_poor_model.json").read_text())
+    f = as_folder(folder)
+    m = json.loads(f.path("working_poor_model").read_text())
     m.setdefault("estimated", True)
     if not m["estimated"]:
         return m

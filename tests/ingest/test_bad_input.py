@@ -70,7 +70,7 @@ def test_all_problems_of_a_period_are_reported_together(tmp_path):
     assert "empty.csv: file is empty (0 bytes)" in text
     assert "broken.xlsx: cannot be read as a spreadsheet" in text
     assert len(problems) == 5
-    assert not (tmp_path / "processed" / "records.parquet").exists()
+    assert not (tmp_path / "processed" / "rows.parquet").exists()
 
 
 def test_cli_prints_problems_in_plain_words_and_exits_non_zero(tmp_path, capsys):
@@ -87,7 +87,7 @@ def test_allow_partial_continues_without_broken_sources_and_says_so(tmp_path):
     raw = _period(tmp_path, [GOOD, {"file": "missing.xlsx", "kind": "program", "program": "PKH"}])
     res = ingest_period(raw, tmp_path / "processed", allow_partial=True, progress=False)
     assert res.manifest["partial"] and res.manifest["failed_sources"] == ["missing.xlsx"]
-    rec = pd.read_parquet(tmp_path / "processed" / "records.parquet")
+    rec = pd.read_parquet(tmp_path / "processed" / "rows.parquet")
     assert set(rec.source_file) == {"pkh.xlsx"}
 
 
@@ -112,7 +112,7 @@ def test_impossible_desil_quarantines_the_row_with_its_reason(tmp_path):
         {"p3ke.csv": lambda p: write_csv(p, rows=rows, header=header)},
     )
     ingest_period(raw, tmp_path / "processed", progress=False)
-    rec = pd.read_parquet(tmp_path / "processed" / "records.parquet").sort_values("source_row")
+    rec = pd.read_parquet(tmp_path / "processed" / "rows.parquet").sort_values("source_row")
     assert rec.status.tolist() == ["accepted", "accepted", "quarantined", "quarantined"]
     assert rec.reason.str.startswith("desil_invalid").tolist() == [False, False, True, True]
     q = pd.read_parquet(tmp_path / "processed" / "restricted" / "quarantine.parquet")

@@ -63,9 +63,9 @@ def test_init_round_trip_gives_the_same_records_in_every_scenario(
         a = ingest_period(folder, tmp_path / name / "orig" / period, progress=False)
         b = ingest_period(copy, tmp_path / name / "init" / period, progress=False)
         order = ["source_file", "source_row"]  # init lists the files by name
-        ra = pd.read_parquet(a.folder / "records.parquet").sort_values(order, ignore_index=True)
-        rb = pd.read_parquet(b.folder / "records.parquet").sort_values(order, ignore_index=True)
-        pd.testing.assert_frame_equal(ra, rb, obj=f"{name} {period} records.parquet")
+        ra = pd.read_parquet(a.folder / "rows.parquet").sort_values(order, ignore_index=True)
+        rb = pd.read_parquet(b.folder / "rows.parquet").sort_values(order, ignore_index=True)
+        pd.testing.assert_frame_equal(ra, rb, obj=f"{name} {period} rows.parquet")
         results.append((name, period, len(proposed["sources"]), asked, len(ra)))
     with capsys.disabled():
         print("\ninit round trip (scenario, period, files, questions asked, records equal):")

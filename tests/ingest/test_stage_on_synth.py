@@ -15,7 +15,7 @@ PERIODS = ("2024Q4", "2025Q1")
 def _load(data, period):
     proc = data / "processed" / period
     truth = pd.read_parquet(data / "truth" / period / "rows.parquet")
-    rec = pd.read_parquet(proc / "records.parquet")
+    rec = pd.read_parquet(proc / "rows.parquet")
     clean = pd.read_parquet(proc / "clean.parquet")
     ident = pd.read_parquet(proc / "restricted" / "identity.parquet")
     manifest = json.loads((proc / "manifest.json").read_text())

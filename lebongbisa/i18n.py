@@ -1,0 +1,61 @@
+"""Two languages, one mechanism: every page (the index, the stage notebooks and the summary)
+speaks through a `Translator` bound to the run's `lang`.
+
+Inline text is written as a pair, Indonesian first (`_("Sumber data", "Source")`), so both
+languages sit side by side where the text is used; labels shared by several places (table
+headers, headline names) live once in the packaged `labels.yml` (`_.label("households")`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import yaml
+
+from lebongbisa.config import PACKAGE_DATA_DIR
+
+LANGS = ("id", "en")
+
+
+@lru_cache(maxsize=1)
+def _labels() -> dict[str, dict[str, str]]:
+    return yaml.safe_load((PACKAGE_DATA_DIR / "labels.yml").read_text(encoding="utf-8"))
+
+
+class Translator:
+    """Text in one of LANGS (Bahasa Indonesia by default)."""
+
+    def __init__(self, lang: str = "id"):
+        if lang not in LANGS:
+            raise ValueError(f"language {lang!r} is not supported; use one of {', '.join(LANGS)}")
+        self.lang = lang
+
+    @property
+    def indonesian(self) -> bool:
+        return self.lang == "id"
+
+    def __call__(self, id_text: str, en_text: str) -> str:
+        """The text in this language, from its Indonesian and English versions."""
+        return id_text if self.indonesian else en_text
+
+    def label(self, key: str) -> str:
+        """A shared label from labels.yml."""
+        try:
+            return _labels()[key][self.lang]
+        except KeyError:
+            raise KeyError(f"no label {key!r} in labels.yml") from None
+
+    def title(self, spec: object) -> str:
+        """A stage's title (its spec carries both languages)."""
+        return getattr(spec, f"title_{self.lang}")
+
+    def points(self, value: float) -> str:
+        """A change in percentage points, signed, with this language's decimal mark."""
+        text = f"{value:+.1f}"
+        return self(f"{text.replace('.', ',')} poin", f"{text} points")
+
+    def md(self, id_text: str, en_text: str) -> None:
+        """Show the text as Markdown in a notebook."""
+        from IPython.display import Markdown, display
+
+        display(Markdown(self(id_text, en_text)))

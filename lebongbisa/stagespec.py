@@ -1,0 +1,55 @@
+"""What a stage is, as data: each stage package exports one `SPEC` and `stages.SPECS` lists them
+in order. The cache, the runner, the CLI, the notebooks' one set-up call and the index are
+driven by these specs; adding a stage is one package, one notebook and one line in that list
+(or `stages.register` from outside the package)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One stage.
+
+    - `run`: its computation, `"module:function"` (imported when the stage runs) or a
+      callable, called as `run(folder, **settings_sections, **options)`.
+    - `reads`, `reads_previous`, `writes`: artefact keys (folder.ARTEFACTS), group names or
+      `delivery`. The cache fingerprints the files read (this quarter's and the previous
+      quarter's); the files written are its outputs, discarded when it fails so that no stale
+      table passes for this run's. No artefact is written by two stages.
+    - `settings`: the run configuration sections it uses; `params`: the run options that
+      change its outputs. Both are part of its cache fingerprint.
+    - `options`: run options it takes that do not change its outputs (progress bars, engine).
+    - `notebook_options`: run options its notebook receives besides the standard parameters.
+    - `needs`: stages that must complete first; `last`: rendered after every other page and
+      linked first (the summary).
+    """
+
+    name: str
+    title_id: str
+    title_en: str
+    run: str | Callable[..., object]
+    needs: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
+    reads_previous: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    settings: tuple[str, ...] = ()
+    params: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    notebook_options: tuple[str, ...] = ()
+    missing_id: str = ""
+    missing_en: str = ""
+    last: bool = False
+
+    @property
+    def notebook(self) -> str:
+        return f"{self.name}.ipynb"
+
+    def function(self) -> Callable[..., object]:
+        if callable(self.run):
+            return self.run
+        module, _, name = self.run.partition(":")
+        return getattr(importlib.import_module(module), name)

@@ -1,0 +1,63 @@
+"""One translation mechanism: the index, every stage page and the summary follow `lang`."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from lebongbisa import config, stages
+from lebongbisa.i18n import LANGS, Translator
+from lebongbisa.runner import run_period
+
+
+def test_every_shared_label_exists_in_every_language():
+    labels = yaml.safe_load((config.PACKAGE_DATA_DIR / "labels.yml").read_text(encoding="utf-8"))
+    assert labels, "labels.yml is empty"
+    for key, texts in labels.items():
+        assert set(texts) == set(LANGS), key
+        assert all(isinstance(t, str) and t.strip() for t in texts.values()), key
+
+
+def test_a_translator_speaks_its_language_and_refuses_others():
+    say = Translator("en")
+    assert say("Keluarga", "Households") == "Households"
+    assert Translator("id")("Keluarga", "Households") == "Keluarga"
+    assert Translator("id").points(-1.25) == "-1,2 poin"
+    assert say.points(2.0) == "+2.0 points"
+    assert say.title(stages.BY_NAME["03_targeting"]).startswith("Targeting")
+    with pytest.raises(ValueError, match="not supported"):
+        Translator("jv")
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.fixture(scope="module")
+def english(small_ingested, tmp_path_factory):
+    reports = tmp_path_factory.mktemp("reports_en")
+    run_period("2025Q1", small_ingested, reports, lang="en", progress=False)
+    return reports / "2025Q1"
+
+
+def test_an_english_run_renders_the_index_every_stage_page_and_the_summary_in_english(english):
+    index = english / "index.html"
+    page = index.read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and "Stages (for analysts)" in page
+    assert "Tahapan" not in page and "Periode sebelumnya" not in page
+    expected = {  # a line each page prints in the report's language
+        "01_ingest_clean": ("Period 2025Q1:", "Periode 2025Q1:"),
+        "02_link": ("Period 2025Q1:", "Periode 2025Q1:"),
+        "03_targeting": ("of desil-1 households receive no program", "tidak menerima program"),
+        "04_working_poor": ("working-poverty rate", "pekerja hidup dalam keluarga miskin"),
+        "05_villages": ("Period 2025Q1:", "Periode 2025Q1:"),
+        "06_ringkasan": ("Headline figures", "Angka utama"),
+    }
+    for name, (english_text, indonesian_text) in expected.items():
+        text = _text((english / f"{name}.html").read_text(encoding="utf-8"))
+        assert english_text in text, name
+        assert indonesian_text not in text, name
+    summary = _text((english / "06_ringkasan.html").read_text(encoding="utf-8"))
+    assert "Valid NIK" in summary and " nan " not in summary.lower()  # a whole scorecard
