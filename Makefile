@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install the package with its test tools
 
-report: $(STAMP)  ## generate the synthetic Lebong if data/raw is empty, then run the latest period
+report: $(STAMP)  ## generate the synthetic Lebong if data/raw is empty, then run every quarter, oldest first
 	$(BIN)/lebongbisa report
 
 test: $(STAMP) sysdeps  ## lint (ruff on code and notebooks), then run the whole test suite

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lebongbisa import __version__, config
 from lebongbisa.runner import STAGES
-from lebongbisa.stages import latest_period
+from lebongbisa.stages import all_periods, latest_period
 from lebongbisa.synth.scenarios import SCENARIOS
 
 
@@ -35,49 +35,64 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
-def all_periods(raw: Path) -> list[str]:
-    """Every period folder under data/raw that holds a sources.yml, oldest first."""
-    return sorted(
-        p.name
-        for p in Path(raw).glob("*")
-        if config.PERIOD_RE.match(p.name) and (p / "sources.yml").exists()
-    )
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
-    from lebongbisa.runner import run_period
+    """One period, or every period oldest first (`--all`, `report` without a period, or a key
+    rotation). In a series a quarter that fails does not stop the later ones: each failure is
+    printed, the others complete, and the exit code says something failed."""
+    from lebongbisa.ingest.errors import InputError
+    from lebongbisa.runner import StageFailed, relink_indexes, run_period
 
     data = Path(args.data)
-    period = args.period or latest_period(data / "raw")
-    if period is None:
+    every = all_periods(data / "raw")
+    if not every:
         raise UserError(
             f"no period with a sources.yml under {data / 'raw'}; "
             "run `lebongbisa synth`, or copy the quarter's files there and run "
             "`lebongbisa init PERIOD`"
         )
-    periods = [period]
+    if args.period and args.all:
+        raise UserError("give a PERIOD or --all, not both")
     if args.rotate_key:  # every quarter again, oldest first, with the new key
-        periods = all_periods(data / "raw") or [period]
+        periods = every
         print(f"Rotating the key: reprocessing {', '.join(periods)} with the current key.")
+    elif args.all:
+        periods = every
+    else:
+        periods = [args.period or every[-1]]
+    failed = []
     for p in periods:
-        index = run_period(
-            p,
-            data,
-            Path(args.reports),
-            force=args.force or args.rotate_key,
-            allow_partial=args.allow_partial,
-            lang=args.lang,
-            retrain=args.retrain,
-            min_cell=args.min_cell,
-            wait=args.wait,
-            until=args.until,
-            notebooks=not args.no_notebooks,
-            engine=args.engine,
-            rotate_key=args.rotate_key,
-            config=Path(args.config) if args.config else None,
-        )
+        try:
+            index = run_period(
+                p,
+                data,
+                Path(args.reports),
+                force=args.force or args.rotate_key,
+                allow_partial=args.allow_partial,
+                lang=args.lang,
+                retrain=args.retrain,
+                min_cell=args.min_cell,
+                wait=args.wait,
+                until=args.until,
+                notebooks=not args.no_notebooks,
+                engine=args.engine,
+                rotate_key=args.rotate_key,
+                config=Path(args.config) if args.config else None,
+            )
+        except (InputError, StageFailed) as exc:
+            if len(periods) == 1:
+                raise
+            failed.append(p)
+            print(f"lebongbisa: {p}: {exc}", file=sys.stderr)
+            continue
         what = "Tables" if args.no_notebooks else "Report"
         print(f"{what} for {p}: {index}")
+    if len(periods) > 1 and not args.no_notebooks:
+        relink_indexes(Path(args.reports))
+    if failed:
+        raise StageFailed(
+            f"{len(failed)} of {len(periods)} quarters did not complete: {', '.join(failed)} "
+            "(each named above); the others' reports were written"
+        )
     return 0
 
 
@@ -122,6 +137,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         from lebongbisa.synth import generate
 
         generate("2024Q1:2025Q2", seed=58, out=raw)
+    args.all = args.all or args.period is None  # the whole series unless a period is named
     return _cmd_run(args)
 
 
@@ -182,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
         (
             "report",
             "what `make report` runs: generate the synthetic Lebong if data/raw is empty, "
-            "then run the latest period",
+            "then run every period under data/raw, oldest first (a period reused when its "
+            "inputs are unchanged)",
         ),
     ):
         r = sub.add_parser(name, help=helptext)
@@ -190,7 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
             "period",
             nargs="?",
             default=None,
-            help="quarter such as 2024Q3 (default: the latest under data/raw)",
+            help="quarter such as 2024Q3 (default: the latest under data/raw; for `report`, "
+            "every period)",
+        )
+        r.add_argument(
+            "--all",
+            action="store_true",
+            help="every period under data/raw, oldest first (changes then compare each "
+            "quarter with the one before)",
         )
         r.add_argument(
             "--data", default=str(config.DATA_DIR), help="data folder holding raw/ and processed/"

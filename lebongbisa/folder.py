@@ -77,6 +77,7 @@ ARTEFACTS: dict[str, Artefact] = {
     # the run itself
     "run_log": Artefact("run_log.jsonl"),
     "index": Artefact("index.html", "reports"),
+    "stage_status": Artefact(".stages.json", "reports"),  # what the index shows, to relink it
     "kernel_log": Artefact(".kernels.log", "reports"),
 }
 
@@ -190,20 +191,39 @@ class PeriodFolder:
             and p.relative_to(root.parent).parts[0] < root.name
         )
 
+    @property
+    def previous_period(self) -> str:
+        """The immediately preceding quarter's name (2025Q1 -> 2024Q4)."""
+        m = config.PERIOD_RE.match(self.period)
+        if not m:
+            raise ValueError(f"{self.period!r} is not a quarter like 2025Q1")
+        year, quarter = int(m.group(1)), int(m.group(2))
+        return f"{year - 1}Q4" if quarter == 1 else f"{year}Q{quarter - 1}"
+
+    def sibling(self, period: str) -> PeriodFolder:
+        """Another period's folders, next to this one's."""
+        return PeriodFolder(
+            self.raw.parent / period, self.processed.parent / period, self.reports.parent / period
+        )
+
     def previous(self, key: str) -> Path | None:
-        """Artefact `key` of the latest processed quarter before this one, if any."""
+        """Artefact `key` of the immediately preceding quarter, if that quarter has it. A
+        quarter's changes compare with that quarter only, never with an older one."""
+        path = self.sibling(self.previous_period).path(key)
+        return path if path.exists() else None
+
+    def previous_missing(self, key: str) -> str | None:
+        """The preceding quarter's name when it lacks `key` although an older quarter has it
+        (the reports then say which quarter is missing instead of comparing)."""
+        if self.previous(key) is None and self.earlier(key):
+            return self.previous_period
+        return None
+
+    def latest_earlier(self, key: str) -> Path | None:
+        """Artefact `key` of the latest processed quarter before this one, however far back
+        (the linkage model to reuse, the key fingerprint to check)."""
         earlier = self.earlier(key)
         return earlier[-1] if earlier else None
-
-    def previous_folder(self, key: str) -> PeriodFolder | None:
-        """The folder of the latest earlier quarter that has artefact `key`."""
-        prev = self.previous(key)
-        if prev is None:
-            return None
-        name = prev.relative_to(self._root(artefact(key)).parent).parts[0]
-        return PeriodFolder(
-            self.raw.parent / name, self.processed.parent / name, self.reports.parent / name
-        )
 
     # --- the run's own files, per stage -----------------------------------------------------
 

@@ -38,12 +38,13 @@ class Translator:
         """The text in this language, from its Indonesian and English versions."""
         return id_text if self.indonesian else en_text
 
-    def label(self, key: str) -> str:
-        """A shared label from labels.yml."""
+    def label(self, key: str, **fields: object) -> str:
+        """A shared label from labels.yml, its `{fields}` filled in."""
         try:
-            return _labels()[key][self.lang]
+            text = _labels()[key][self.lang]
         except KeyError:
             raise KeyError(f"no label {key!r} in labels.yml") from None
+        return text.format(**fields) if fields else text
 
     def title(self, spec: object) -> str:
         """A stage's title (its spec carries both languages)."""

@@ -140,7 +140,7 @@ def wide(ind: pd.DataFrame, scope_type: str, prefix: str) -> pd.DataFrame:
 
 
 def previous_part(folder: Path | PeriodFolder, part: str) -> pd.DataFrame | None:
-    """The same part of the latest earlier period, if any (for the changes)."""
+    """The same part of the immediately preceding quarter, if processed (for the changes)."""
     prev = as_folder(folder).previous(part)
     return _read_csv(prev) if prev else None
 

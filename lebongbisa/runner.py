@@ -371,17 +371,29 @@ def _render(todo: dict[str, dict], f: PeriodFolder, progress: bool) -> tuple[dic
     return seconds, errors
 
 
+def relink_indexes(reports_dir: Path) -> list[Path]:
+    """Write every quarter's index again, so each links every quarter processed so far (an
+    earlier quarter's index was written before the later quarters existed)."""
+    out = []
+    for status in sorted(Path(reports_dir).glob(f"*/{artefact('stage_status').file}")):
+        saved = json.loads(status.read_text(encoding="utf-8"))
+        out.append(write_index(status.parent.name, Path(reports_dir), saved["done"], saved["lang"]))
+    return out
+
+
 def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") -> Path:
-    """`reports/<period>/index.html`: the stage reports and earlier periods (never restricted/)."""
+    """`reports/<period>/index.html`: the stage reports and the other quarters' reports (never
+    restricted/). What it shows is kept beside it, so `relink_indexes` can write it again."""
     _ = Translator(lang)
     f = PeriodFolder.of(period, reports_dir=reports_dir)
-    others = sorted(
+    keep = [{k: v for k, v in d.items() if k != "traceback"} for d in done]
+    write_json({"lang": lang, "done": keep}, f.path("stage_status"))
+    quarters = sorted(
         p.name
         for p in reports_dir.iterdir()
         if p.is_dir()
         and cfg.PERIOD_RE.match(p.name)
-        and p.name != period
-        and (p / artefact("index").file).exists()
+        and (p.name == period or (p / artefact("index").file).exists())
     )
     title = _(f"Laporan Lebongbisa — {period}", f"Lebongbisa report — {period}")
     items, problems = [], []
@@ -423,8 +435,11 @@ def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") ->
         and any(d["stage"] == s.name and d["status"] == "ok" for d in done)
     )
     index = artefact("index").file
-    earlier = "\n".join(f'<li><a href="../{p}/{index}">{p}</a></li>' for p in others) or (
-        f"<li>{_('belum ada', 'none yet')}</li>"
+    series = "\n".join(
+        f"<li><b>{q}</b> ({_('laporan ini', 'this report')})</li>"
+        if q == period
+        else f'<li><a href="../{q}/{index}">{q}</a></li>'
+        for q in quarters
     )
     page = f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
@@ -441,8 +456,8 @@ line-height:1.5;color:#222}} h1{{font-size:1.5rem}} small{{color:#666}}
 <h2>{_("Tahapan (untuk analis)", "Stages (for analysts)")}</h2><ul>
 {items}
 </ul>
-<h2>{_("Periode sebelumnya", "Other periods")}</h2><ul>
-{earlier}
+<h2>{_("Semua triwulan", "Every quarter")}</h2><ul>
+{series}
 </ul>
 <p><small>{
         _(

@@ -33,13 +33,18 @@ from lebongbisa.villages import SPEC as VILLAGES
 from lebongbisa.workpoor import SPEC as WORKING_POOR
 
 
-def latest_period(raw: Path) -> str | None:
-    """The latest period folder under data/raw that holds a sources.yml."""
-    found = sorted(
+def all_periods(raw: Path) -> list[str]:
+    """Every period folder under data/raw that holds a sources.yml, oldest first."""
+    return sorted(
         p.name
         for p in Path(raw).glob("*")
         if config.PERIOD_RE.match(p.name) and (p / "sources.yml").exists()
     )
+
+
+def latest_period(raw: Path) -> str | None:
+    """The latest period folder under data/raw that holds a sources.yml."""
+    found = all_periods(raw)
     return found[-1] if found else None
 
 
@@ -167,6 +172,7 @@ def compute(
     taken |= {k: options.get(k, defaults[k].default) for k in spec.params}
     inputs = [p for key in spec.reads for p in f.files(key)]
     inputs += [p for key in spec.reads_previous if (p := f.previous(key))]
+    inputs += [p for key in spec.reads_earlier if (p := f.latest_earlier(key))]
     params = {name: settings.section_dict(name) for name in spec.settings}
     params |= {k: taken[k] for k in spec.params} | {"key": key_fingerprint()}
     return cached(

@@ -16,10 +16,12 @@ class StageSpec:
 
     - `run`: its computation, `"module:function"` (imported when the stage runs) or a
       callable, called as `run(folder, **settings_sections, **options)`.
-    - `reads`, `reads_previous`, `writes`: artefact keys (folder.ARTEFACTS), group names or
-      `delivery`. The cache fingerprints the files read (this quarter's and the previous
-      quarter's); the files written are its outputs, discarded when it fails so that no stale
-      table passes for this run's. No artefact is written by two stages.
+    - `reads`, `reads_previous`, `reads_earlier`, `writes`: artefact keys (folder.ARTEFACTS),
+      group names or `delivery`. The cache fingerprints the files read: this quarter's, the
+      immediately preceding quarter's (`reads_previous`, for changes) and the latest earlier
+      quarter's that has one (`reads_earlier`, e.g. a model to reuse). The files written are
+      its outputs, discarded when it fails so that no stale table passes for this run's. No
+      artefact is written by two stages.
     - `settings`: the run configuration sections it uses; `params`: the run options that
       change its outputs. Both are part of its cache fingerprint.
     - `options`: run options it takes that do not change its outputs (progress bars, engine).
@@ -35,6 +37,7 @@ class StageSpec:
     needs: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()
     reads_previous: tuple[str, ...] = ()
+    reads_earlier: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
     settings: tuple[str, ...] = ()
     params: tuple[str, ...] = ()

@@ -46,7 +46,7 @@ def test_an_english_run_renders_the_index_every_stage_page_and_the_summary_in_en
     index = english / "index.html"
     page = index.read_text(encoding="utf-8")
     assert '<html lang="en">' in page and "Stages (for analysts)" in page
-    assert "Tahapan" not in page and "Periode sebelumnya" not in page
+    assert "Tahapan" not in page and "Semua triwulan" not in page
     expected = {  # a line each page prints in the report's language
         "01_ingest_clean": ("Period 2025Q1:", "Periode 2025Q1:"),
         "02_link": ("Period 2025Q1:", "Periode 2025Q1:"),

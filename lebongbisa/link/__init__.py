@@ -15,7 +15,7 @@ SPEC = StageSpec(
     "lebongbisa.link.stage:link_period",
     needs=("01_ingest_clean",),
     reads=("rows", "clean", "identity", "decisions"),
-    reads_previous=("link_model",),  # reused unless `retrain`
+    reads_earlier=("link_model",),  # reused unless `retrain`
     writes=("records", "link_pairs", "link_model", "link_summary", "review"),
     settings=("link",),
     params=("retrain",),

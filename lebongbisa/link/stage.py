@@ -118,7 +118,7 @@ def link_period(
     log.info("read and prepared %d records in %.1f s", len(frame), time.perf_counter() - t0)
     restricted_folder(folder.path("review").parent)
 
-    source = folder.previous("link_model") if not retrain else None
+    source = folder.latest_earlier("link_model") if not retrain else None
     model = json.loads(source.read_text())["model"] if source else None
     decisions = read_decisions(folder.path("decisions"), records)
     clusters, scored, trained = link_records(

@@ -22,9 +22,9 @@ RUN_LOG = artefact("run_log").file
 
 
 def previous(processed: Path | PeriodFolder) -> pd.DataFrame | None:
-    """The latest earlier quarter's indicators, if any."""
-    prev = as_folder(processed).previous_folder("indicators")
-    return indicators.read(prev) if prev else None
+    """The immediately preceding quarter's indicators, if that quarter was processed."""
+    prev = as_folder(processed).previous("indicators")
+    return indicators.read(prev.parent) if prev else None
 
 
 def headline(
@@ -320,6 +320,7 @@ def load(processed: Path | PeriodFolder, done: set[str] | None = None) -> dict:
     return {
         "ind": ind,
         "prev": previous(f),
+        "previous_missing": f.previous_missing("indicators"),
         "manifest": manifest,
         "catalog": manifest["programs"],
         "villages": desa_binaan(ind, reasons) if reasons is not None else pd.DataFrame(),

@@ -33,9 +33,7 @@ PRIORITY_COLUMNS = [
 ]
 
 
-def villages_period(
-    folder: PeriodFolder, desa_binaan: dict | None = None, top_n: int = 10
-) -> dict:
+def villages_period(folder: PeriodFolder, desa_binaan: dict | None = None, top_n: int = 10) -> dict:
     """Stage 5 on a period folder, with the run configuration's Desa Binaan weights."""
     weights, period = desa_binaan, folder.period
     records, clean, h, acc = load_stage_inputs(folder)

@@ -1,0 +1,61 @@
+"""Quarter after quarter: "since last quarter" means the immediately preceding quarter, a gap is
+named rather than bridged, every quarter's index links every quarter, and in a series a quarter
+that fails does not stop the later ones."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from lebongbisa import indicators, stages
+from lebongbisa.report import summary
+from lebongbisa.runner import relink_indexes, write_index
+
+
+def test_a_gap_in_the_series_is_named_and_never_bridged(small_lebong, tmp_path):
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    shutil.copytree(small_lebong / "raw" / "2024Q4", data / "raw" / "2024Q3")  # 2024Q4 missing
+    shutil.copytree(small_lebong / "raw" / "2025Q1", data / "raw" / "2025Q1")
+    for period in ("2024Q3", "2025Q1"):
+        stages.ensure(period, None, data, reports, progress=False)
+    f = stages.folder("2025Q1", data, reports)
+    ind = indicators.read(f)
+    assert len(ind) and not ind.indicator.str.startswith("change_").any()
+    assert "change_share_desil1" not in set(ind.indicator)
+    S = summary.load(f)
+    assert S["prev"] is None and S["previous_missing"] == "2024Q4"
+    # the linkage model is not a comparison: it is reused from the latest earlier quarter
+    assert json.loads(f.path("link_model").read_text())["reused_from"] == "2024Q3"
+
+
+def test_every_quarters_index_links_every_quarter_after_a_relink(tmp_path):
+    reports = tmp_path / "reports"
+    for period in ("2024Q4", "2025Q1", "2025Q2"):
+        (reports / period).mkdir(parents=True)
+        write_index(period, reports, [], "id")
+    first = (reports / "2024Q4" / "index.html").read_text()
+    assert "2025Q2/index.html" not in first  # written before the later quarters existed
+    relink_indexes(reports)
+    for period in ("2024Q4", "2025Q1", "2025Q2"):
+        page = (reports / period / "index.html").read_text()
+        others = {"2024Q4", "2025Q1", "2025Q2"} - {period}
+        assert all(f'href="../{q}/index.html"' in page for q in others), period
+        assert f"<b>{period}</b>" in page
+
+
+def test_in_a_series_a_broken_quarter_does_not_stop_the_later_ones(small_lebong, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(small_lebong / "raw", data / "raw")
+    broken = data / "raw" / "2024Q4" / "sources.yml"
+    broken.write_text(broken.read_text() + "  - file: hilang.xlsx\n    kind: dtks\n")
+    cmd = [sys.executable, "-m", "lebongbisa.cli", "run", "--all", "--no-notebooks"]
+    cmd += ["--data", str(data), "--reports", str(tmp_path / "reports")]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ))
+    assert done.returncode == 2, done.stderr
+    assert "2024Q4" in done.stderr and "hilang.xlsx" in done.stderr
+    assert "1 of 2 quarters did not complete: 2024Q4" in done.stderr
+    assert "Tables for 2025Q1" in done.stdout
+    assert (data / "processed" / "2025Q1" / "indicators.csv").exists()
