@@ -70,6 +70,8 @@ ARTEFACTS: dict[str, Artefact] = {
     "desa_binaan": Artefact("desa_binaan.parquet"),
     "villages_summary": Artefact("villages_summary.json"),
     "village_indicators_part": Artefact("indicators_05_villages.csv", group="indicator_parts"),
+    # stage 7: the series (the store itself spans every quarter: lebongbisa.store)
+    "series_indicators": Artefact("indicators_07_series.csv", group="indicator_parts"),
     # stage 6: the assembled indicators (contract), then the summary page
     "indicators": Artefact("indicators.csv"),
     # the synthetic world's ground truth (synth/), where there is one

@@ -50,3 +50,11 @@ PRIORITY: dict[str, int] = {k: v.priority for k, v in KINDS.items()}
 #: the kinds that record desil, the most authoritative first (DTSEN, then P3KE)
 DESIL_SOURCES: tuple[str, ...] = tuple(sorted(DESIL_RANGE, key=PRIORITY.get))
 AGENCY: dict[str, str] = {k: v.agency for k, v in KINDS.items() if v.agency}
+
+
+def desil_regime(delivered: set[str] | list[str]) -> str:
+    """The desil scale in force for a quarter: the upper-case name of the most authoritative
+    delivered kind with desil (`DTSEN`: 1-10, `P3KE`: 1-4), or `none`. Numbers by desil are
+    comparable between quarters of the same regime only."""
+    found = [k for k in DESIL_SOURCES if k in set(delivered)]
+    return found[0].upper() if found else "none"

@@ -25,6 +25,7 @@ from lebongbisa.ingest import SPEC as INGEST
 from lebongbisa.io import file_checksum, write_json
 from lebongbisa.link import SPEC as LINK
 from lebongbisa.report import SPEC as SUMMARY_SPEC
+from lebongbisa.series import SPEC as SERIES
 from lebongbisa.settings import Settings
 from lebongbisa.settings import load as load_settings
 from lebongbisa.stagespec import StageSpec
@@ -186,7 +187,8 @@ def compute(
     )
 
 
-SPECS: list[StageSpec] = [INGEST, LINK, TARGETING, WORKING_POOR, VILLAGES, SUMMARY_SPEC]
+#: the run order; the summary (`last`) is rendered after every other page
+SPECS: list[StageSpec] = [INGEST, LINK, TARGETING, WORKING_POOR, VILLAGES, SERIES, SUMMARY_SPEC]
 BY_NAME = {s.name: s for s in SPECS}
 
 #: one call per stage, for scripts, benchmarks and tests: `stages.link(period, data_dir, ...)`

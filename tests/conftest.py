@@ -93,3 +93,16 @@ def worlds(tmp_path_factory):
         return cache[name]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def small_series(tmp_path_factory) -> Path:
+    """Two consecutive DTSEN quarters of the small Lebong, every stage computed (no
+    notebooks), for the series and the store; returns the data folder."""
+    from lebongbisa import stages
+
+    root = tmp_path_factory.mktemp("small_series") / "data"
+    generate("2025Q1:2025Q2", seed=7, out=root / "raw", persons=SMALL_PERSONS, progress=False)
+    for period in ("2025Q1", "2025Q2"):
+        stages.ensure(period, None, root, root.parent / "reports", progress=False)
+    return root

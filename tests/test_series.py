@@ -59,3 +59,16 @@ def test_in_a_series_a_broken_quarter_does_not_stop_the_later_ones(small_lebong,
     assert "1 of 2 quarters did not complete: 2024Q4" in done.stderr
     assert "Tables for 2025Q1" in done.stdout
     assert (data / "processed" / "2025Q1" / "indicators.csv").exists()
+
+
+def test_the_registry_change_is_a_break_marked_in_the_summary_and_no_move_crosses_it(worlds):
+    data, runs = worlds("regime_change")
+    assert all(r.returncode == 0 for r in runs.values())
+    f = stages.folder("2025Q1", data, data.parent / "reports")
+    tr = summary.trend(f)
+    assert list(tr.regime) == ["P3KE", "DTSEN"] and summary.regime_breaks(tr) == [1]
+    page = (f.reports / "06_ringkasan.html").read_text(encoding="utf-8")
+    assert "mulai 2025Q1 desil berasal dari DTSEN (desil 1–10), sebelumnya dari P3KE" in page
+    ind = indicators.read(f)
+    moves = ind[ind.indicator.isin(["households_entered_desil1", "households_left_desil1"])]
+    assert len(moves) == 2 and moves.value.isna().all() and set(moves.scope_type) == {"kabupaten"}

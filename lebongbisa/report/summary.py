@@ -64,7 +64,9 @@ def headline(
 
 
 def trend(processed: Path | PeriodFolder) -> pd.DataFrame:
-    """Desil-1 households and their coverage in every processed quarter up to this one."""
+    """Desil-1 households, their coverage and the working-poverty rate in every processed
+    quarter up to this one, with each quarter's desil regime (`DTSEN` or `P3KE`: desil 1-10
+    against 1-4, so numbers by desil on either side of a change are not comparable)."""
     rows = []
     f = as_folder(processed)
     for p in [*f.earlier("indicators"), f.path("indicators")]:
@@ -81,9 +83,52 @@ def trend(processed: Path | PeriodFolder) -> pd.DataFrame:
                     "period": p.parent.name,
                     "desil1": d1.value,
                     "covered": 1 - ex.value if ex.denominator else float("nan"),
+                    "working_poverty_rate": indicators.lookup(ind, "working_poverty_rate"),
+                    "regime": _regime(p.parent),
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _regime(processed: Path) -> str:
+    """A quarter's desil regime (kinds.desil_regime) from the sources its manifest read."""
+    manifest = as_folder(processed).path("manifest")
+    if not manifest.exists():
+        return "none"
+    sources = json.loads(manifest.read_text(encoding="utf-8")).get("sources", [])
+    return source_kinds.desil_regime(
+        {s.get("kind") for s in sources if s.get("status") != "failed"}
+    )
+
+
+def regime_breaks(tr: pd.DataFrame) -> list[int]:
+    """Positions in a trend table where the desil regime changes from the quarter before."""
+    r = list(tr.get("regime", []))
+    return [i for i in range(1, len(r)) if r[i] != r[i - 1]]
+
+
+def break_notes(tr: pd.DataFrame, lang: str = "id") -> list[str]:
+    """One sentence per break in a trend table, naming the registries and their desil scales."""
+    _ = Translator(lang)
+
+    def scale(regime: str) -> str:
+        r = source_kinds.DESIL_RANGE.get(regime.lower())
+        return f"{regime} (desil {r[0]}–{r[-1]})" if r else _("tanpa desil", "no desil")
+
+    out = []
+    for b in regime_breaks(tr):
+        first, now, before = tr.period.iloc[b], tr.regime.iloc[b], tr.regime.iloc[b - 1]
+        out.append(
+            _(
+                f"Garis titik-titik: mulai {first} desil berasal dari {scale(now)}, sebelumnya "
+                f"dari {scale(before)}. Angka sebelum dan sesudah garis itu mengukur hal yang "
+                "berbeda dan tidak dapat dibandingkan langsung.",
+                f"Dotted line: from {first} desil comes from {scale(now)}, before from "
+                f"{scale(before)}. Numbers on either side of it measure different things and "
+                "are not directly comparable.",
+            )
+        )
+    return out
 
 
 def program_table(

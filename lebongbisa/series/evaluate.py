@@ -1,0 +1,47 @@
+"""The series against the synthetic world's truth: the same desil-1 moves computed with the
+true identities (perfect linkage) instead of the linked household keys. Linkage is the only
+thing that differs, so the gap between the two is the linkage's effect on the transitions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from lebongbisa.folder import PeriodFolder
+
+
+def true_household_desil(data_dir: Path, period: str) -> pd.Series | None:
+    """Each true household's recorded desil in a quarter (the most frequent desil its registry
+    rows carry), or None when the quarter has no truth or was not processed."""
+    f = PeriodFolder.of(period, data_dir)
+    if not f.path("truth_rows").exists() or not f.path("records").exists():
+        return None
+    rec = pd.read_parquet(f.path("records"), columns=["source_file", "source_row", "status"])
+    clean = pd.read_parquet(f.path("clean"), columns=["desil"])
+    rows = rec.assign(desil=clean.desil.to_numpy())
+    rows = rows[(rows.status == "accepted") & rows.desil.notna()]
+    truth = pd.read_parquet(
+        f.path("truth_rows"), columns=["source_file", "source_row", "household_id"]
+    )
+    rows = rows.merge(truth, on=["source_file", "source_row"], how="inner")
+    rows = rows[rows.household_id.notna()]
+    return rows.groupby("household_id").desil.agg(lambda s: s.mode().min())
+
+
+def true_desil1_transitions(data_dir: Path, period: str, previous: str) -> dict | None:
+    """Entered and left desil 1 between `previous` and `period`, by true household."""
+    now, before = true_household_desil(data_dir, period), true_household_desil(data_dir, previous)
+    if now is None or before is None:
+        return None
+    both = pd.concat([before.rename("before"), now.rename("now")], axis=1, join="inner")
+    d1 = int((before == 1).sum())
+    entered = int(((both.now == 1) & (both.before > 1)).sum())
+    left = int(((both.now > 1) & (both.before == 1)).sum())
+    return {
+        "entered": entered,
+        "left": left,
+        "desil1_previous": d1,
+        "entered_rate": entered / d1 if d1 else float("nan"),
+        "left_rate": left / d1 if d1 else float("nan"),
+    }

@@ -1,0 +1,136 @@
+"""The quarters as a series, from the store: headline numbers per quarter, the registry regime
+of each quarter (P3KE until 2024, DTSEN from 2025: desil 1-4 became 1-10, a break in the
+series), and households' moves into and out of desil 1 between consecutive quarters.
+
+A transition is computed only between a quarter and the immediately preceding one, both
+processed and in the same registry regime, with the same pseudonymisation key (the key check
+stops a run otherwise); elsewhere it is "not computable" with the reason.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from lebongbisa import kinds
+
+HEADLINE = (
+    "households",
+    "households_desil1",
+    "coverage_any_program",
+    "exclusion_error_any_program",
+    "working_poverty_rate",
+    "poor_households_head_working_share",
+)
+
+
+def _previous(period: str) -> str:
+    year, quarter = int(period[:4]), int(period[-1])
+    return f"{year - 1}Q4" if quarter == 1 else f"{year}Q{quarter - 1}"
+
+
+def _has(con: duckdb.DuckDBPyConnection, view: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [view]
+        ).fetchone()[0]
+    )
+
+
+def regimes(con: duckdb.DuckDBPyConnection, upto: str | None = None) -> pd.DataFrame:
+    """Per quarter: the registries delivered and the desil regime (kinds.desil_regime)."""
+    if not _has(con, "records"):
+        return pd.DataFrame(columns=["period", "registries", "regime"])
+    df = con.execute(
+        "SELECT period, list(DISTINCT kind ORDER BY kind) FILTER "
+        "(WHERE kind IN ('dtsen', 'dtks', 'p3ke')) AS registries "
+        "FROM records WHERE ? IS NULL OR period <= ? GROUP BY period ORDER BY period",
+        [upto, upto],
+    ).df()
+    df["registries"] = df.registries.map(lambda r: list(r) if r is not None else [])
+    df["regime"] = df.registries.map(kinds.desil_regime)
+    return df
+
+
+def headline(con: duckdb.DuckDBPyConnection, upto: str | None = None) -> pd.DataFrame:
+    """The kabupaten headline indicators, a row per quarter and a column per indicator."""
+    if not _has(con, "indicators"):
+        return pd.DataFrame()
+    names = ", ".join(f"'{n}'" for n in HEADLINE)
+    df = con.execute(
+        "SELECT period, indicator, value FROM indicators WHERE scope_type = 'kabupaten' "
+        f"AND indicator IN ({names}) AND (? IS NULL OR period <= ?)",
+        [upto, upto],
+    ).df()
+    if df.empty:
+        return pd.DataFrame()
+    t = df.pivot_table(index="period", columns="indicator", values="value", aggfunc="first")
+    return t[[c for c in HEADLINE if c in t.columns]].sort_index()
+
+
+def program_errors(con: duckdb.DuckDBPyConnection, upto: str | None = None) -> pd.DataFrame:
+    """Each program's exclusion and inclusion error per quarter (long form)."""
+    if not _has(con, "indicators"):
+        return pd.DataFrame(columns=["period", "program", "indicator", "value"])
+    return con.execute(
+        "SELECT period, scope_code AS program, indicator, value FROM indicators "
+        "WHERE scope_type = 'program' AND indicator IN ('exclusion_error', 'inclusion_error') "
+        "AND (? IS NULL OR period <= ?) ORDER BY program, indicator, period",
+        [upto, upto],
+    ).df()
+
+
+def desil1_transitions(con: duckdb.DuckDBPyConnection, upto: str | None = None) -> pd.DataFrame:
+    """Households entering and leaving desil 1 between each quarter and the one before.
+
+    `entered`: desil 1 now, recorded in the previous quarter with another desil; `left`:
+    desil 1 in the previous quarter, recorded now with another desil. Rates are over the
+    previous quarter's desil-1 households. Households recorded in only one of the two quarters
+    (new or gone from the registry) are counted apart, not as moves."""
+    reg = regimes(con, upto).set_index("period")
+    if not _has(con, "trajectories") or reg.empty:
+        return pd.DataFrame()
+    counts = (
+        con.execute(
+            """SELECT period,
+             count(*) FILTER (WHERE desil = 1 AND previous_desil > 1) AS entered,
+             count(*) FILTER (WHERE desil > 1 AND previous_desil = 1) AS "left",
+             count(*) FILTER (WHERE desil = 1 AND previous_desil = 1) AS stayed,
+             count(*) FILTER (WHERE desil = 1 AND previous_desil IS NULL) AS new_in_desil1
+           FROM trajectories WHERE ? IS NULL OR period <= ? GROUP BY period""",
+            [upto, upto],
+        )
+        .df()
+        .set_index("period")
+    )
+    base = (
+        con.execute(
+            "SELECT period, count(*) FILTER (WHERE desil = 1) AS desil1 FROM households "
+            "GROUP BY period"
+        )
+        .df()
+        .set_index("period")
+        .desil1
+    )
+    rows = []
+    for period in reg.index:
+        prev = _previous(period)
+        row = {"period": period, "previous": prev}
+        if prev not in reg.index:
+            row["not_computable"] = f"{prev} was not processed"
+        elif reg.regime[prev] != reg.regime[period]:
+            change = f"{reg.regime[prev]} to {reg.regime[period]}"
+            row["not_computable"] = f"registry changed ({change}): desil scales differ"
+        elif reg.regime[period] == "none":
+            row["not_computable"] = "no registry: no desil"
+        else:
+            c = counts.loc[period] if period in counts.index else None
+            d1 = float(base.get(prev, 0))
+            for k in ("entered", "left", "stayed", "new_in_desil1"):
+                row[k] = int(c[k]) if c is not None else 0
+            row["desil1_previous"] = int(d1)
+            row["entered_rate"] = row["entered"] / d1 if d1 else float("nan")
+            row["left_rate"] = row["left"] / d1 if d1 else float("nan")
+            row["not_computable"] = ""
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,121 @@
+"""One store for analysts: a DuckDB database whose views span every processed quarter.
+
+`data/processed/lebongbisa.duckdb` holds views, not copies, over the quarters' pseudonymous
+artefacts (each row with its `period`); it is rebuilt after every run, so it always shows what
+the parquet and CSV files hold. Restricted artefacts (names, NIK, worklists) are never in it.
+
+    from lebongbisa import store
+    con = store.connect()
+    con.sql("SELECT period, value FROM indicators WHERE indicator = 'households_desil1' "
+            "AND scope_type = 'kabupaten' ORDER BY period").df()
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from lebongbisa import config
+from lebongbisa.config import PERIOD_RE
+from lebongbisa.folder import artefact, group
+
+FILE_NAME = "lebongbisa.duckdb"
+
+#: view -> the artefact (or group) it spans, pseudonymous ones only; indicators come from the
+#: stages' parts, which indicators.csv assembles row for row
+TABLES = {
+    "records": "records",
+    "households": "household_base",
+    "indicators": "indicator_parts",
+    "villages": "village_indicators",
+    "working_poor_rates": "working_poor_rates",
+    "desa_binaan": "desa_binaan",
+}
+
+_PERIOD = r"regexp_extract(filename, '(\d{4}Q[1-4])[/\\][^/\\]+$', 1)"
+_PREVIOUS = (
+    "CASE WHEN right(period, 1) = '1' THEN CAST(CAST(left(period, 4) AS INTEGER) - 1 AS VARCHAR)"
+    " || 'Q4' ELSE left(period, 5) || CAST(CAST(right(period, 1) AS INTEGER) - 1 AS VARCHAR) END"
+)
+
+#: views built on the tables: persons (records' keys with the analytic fields), and each
+#: household's recorded desil and programs next to its own in the immediately preceding quarter
+_PREVIOUS_OF_H = _PREVIOUS.replace("period", "h.period")
+DERIVED = {
+    "persons": """
+        SELECT r.period, r.person_key, r.household_key, r.match_type, c.* EXCLUDE (period)
+        FROM records r JOIN clean c USING (period, source_file, source_row)
+        WHERE r.status = 'accepted'""",
+    "trajectories": f"""
+        SELECT h.period, h.household_key, h.village_code, h.desil, h.in_registry,
+               h.programs, h.receives_bansos, h.receives_pemberdayaan,
+               p.period AS previous_period, p.desil AS previous_desil,
+               p.programs AS previous_programs
+        FROM households h
+        LEFT JOIN households p
+          ON p.household_key = h.household_key AND p.period = ({_PREVIOUS_OF_H})""",
+}
+
+
+def default_path(data_dir: Path | None = None) -> Path:
+    return (Path(data_dir) if data_dir else config.DATA_DIR) / "processed" / FILE_NAME
+
+
+def _source(processed_root: Path, key: str) -> str | None:
+    """A DuckDB table function reading artefact (or group) `key` of every quarter, or None if
+    no quarter has it yet."""
+    files = []
+    for k in group(key) or [key]:
+        a = artefact(k)
+        if a.restricted:
+            raise ValueError(f"{k} is restricted: it never goes into the store")
+        files += [p for p in processed_root.glob(f"*/{a.file}") if PERIOD_RE.match(p.parent.name)]
+    if not files:
+        return None
+    paths = "[" + ", ".join(f"'{p.as_posix()}'" for p in sorted(files)) + "]"
+    if files[0].suffix == ".csv":
+        return (
+            f"read_csv({paths}, filename = true, union_by_name = true, header = true, "
+            "types = {'scope_code': 'VARCHAR', 'period': 'VARCHAR'})"
+        )
+    return f"read_parquet({paths}, filename = true, union_by_name = true)"
+
+
+def build(data_dir: Path | None = None, path: Path | None = None) -> Path:
+    """(Re)write the store's views over every processed quarter; returns its path."""
+    processed_root = (Path(data_dir) if data_dir else config.DATA_DIR) / "processed"
+    path = Path(path) if path else default_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        made = set()
+        for view, key in {**TABLES, "clean": "clean"}.items():
+            src = _source(processed_root, key)
+            if src is None:
+                continue
+            con.execute(
+                f"CREATE VIEW {view} AS SELECT {_PERIOD} AS period, * EXCLUDE (filename"
+                + (", period" if view == "indicators" else "")
+                + f") FROM {src}"
+            )
+            made.add(view)
+        if {"records", "clean"} <= made:
+            con.execute(f"CREATE VIEW persons AS {DERIVED['persons']}")
+        if "households" in made:
+            con.execute(f"CREATE VIEW trajectories AS {DERIVED['trajectories']}")
+    finally:
+        con.close()
+    os.replace(tmp, path)
+    return path
+
+
+def connect(data_dir: Path | None = None, path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the store (built first when it does not exist yet)."""
+    path = Path(path) if path else default_path(data_dir)
+    if not path.exists():
+        build(data_dir, path)
+    return duckdb.connect(str(path), read_only=True)

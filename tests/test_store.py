@@ -1,0 +1,88 @@
+"""One store for analysts: DuckDB views over every quarter, no restricted data in it, and the
+desil-1 moves it gives compared with the same moves computed with the true identities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lebongbisa import indicators, store
+from lebongbisa.series import measures
+from lebongbisa.series.evaluate import true_desil1_transitions
+
+PERSONAL = {
+    "nik",
+    "nik_raw",
+    "kk_number",
+    "kk_raw",
+    "name_raw",
+    "name_clean",
+    "name_key",
+    "birth_date",
+    "address",
+    "patronymic",
+}
+
+
+def test_the_store_spans_every_quarter_and_matches_the_published_indicators(small_series):
+    con = store.connect(small_series)
+    views = set(con.sql("SELECT table_name FROM information_schema.tables").df().table_name)
+    assert {"records", "persons", "households", "indicators", "trajectories"} <= views
+    for period in ("2025Q1", "2025Q2"):
+        published = indicators.read(small_series / "processed" / period)
+        stored = con.execute(
+            "SELECT * EXCLUDE (period) FROM indicators WHERE period = ?", [period]
+        ).df()
+        assert len(stored) == len(published)
+        got = stored.set_index(["indicator", "scope_type", "scope_code"]).value.sort_index()
+        want = published.set_index(["indicator", "scope_type", "scope_code"]).value.sort_index()
+        np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), equal_nan=True)
+    n = con.sql("SELECT period, count(*) n FROM records GROUP BY period ORDER BY period").df()
+    assert list(n.period) == ["2025Q1", "2025Q2"]
+
+
+def test_no_restricted_column_or_identifier_is_in_the_store(small_series):
+    con = store.connect(small_series)
+    columns = con.sql("SELECT table_name, column_name FROM information_schema.columns").df()
+    assert not set(columns.column_name) & PERSONAL
+    ident = pd.read_parquet(
+        small_series / "processed" / "2025Q2" / "restricted" / "identity.parquet"
+    )
+    niks = set(ident.nik.dropna().head(200))
+    text_cols = columns[columns.table_name == "persons"].column_name
+    sample = con.sql("SELECT * FROM persons").df()[list(text_cols)].astype(str)
+    assert not niks & set(sample.to_numpy().ravel())
+
+
+def test_desil1_moves_match_those_computed_with_the_true_identities(small_series):
+    con = store.connect(small_series)
+    moves = measures.desil1_transitions(con).set_index("period")
+    assert "2024Q4 was not processed" in moves.loc["2025Q1", "not_computable"]
+    est = moves.loc["2025Q2"]
+    truth = true_desil1_transitions(small_series, "2025Q2", "2025Q1")
+    assert est.not_computable == "" and truth["desil1_previous"] > 20
+    print(
+        f"\ndesil-1 moves 2025Q1->2025Q2 (estimated vs true): entered "
+        f"{est.entered} vs {truth['entered']}, left {est.left} vs {truth['left']} "
+        f"of {est.desil1_previous} vs {truth['desil1_previous']}"
+    )
+    # within 2 points, or one household either way when the base is small
+    tol = max(0.02, 1.5 / truth["desil1_previous"])
+    assert abs(est.entered_rate - truth["entered_rate"]) <= tol
+    assert abs(est.left_rate - truth["left_rate"]) <= tol
+    assert abs(est.desil1_previous - truth["desil1_previous"]) <= 0.02 * truth["desil1_previous"]
+
+
+def test_published_desil1_moves_equal_the_stores_and_are_empty_without_a_previous_quarter(
+    small_series,
+):
+    first = indicators.read(small_series / "processed" / "2025Q1").set_index("indicator")
+    assert np.isnan(first.loc["households_entered_desil1"].value)  # 2024Q4 was not processed
+    second = indicators.read(small_series / "processed" / "2025Q2")
+    kab = second[second.scope_type == "kabupaten"].set_index("indicator")
+    est = measures.desil1_transitions(store.connect(small_series)).set_index("period").loc["2025Q2"]
+    assert kab.loc["households_entered_desil1"].numerator == est.entered
+    assert kab.loc["households_left_desil1"].numerator == est.left
+    assert kab.loc["households_left_desil1"].denominator == est.desil1_previous
+    desa = second[(second.scope_type == "desa") & (second.indicator == "households_left_desil1")]
+    assert desa.numerator.sum() == est.left and desa.denominator.sum() == est.desil1_previous
