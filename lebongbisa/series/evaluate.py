@@ -45,3 +45,39 @@ def true_desil1_transitions(data_dir: Path, period: str, previous: str) -> dict 
         "entered_rate": entered / d1 if d1 else float("nan"),
         "left_rate": left / d1 if d1 else float("nan"),
     }
+
+
+def _true_recipients(data_dir: Path, period: str) -> pd.DataFrame | None:
+    """(program, true household) of every accepted program-list row of a quarter."""
+    f = PeriodFolder.of(period, data_dir)
+    if not f.path("truth_rows").exists() or not f.path("records").exists():
+        return None
+    rec = pd.read_parquet(f.path("records"), columns=["source_file", "source_row", "status"])
+    clean = pd.read_parquet(f.path("clean"), columns=["kind", "program"])
+    rows = rec.assign(kind=clean.kind.to_numpy(), program=clean.program.to_numpy())
+    rows = rows[(rows.status == "accepted") & (rows.kind == "program")]
+    truth = pd.read_parquet(
+        f.path("truth_rows"), columns=["source_file", "source_row", "household_id"]
+    )
+    rows = rows.merge(truth, on=["source_file", "source_row"], how="inner")
+    return rows[rows.household_id.notna()][["program", "household_id"]].drop_duplicates()
+
+
+def true_program_churn(data_dir: Path, period: str, previous: str) -> pd.DataFrame | None:
+    """Per program: households that started and stopped receiving it, by true household."""
+    now, before = _true_recipients(data_dir, period), _true_recipients(data_dir, previous)
+    if now is None or before is None:
+        return None
+    rows = []
+    for code in sorted(set(now.program) & set(before.program)):
+        got = set(now.household_id[now.program == code])
+        was = set(before.household_id[before.program == code])
+        rows.append(
+            {
+                "program": code,
+                "starts": len(got - was),
+                "stops": len(was - got),
+                "recipients_previous": len(was),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,10 +1,15 @@
 """Stage 7 for a period: the analysts' store rebuilt over every quarter, and this quarter's
 household moves into and out of desil 1 since the immediately preceding quarter.
 
-Writes its indicators part `series_indicators`: `households_entered_desil1` and
-`households_left_desil1` (kabupaten and desa; numerator households, denominator the previous
-quarter's desil-1 households). Across a missing quarter or a change of desil regime the
-kabupaten rows are empty (not computable) and there are no desa rows.
+Writes its indicators part `series_indicators`:
+- `households_entered_desil1`, `households_left_desil1` (kabupaten, desa; denominator the
+  previous quarter's desil-1 households) and `households_excluded_two_quarters` (kabupaten,
+  desa; desil-1 households reached by no program in this quarter and the one before, over this
+  quarter's desil-1 households). Across a missing quarter or a change of desil regime the
+  kabupaten rows are empty (not computable) and there are no desa rows.
+- `program_starts`, `program_stops` (program; households that began or stopped receiving it
+  since the previous quarter, over its previous recipients), computed for programs whose list
+  both quarters delivered, else empty.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from lebongbisa.folder import PeriodFolder
 from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
 from lebongbisa.ingest.stage import load_manifest
+from lebongbisa.targeting.measures import delivered_programs
 
-MOVES = ("households_entered_desil1", "households_left_desil1")
+MOVES = ("households_entered_desil1", "households_left_desil1", "households_excluded_two_quarters")
+CHURN = ("program_starts", "program_stops")
 
 
 def desil_regime(folder: PeriodFolder) -> str:
@@ -28,21 +35,45 @@ def desil_regime(folder: PeriodFolder) -> str:
     return kinds.desil_regime({s.get("kind") for s in sources if s.get("status") != "failed"})
 
 
+def _by_area(
+    c: Collector, name: str, flagged: pd.Series, base: pd.DataFrame, village: pd.Series
+) -> None:
+    """`name` at the kabupaten and per desa: flagged households over the base households."""
+    c.rate(name, "kabupaten", kabupaten_code(), int(flagged.sum()), len(base))
+    per_desa = flagged.groupby(village).sum()
+    for code, n in base.groupby("village_code").size().items():
+        c.rate(name, "desa", code, int(per_desa.get(code, 0)), n)
+
+
 def desil1_moves(now: pd.DataFrame, before: pd.DataFrame, c: Collector) -> None:
-    """Entered and left desil 1 between two household bases (same key, same regime)."""
-    both = before[["household_key", "desil", "village_code"]].merge(
-        now[["household_key", "desil"]], on="household_key", suffixes=("_before", "")
-    )
-    both["entered"] = (both.desil == 1) & (both.desil_before > 1)
-    both["left"] = (both.desil > 1) & (both.desil_before == 1)
-    base = before[before.desil == 1]
-    c.rate(MOVES[0], "kabupaten", kabupaten_code(), both.entered.sum(), len(base))
-    c.rate(MOVES[1], "kabupaten", kabupaten_code(), both.left.sum(), len(base))
-    per_desa = both.groupby("village_code")[["entered", "left"]].sum()
-    for code, d1 in base.groupby("village_code").size().items():
-        row = per_desa.loc[code] if code in per_desa.index else {"entered": 0, "left": 0}
-        c.rate(MOVES[0], "desa", code, row["entered"], d1)
-        c.rate(MOVES[1], "desa", code, row["left"], d1)
+    """Desil-1 moves and persistent exclusion between two household bases (same key, same
+    regime); moves are counted in the previous quarter's desa, exclusion in this quarter's."""
+    cols = ["household_key", "desil", "programs", "village_code"]
+    both = before[cols].merge(now[cols], on="household_key", suffixes=("_before", ""))
+    entered = (both.desil == 1) & (both.desil_before > 1)
+    left = (both.desil > 1) & (both.desil_before == 1)
+    _by_area(c, MOVES[0], entered, before[before.desil == 1], both.village_code_before)
+    _by_area(c, MOVES[1], left, before[before.desil == 1], both.village_code_before)
+    excluded = (both.desil == 1) & (both.programs == 0)
+    excluded &= (both.desil_before == 1) & (both.programs_before == 0)
+    _by_area(c, MOVES[2], excluded, now[now.desil == 1], both.village_code)
+
+
+def program_churn(
+    now: pd.DataFrame, before: pd.DataFrame, programs: list[str], delivered: set[str], c: Collector
+) -> None:
+    """Households that started or stopped receiving each program since the previous quarter,
+    over its previous recipients; empty unless both quarters delivered its list."""
+    for code in programs:
+        col = f"receives_{code}"
+        if code not in delivered or col not in now or col not in before:
+            for name in CHURN:
+                c.not_computable(name, "program", code)
+            continue
+        was = set(before.household_key[before[col].fillna(False).astype(bool)])
+        got = set(now.household_key[now[col].fillna(False).astype(bool)])
+        c.rate(CHURN[0], "program", code, len(got - was), len(was))
+        c.rate(CHURN[1], "program", code, len(was - got), len(was))
 
 
 def series_period(folder: PeriodFolder) -> dict:
@@ -56,15 +87,23 @@ def series_period(folder: PeriodFolder) -> dict:
         reason = f"desil regime changed ({desil_regime(previous)} to {desil_regime(folder)})"
     elif desil_regime(folder) == "none":
         reason = "no registry: no desil"
+    now = pd.read_parquet(folder.path("household_base"))
+    before = (
+        pd.read_parquet(previous.path("household_base"))
+        if folder.previous("household_base")
+        else None
+    )
     if reason:
         for name in MOVES:
             c.not_computable(name, "kabupaten", kabupaten_code())
     else:
-        desil1_moves(
-            pd.read_parquet(folder.path("household_base")),
-            pd.read_parquet(previous.path("household_base")),
-            c,
-        )
+        desil1_moves(now, before, c)
+    manifest = load_manifest(folder)
+    programs = [p["code"] for p in manifest["programs"]]
+    delivered = delivered_programs(manifest) & (
+        delivered_programs(load_manifest(previous)) if before is not None else set()
+    )
+    program_churn(now, before if before is not None else now.iloc[:0], programs, delivered, c)
     indicators.write_part(c.frame(), folder, "series_indicators")
     store.build(folder.processed.parent.parent)  # with this quarter's own part
     return {"period": folder.period, "moves_not_computable": reason}
