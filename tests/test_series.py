@@ -72,3 +72,22 @@ def test_the_registry_change_is_a_break_marked_in_the_summary_and_no_move_crosse
     ind = indicators.read(f)
     moves = ind[ind.indicator.isin(["households_entered_desil1", "households_left_desil1"])]
     assert len(moves) == 2 and moves.value.isna().all() and set(moves.scope_type) == {"kabupaten"}
+
+
+def test_a_household_is_left_out_twice_only_if_desil1_without_a_program_in_both_quarters():
+    import pandas as pd
+
+    from lebongbisa.targeting import worklists
+    from lebongbisa.targeting.measures import excluded_two_quarters
+
+    now = pd.DataFrame(
+        {"household_key": ["a", "b", "c", "d"], "desil": [1, 1, 1, 2], "programs": [0, 0, 1, 0]}
+    )
+    before = pd.DataFrame(
+        {"household_key": ["a", "b", "c"], "desil": [1, 2, 1], "programs": [0] * 3}
+    )
+    flags = excluded_two_quarters(now, before)
+    assert flags.to_dict() == {"a": True, "b": False, "c": False, "d": False}
+    listed = pd.DataFrame({"_household": ["a", "b"], "NAMA KEPALA KELUARGA": ["x", "y"]})
+    assert list(worklists.left_out_twice(listed, flags)["NAMA KEPALA KELUARGA"]) == ["x"]
+    assert worklists.left_out_twice(listed, None).empty

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lebongbisa import indicators, kinds, store
+from lebongbisa import indicators, store
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
 from lebongbisa.ingest.stage import load_manifest
+from lebongbisa.targeting import measures
 from lebongbisa.targeting.measures import delivered_programs
 
 MOVES = ("households_entered_desil1", "households_left_desil1", "households_excluded_two_quarters")
@@ -28,11 +29,10 @@ CHURN = ("program_starts", "program_stops")
 
 
 def desil_regime(folder: PeriodFolder) -> str:
-    """The quarter's desil regime, from the sources its manifest read (kinds.desil_regime)."""
-    if not folder.path("manifest").exists():
-        return "none"
-    sources = load_manifest(folder).get("sources", [])
-    return kinds.desil_regime({s.get("kind") for s in sources if s.get("status") != "failed"})
+    """A processed quarter's desil regime (`none` before stage 1 ran)."""
+    return (
+        measures.desil_regime(load_manifest(folder)) if folder.path("manifest").exists() else "none"
+    )
 
 
 def _by_area(
@@ -54,9 +54,8 @@ def desil1_moves(now: pd.DataFrame, before: pd.DataFrame, c: Collector) -> None:
     left = (both.desil > 1) & (both.desil_before == 1)
     _by_area(c, MOVES[0], entered, before[before.desil == 1], both.village_code_before)
     _by_area(c, MOVES[1], left, before[before.desil == 1], both.village_code_before)
-    excluded = (both.desil == 1) & (both.programs == 0)
-    excluded &= (both.desil_before == 1) & (both.programs_before == 0)
-    _by_area(c, MOVES[2], excluded, now[now.desil == 1], both.village_code)
+    excluded = pd.Series(measures.excluded_two_quarters(now, before).to_numpy(), index=now.index)
+    _by_area(c, MOVES[2], excluded, now[now.desil == 1], now.village_code)
 
 
 def program_churn(

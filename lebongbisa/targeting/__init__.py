@@ -9,7 +9,8 @@ SPEC = StageSpec(
     "lebongbisa.targeting.stage:target_period",
     needs=("02_link",),
     reads=("records", "clean", "manifest", "identity"),  # identity: the worklists' names
-    reads_previous=("targeting_indicators",),  # changes since the last quarter
+    # changes since the last quarter; households left out two quarters running (worklist f)
+    reads_previous=("targeting_indicators", "household_base", "manifest"),
     writes=(
         "household_base",
         "targeting_indicators",
@@ -20,6 +21,7 @@ SPEC = StageSpec(
         "worklist_b",
         "worklist_c",
         "worklist_d",
+        "worklist_f",
     ),
     missing_id="cakupan dan ketepatan sasaran program, pekerja miskin, dan Desa Binaan",
     missing_en="program coverage and targeting errors, working poor and Desa Binaan",

@@ -57,6 +57,22 @@ def registry_delivered(manifest: dict) -> bool:
     )
 
 
+def desil_regime(manifest: dict) -> str:
+    """The quarter's desil regime (kinds.desil_regime) from the sources stage 1 read."""
+    read = {s.get("kind") for s in manifest.get("sources", []) if s.get("status") != "failed"}
+    return kinds.desil_regime(read)
+
+
+def excluded_two_quarters(now: pd.DataFrame, before: pd.DataFrame) -> pd.Series:
+    """Per household of `now` (indexed by household_key): desil 1 and reached by no program
+    in both quarters (two household bases of the same desil regime)."""
+    cols = ["household_key", "desil", "programs"]
+    both = now[cols].merge(before[cols], on="household_key", how="left", suffixes=("", "_before"))
+    flag = (both.desil == 1) & (both.programs == 0)
+    flag &= (both.desil_before == 1) & (both.programs_before == 0)
+    return pd.Series(flag.to_numpy(), index=both.household_key)
+
+
 def program_measures(
     c: Collector, h: pd.DataFrame, catalog: list[dict], delivered: set[str], registry: bool = True
 ) -> None:

@@ -22,6 +22,8 @@ from lebongbisa.targeting.measures import (
     agency_co_receipt,
     combinations_table,
     delivered_programs,
+    desil_regime,
+    excluded_two_quarters,
     measure,
     registry_delivered,
 )
@@ -36,6 +38,19 @@ CHANGE_INDICATORS = [
     "exclusion_error",
     "inclusion_error",
 ]
+
+
+def _excluded_twice(folder: PeriodFolder, h: pd.DataFrame, manifest: dict) -> pd.Series | None:
+    """Desil-1 households reached by no program here and in the immediately preceding quarter,
+    when that quarter was processed in the same desil regime (else None)."""
+    prev = folder.previous("household_base")
+    if prev is None or desil_regime(manifest) == "none":
+        return None
+    if desil_regime(load_manifest(folder.sibling(folder.previous_period))) != desil_regime(
+        manifest
+    ):
+        return None
+    return excluded_two_quarters(h, pd.read_parquet(prev))
 
 
 def target_period(folder: PeriodFolder) -> dict:
@@ -65,6 +80,7 @@ def target_period(folder: PeriodFolder) -> dict:
     )
     ident = pd.read_parquet(folder.path("identity"))
     lists = worklists.build(acc, ident, h, catalog)
+    lists["f"] = worklists.left_out_twice(lists["a"], _excluded_twice(folder, h, manifest))
     restricted_folder(folder.path("worklist_a").parent)  # owner-only, with the handling note
     counts = worklists.write(lists, folder)
     summary = {

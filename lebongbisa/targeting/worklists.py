@@ -4,7 +4,9 @@ a. desil 1-2 households that receive no program — to verify and propose;
 b. recipients outside the program's target or in no registry — to review;
 c. duplicate receipts within a program — the same person listed twice;
 d. records with an invalid or Excel-damaged NIK, per dinas — to fix at the source, with the
-   NIK the same person carries in another source when linkage found one.
+   NIK the same person carries in another source when linkage found one;
+f. desil-1 households that no program reached this quarter nor the quarter before — the
+   first to visit (empty when the previous quarter is missing or had another desil regime).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from lebongbisa.restricted import write_workbook
 from lebongbisa.targeting.measures import targets
 
 #: the workbooks' names (artefacts `worklist_a` .. `worklist_d`)
-FILES = {k: Path(artefact(f"worklist_{k}").file).name for k in "abcd"}
+FILES = {k: Path(artefact(f"worklist_{k}").file).name for k in "abcdf"}
 
 
 def _names() -> tuple[pd.Series, pd.Series]:
@@ -32,15 +34,18 @@ def _names() -> tuple[pd.Series, pd.Series]:
 
 
 def _sheets(df: pd.DataFrame, by: str) -> dict[str, pd.DataFrame]:
+    """One sheet per value of `by`; columns starting with `_` are not written."""
     if df.empty:
         return {"KOSONG": pd.DataFrame({"KETERANGAN": ["Tidak ada data untuk daftar ini."]})}
-    return {str(k)[:31]: g.drop(columns=[by]) for k, g in df.groupby(by, sort=True)}
+    hidden = [c for c in df.columns if c.startswith("_")]
+    return {str(k)[:31]: g.drop(columns=hidden) for k, g in df.groupby(by, sort=True)}
 
 
 def build(
     acc: pd.DataFrame, ident: pd.DataFrame, h: pd.DataFrame, catalog: list[dict]
 ) -> dict[str, pd.DataFrame]:
-    """The four worklists as tables (one column `_sheet` says which sheet a row goes to)."""
+    """Worklists a-d as tables (`_sheet` says which sheet a row goes to; columns starting with
+    `_` are not written)."""
     vname, dname = _names()
     idn = ident.loc[acc.index]
     people = acc.assign(
@@ -59,6 +64,7 @@ def build(
     a = pd.DataFrame(
         {
             "_sheet": hh.district_code[a_mask].map(dname).fillna("TANPA KECAMATAN").to_numpy(),
+            "_household": a_mask[a_mask].index.to_numpy(),
             "DESA": hh.village_code[a_mask].map(vname).to_numpy(),
             "NIK KEPALA KELUARGA": ra.nik.fillna(ra.nik_raw).to_numpy(),
             "NAMA KEPALA KELUARGA": ra.name.to_numpy(),
@@ -148,6 +154,14 @@ def build(
     return {"a": a, "b": b, "c": c, "d": d}
 
 
+def left_out_twice(a: pd.DataFrame, excluded: pd.Series | None) -> pd.DataFrame:
+    """List f: the rows of list a whose household `excluded` flags (desil 1, no program, in
+    this quarter and the one before); empty without a comparable previous quarter."""
+    if excluded is None:
+        return a.iloc[:0]
+    return a[a._household.map(excluded).fillna(False).astype(bool).to_numpy()]
+
+
 NOTES = {
     "a": "Keluarga desil 1-2 yang tidak menerima program apa pun: verifikasi di lapangan dan "
     "usulkan ke program yang sesuai.",
@@ -157,11 +171,14 @@ NOTES = {
     "hapus yang ganda.",
     "d": "NIK tidak sah atau rusak oleh Excel: perbaiki di sumber data. Kolom terakhir memuat "
     "NIK orang yang sama dari data lain bila ditemukan (periksa dengan KTP/KK).",
+    "f": "Keluarga desil 1 yang tidak menerima program apa pun pada triwulan ini dan triwulan "
+    "sebelumnya: prioritaskan kunjungan dan usulan program (kosong bila triwulan sebelumnya "
+    "tidak diolah atau desilnya dari registri lain).",
 }
 
 
 def write(lists: dict[str, pd.DataFrame], folder: PeriodFolder) -> dict[str, int]:
-    """Write the four workbooks into the period's restricted reports; returns the row count
+    """Write the workbooks into the period's restricted reports; returns the row count
     of each."""
     period = folder.period
     counts = {}
