@@ -131,6 +131,27 @@ def break_notes(tr: pd.DataFrame, lang: str = "id") -> list[str]:
     return out
 
 
+def program_trend(
+    processed: Path | PeriodFolder, lang: str = "id", min_cell: int = suppress.DEFAULT_MIN_CELL
+) -> pd.DataFrame:
+    """Each program's exclusion error in every processed quarter up to this one (a row per
+    program, a column per quarter; suppressed like the other rates). Empty with one quarter."""
+    f = as_folder(processed)
+    cols = {}
+    for p in [*f.earlier("indicators"), f.path("indicators")]:
+        if not p.exists():
+            continue
+        ind = indicators.read(p.parent)
+        e = ind[(ind.scope_type == "program") & (ind.indicator == "exclusion_error")]
+        cols[p.parent.name] = {
+            r.scope_code: suppress.rate(r.value, r.denominator, min_cell) for r in e.itertuples()
+        }
+    if len(cols) < 2:
+        return pd.DataFrame()
+    t = pd.DataFrame(cols).fillna("–")
+    return t.rename_axis(Translator(lang).label("program")).reset_index()
+
+
 def program_table(
     ind: pd.DataFrame,
     catalog: list[dict],
