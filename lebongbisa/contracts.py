@@ -214,7 +214,9 @@ Headers are matched after upper-casing and dropping everything but letters and d
 
 A list under `programs:`; each entry has `code`, `name`, `agency` (the dinas), `type`
 ({types}), `unit` ({units}), `target_rule` and `benefit` (free text or Rupiah per year).
-Other keys are allowed and kept. Codes are unique. A catalog program with no list in the
+Other keys are allowed and kept. Optional `aliases`: the codes the same program had in
+earlier quarters (e.g. `BLT-DD` with `aliases: [BLTDD]`), so its starts and stops are
+followed across the renaming. Codes are unique. A catalog program with no list in the
 period is *not delivered*: it gets `program_list_delivered` = 0 and no rate; a header-only
 list is delivered, with zero recipients.
 

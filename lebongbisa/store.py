@@ -52,7 +52,8 @@ DERIVED = {
         SELECT h.period, h.household_key, h.village_code, h.desil, h.in_registry,
                h.programs, h.receives_bansos, h.receives_pemberdayaan,
                p.period AS previous_period, p.desil AS previous_desil,
-               p.programs AS previous_programs
+               p.programs AS previous_programs, p.receives_bansos AS previous_bansos,
+               p.receives_pemberdayaan AS previous_pemberdayaan
         FROM households h
         LEFT JOIN households p
           ON p.household_key = h.household_key AND p.period = ({_PREVIOUS_OF_H})""",

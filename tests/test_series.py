@@ -91,3 +91,29 @@ def test_a_household_is_left_out_twice_only_if_desil1_without_a_program_in_both_
     listed = pd.DataFrame({"_household": ["a", "b"], "NAMA KEPALA KELUARGA": ["x", "y"]})
     assert list(worklists.left_out_twice(listed, flags)["NAMA KEPALA KELUARGA"]) == ["x"]
     assert worklists.left_out_twice(listed, None).empty
+
+
+def test_a_renamed_program_is_followed_through_its_catalog_aliases():
+    import numpy as np
+    import pandas as pd
+
+    from lebongbisa.indicators import Collector
+    from lebongbisa.series.stage import program_churn
+
+    now = pd.DataFrame({"household_key": ["a", "b", "c"], "receives_BLT-DD": [True, True, False]})
+    before = pd.DataFrame({"household_key": ["a", "c"], "receives_BLTDD": [True, True]})
+    for entry, followed in (
+        ({"code": "BLT-DD", "aliases": ["BLTDD"]}, True),
+        ({"code": "BLT-DD"}, False),
+    ):
+        c = Collector("2025Q2")
+        program_churn(now, before, [entry], {"BLT-DD"}, {"BLTDD"}, c)
+        t = c.frame().set_index("indicator")
+        if followed:  # b started, c stopped, of the 2 earlier recipients
+            assert (t.loc["program_starts", "numerator"], t.loc["program_stops", "numerator"]) == (
+                1,
+                1,
+            )
+            assert t.loc["program_starts", "denominator"] == 2
+        else:  # never compared with another program's list
+            assert np.isnan(t.value).all()

@@ -88,6 +88,11 @@ def validate_catalog(entries: list, name: str = "programs.yml") -> list[Problem]
             problems.append(
                 Problem(name, f"program {label}: unit {e.get('unit')!r} is not household or person")
             )
+        aliases = e.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            problems.append(
+                Problem(name, f"program {label}: aliases must be a list of earlier codes")
+            )
         if "target_rule" in e:
             err = check_rule(str(e["target_rule"]))
             if err:

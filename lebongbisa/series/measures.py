@@ -134,3 +134,29 @@ def desil1_transitions(con: duckdb.DuckDBPyConnection, upto: str | None = None) 
             row["not_computable"] = ""
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def empowerment_followup(con: duckdb.DuckDBPyConnection, upto: str | None = None) -> pd.DataFrame:
+    """Poor households (desil 1-2) of each quarter's predecessor, split by whether they then
+    received an empowerment program (pemberdayaan), and where they are a quarter later: still
+    desil 1-2, receiving social assistance (bansos). Descriptive only: the two groups differ in
+    more than the program (who is chosen for it), so the gap is not the program's effect.
+    Pairs across a change of desil regime are left out."""
+    regime = regimes(con, upto).set_index("period").regime
+    if not _has(con, "trajectories") or regime.empty:
+        return pd.DataFrame()
+    same = [
+        p for p in regime.index if regime.get(_previous(p)) == regime[p] and regime[p] != "none"
+    ]
+    if not same:
+        return pd.DataFrame()
+    periods = ", ".join(f"'{p}'" for p in same)
+    return con.execute(
+        f"""SELECT period, previous_pemberdayaan AS had_pemberdayaan,
+                  count(*) AS households,
+                  avg(CASE WHEN desil <= 2 THEN 1.0 ELSE 0.0 END) AS still_desil_1_2,
+                  avg(CASE WHEN receives_bansos THEN 1.0 ELSE 0.0 END) AS receives_bansos
+           FROM trajectories
+           WHERE period IN ({periods}) AND previous_desil <= 2 AND desil IS NOT NULL
+           GROUP BY period, previous_pemberdayaan ORDER BY period, had_pemberdayaan"""
+    ).df()

@@ -59,17 +59,26 @@ def desil1_moves(now: pd.DataFrame, before: pd.DataFrame, c: Collector) -> None:
 
 
 def program_churn(
-    now: pd.DataFrame, before: pd.DataFrame, programs: list[str], delivered: set[str], c: Collector
+    now: pd.DataFrame,
+    before: pd.DataFrame,
+    catalog: list[dict],
+    delivered_now: set[str],
+    delivered_before: set[str],
+    c: Collector,
 ) -> None:
     """Households that started or stopped receiving each program since the previous quarter,
-    over its previous recipients; empty unless both quarters delivered its list."""
-    for code in programs:
+    over its previous recipients. A program is followed under its code or one of its catalog
+    `aliases` (its code in the earlier quarter); empty unless both quarters delivered it."""
+    for entry in catalog:
+        code = entry["code"]
+        earlier = [a for a in (code, *entry.get("aliases", [])) if a in delivered_before]
+        was_col = f"receives_{earlier[0]}" if earlier else None
         col = f"receives_{code}"
-        if code not in delivered or col not in now or col not in before:
+        if code not in delivered_now or was_col not in before or col not in now:
             for name in CHURN:
                 c.not_computable(name, "program", code)
             continue
-        was = set(before.household_key[before[col].fillna(False).astype(bool)])
+        was = set(before.household_key[before[was_col].fillna(False).astype(bool)])
         got = set(now.household_key[now[col].fillna(False).astype(bool)])
         c.rate(CHURN[0], "program", code, len(got - was), len(was))
         c.rate(CHURN[1], "program", code, len(was - got), len(was))
@@ -98,11 +107,15 @@ def series_period(folder: PeriodFolder) -> dict:
     else:
         desil1_moves(now, before, c)
     manifest = load_manifest(folder)
-    programs = [p["code"] for p in manifest["programs"]]
-    delivered = delivered_programs(manifest) & (
-        delivered_programs(load_manifest(previous)) if before is not None else set()
+    delivered_before = delivered_programs(load_manifest(previous)) if before is not None else set()
+    program_churn(
+        now,
+        before if before is not None else now.iloc[:0],
+        manifest["programs"],
+        delivered_programs(manifest),
+        delivered_before,
+        c,
     )
-    program_churn(now, before if before is not None else now.iloc[:0], programs, delivered, c)
     indicators.write_part(c.frame(), folder, "series_indicators")
     store.build(folder.processed.parent.parent)  # with this quarter's own part
     return {"period": folder.period, "moves_not_computable": reason}
