@@ -117,3 +117,18 @@ def test_a_renamed_program_is_followed_through_its_catalog_aliases():
             assert t.loc["program_starts", "denominator"] == 2
         else:  # never compared with another program's list
             assert np.isnan(t.value).all()
+
+
+def test_a_pilot_that_grows_is_reported_as_growing_coverage_not_as_poverty():
+    import pandas as pd
+
+    S = {
+        "ind": pd.DataFrame(columns=indicators.COLUMNS),
+        "manifest": {"sources": [{"kind": "dtsen", "status": "ok"}]},
+        "villages_summary": {"villages_with_records": 41, "villages": 104, "typology": {}},
+        "previous_villages_with_records": 20,
+    }
+    text = " ".join(summary.limits(S, "id"))
+    assert "dari 20 menjadi 41 desa" in text and "bukan naik atau turunnya kemiskinan" in text
+    S["previous_villages_with_records"] = 41
+    assert "menjadi" not in " ".join(summary.limits(S, "id"))

@@ -386,6 +386,7 @@ def load(processed: Path | PeriodFolder, done: set[str] | None = None) -> dict:
     return {
         "ind": ind,
         "prev": previous(f),
+        "previous_villages_with_records": _villages_with_records(f.previous("villages_summary")),
         "previous_missing": f.previous_missing("indicators"),
         "manifest": manifest,
         "catalog": manifest["programs"],
@@ -393,6 +394,12 @@ def load(processed: Path | PeriodFolder, done: set[str] | None = None) -> dict:
         "model": model,
         "villages_summary": villages,
     }
+
+
+def _villages_with_records(path: Path | None) -> int | None:
+    if path is None:
+        return None
+    return json.loads(path.read_text(encoding="utf-8")).get("villages_with_records")
 
 
 def failure_notes(failures: list[dict], lang: str = "id") -> list[str]:
@@ -467,6 +474,18 @@ def limits(S: dict, lang: str = "id") -> list[str]:
     vs = S.get("villages_summary")
     if vs is not None:
         n, total = vs.get("villages_with_records"), vs.get("villages")
+        before = S.get("previous_villages_with_records")
+        if n is not None and before is not None and n != before:
+            out.append(
+                _(
+                    f"Cakupan data berubah dari {before} menjadi {n} desa/kelurahan sejak triwulan "
+                    "lalu: perubahan jumlah keluarga (juga desil 1) sebagian besar mencerminkan "
+                    "cakupan data, bukan naik atau turunnya kemiskinan.",
+                    f"The data now cover {n} villages instead of {before} last quarter: changes in "
+                    "household counts (desil 1 too) mostly reflect that coverage, not poverty "
+                    "rising or falling.",
+                )
+            )
         if n is not None and n < total:
             out.append(
                 _(
