@@ -26,7 +26,7 @@ from _common import machine, publish  # noqa: E402
 def accuracy(data: Path) -> list[str]:
     """Desil-1 moves and program churn, estimated vs true, per consecutive pair."""
     from lebongbisa import indicators
-    from lebongbisa.series.evaluate import true_desil1_transitions, true_program_churn
+    from lebongbisa.series.evaluate import true_desil_transitions, true_program_churn
     from lebongbisa.stages import all_periods
 
     lines = [
@@ -39,14 +39,14 @@ def accuracy(data: Path) -> list[str]:
         ind = indicators.read(data / "processed" / period)
         kab = ind[ind.scope_type == "kabupaten"].set_index("indicator")
         est = {k: kab.loc[f"households_{k}_desil1"] for k in ("entered", "left")}
-        truth = true_desil1_transitions(data, period, prev)
+        truth = true_desil_transitions(data, period, prev)
         if truth is None or est["entered"].value != est["entered"].value:  # NaN: not computable
             moves = "not computable (change of registry or no truth) | – | –"
         else:
             moves = (
                 f"{est['entered'].value:.2%} / {truth['entered_rate']:.2%} | "
                 f"{est['left'].value:.2%} / {truth['left_rate']:.2%} | "
-                f"{est['entered'].denominator:,.0f} / {truth['desil1_previous']:,}"
+                f"{est['entered'].denominator:,.0f} / {truth['base_previous']:,}"
             )
         churn = true_program_churn(data, period, prev)
         prog = ind[ind.scope_type == "program"].pivot_table(

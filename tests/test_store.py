@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from lebongbisa import indicators, store
 from lebongbisa.series import measures
-from lebongbisa.series.evaluate import true_desil1_transitions, true_program_churn
+from lebongbisa.series.evaluate import true_desil_transitions, true_program_churn
 
 PERSONAL = {
     "nik",
@@ -54,23 +55,24 @@ def test_no_restricted_column_or_identifier_is_in_the_store(small_series):
     assert not niks & set(sample.to_numpy().ravel())
 
 
-def test_desil1_moves_match_those_computed_with_the_true_identities(small_series):
+@pytest.mark.parametrize("top", [1, 2])
+def test_desil_moves_match_those_computed_with_the_true_identities(small_series, top):
     con = store.connect(small_series)
-    moves = measures.desil1_transitions(con).set_index("period")
+    moves = measures.desil_transitions(con, top=top).set_index("period")
     assert "2024Q4 was not processed" in moves.loc["2025Q1", "not_computable"]
     est = moves.loc["2025Q2"]
-    truth = true_desil1_transitions(small_series, "2025Q2", "2025Q1")
-    assert est.not_computable == "" and truth["desil1_previous"] > 20
+    truth = true_desil_transitions(small_series, "2025Q2", "2025Q1", top=top)
+    assert est.not_computable == "" and truth["base_previous"] > 20
     print(
-        f"\ndesil-1 moves 2025Q1->2025Q2 (estimated vs true): entered "
+        f"\ndesil 1-{top} moves 2025Q1->2025Q2 (estimated vs true): entered "
         f"{est.entered} vs {truth['entered']}, left {est.left} vs {truth['left']} "
-        f"of {est.desil1_previous} vs {truth['desil1_previous']}"
+        f"of {est.base_previous} vs {truth['base_previous']}"
     )
     # within 2 points, or one household either way when the base is small
-    tol = max(0.02, 1.5 / truth["desil1_previous"])
+    tol = max(0.02, 1.5 / truth["base_previous"])
     assert abs(est.entered_rate - truth["entered_rate"]) <= tol
     assert abs(est.left_rate - truth["left_rate"]) <= tol
-    assert abs(est.desil1_previous - truth["desil1_previous"]) <= 0.02 * truth["desil1_previous"]
+    assert abs(est.base_previous - truth["base_previous"]) <= 0.02 * truth["base_previous"]
 
 
 def test_published_desil1_moves_equal_the_stores_and_are_empty_without_a_previous_quarter(
@@ -80,12 +82,12 @@ def test_published_desil1_moves_equal_the_stores_and_are_empty_without_a_previou
     assert np.isnan(first.loc["households_entered_desil1"].value)  # 2024Q4 was not processed
     second = indicators.read(small_series / "processed" / "2025Q2")
     kab = second[second.scope_type == "kabupaten"].set_index("indicator")
-    est = measures.desil1_transitions(store.connect(small_series)).set_index("period").loc["2025Q2"]
+    est = measures.desil_transitions(store.connect(small_series)).set_index("period").loc["2025Q2"]
     assert kab.loc["households_entered_desil1"].numerator == est.entered
     assert kab.loc["households_left_desil1"].numerator == est.left
-    assert kab.loc["households_left_desil1"].denominator == est.desil1_previous
+    assert kab.loc["households_left_desil1"].denominator == est.base_previous
     desa = second[(second.scope_type == "desa") & (second.indicator == "households_left_desil1")]
-    assert desa.numerator.sum() == est.left and desa.denominator.sum() == est.desil1_previous
+    assert desa.numerator.sum() == est.left and desa.denominator.sum() == est.base_previous
 
 
 def test_program_starts_and_stops_are_near_those_of_the_true_households(small_series):

@@ -29,21 +29,21 @@ def true_household_desil(data_dir: Path, period: str) -> pd.Series | None:
     return rows.groupby("household_id").desil.agg(lambda s: s.mode().min())
 
 
-def true_desil1_transitions(data_dir: Path, period: str, previous: str) -> dict | None:
-    """Entered and left desil 1 between `previous` and `period`, by true household."""
+def true_desil_transitions(data_dir: Path, period: str, previous: str, top: int = 1) -> dict | None:
+    """Entered and left desil 1..`top` between `previous` and `period`, by true household."""
     now, before = true_household_desil(data_dir, period), true_household_desil(data_dir, previous)
     if now is None or before is None:
         return None
     both = pd.concat([before.rename("before"), now.rename("now")], axis=1, join="inner")
-    d1 = int((before == 1).sum())
-    entered = int(((both.now == 1) & (both.before > 1)).sum())
-    left = int(((both.now > 1) & (both.before == 1)).sum())
+    n = int((before <= top).sum())
+    entered = int(((both.now <= top) & (both.before > top)).sum())
+    left = int(((both.now > top) & (both.before <= top)).sum())
     return {
         "entered": entered,
         "left": left,
-        "desil1_previous": d1,
-        "entered_rate": entered / d1 if d1 else float("nan"),
-        "left_rate": left / d1 if d1 else float("nan"),
+        "base_previous": n,
+        "entered_rate": entered / n if n else float("nan"),
+        "left_rate": left / n if n else float("nan"),
     }
 
 

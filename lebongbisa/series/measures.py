@@ -80,37 +80,42 @@ def program_errors(con: duckdb.DuckDBPyConnection, upto: str | None = None) -> p
     ).df()
 
 
-def desil1_transitions(con: duckdb.DuckDBPyConnection, upto: str | None = None) -> pd.DataFrame:
-    """Households entering and leaving desil 1 between each quarter and the one before.
+def desil_transitions(
+    con: duckdb.DuckDBPyConnection, upto: str | None = None, top: int = 1
+) -> pd.DataFrame:
+    """Households entering and leaving desil 1..`top` (1: desil 1; 2: desil 1-2) between each
+    quarter and the one before.
 
-    `entered`: desil 1 now, recorded in the previous quarter with another desil; `left`:
-    desil 1 in the previous quarter, recorded now with another desil. Rates are over the
-    previous quarter's desil-1 households. Households recorded in only one of the two quarters
-    (new or gone from the registry) are counted apart, not as moves."""
+    `entered`: in the group now, recorded in the previous quarter with a higher desil; `left`:
+    in the group in the previous quarter, recorded now with a higher desil. Rates are over the
+    previous quarter's households in the group (`base_previous`). Households recorded in only
+    one of the two quarters (new to or gone from the registry) are counted apart (`new`), not
+    as moves."""
     reg = regimes(con, upto).set_index("period")
     if not _has(con, "trajectories") or reg.empty:
         return pd.DataFrame()
     counts = (
         con.execute(
             """SELECT period,
-             count(*) FILTER (WHERE desil = 1 AND previous_desil > 1) AS entered,
-             count(*) FILTER (WHERE desil > 1 AND previous_desil = 1) AS "left",
-             count(*) FILTER (WHERE desil = 1 AND previous_desil = 1) AS stayed,
-             count(*) FILTER (WHERE desil = 1 AND previous_desil IS NULL) AS new_in_desil1
-           FROM trajectories WHERE ? IS NULL OR period <= ? GROUP BY period""",
-            [upto, upto],
+             count(*) FILTER (WHERE desil <= $top AND previous_desil > $top) AS entered,
+             count(*) FILTER (WHERE desil > $top AND previous_desil <= $top) AS "left",
+             count(*) FILTER (WHERE desil <= $top AND previous_desil <= $top) AS stayed,
+             count(*) FILTER (WHERE desil <= $top AND previous_desil IS NULL) AS new
+           FROM trajectories WHERE $upto IS NULL OR period <= $upto GROUP BY period""",
+            {"top": top, "upto": upto},
         )
         .df()
         .set_index("period")
     )
     base = (
         con.execute(
-            "SELECT period, count(*) FILTER (WHERE desil = 1) AS desil1 FROM households "
-            "GROUP BY period"
+            "SELECT period, count(*) FILTER (WHERE desil <= $top) AS n FROM households "
+            "GROUP BY period",
+            {"top": top},
         )
         .df()
         .set_index("period")
-        .desil1
+        .n
     )
     rows = []
     for period in reg.index:
@@ -125,12 +130,12 @@ def desil1_transitions(con: duckdb.DuckDBPyConnection, upto: str | None = None) 
             row["not_computable"] = "no registry: no desil"
         else:
             c = counts.loc[period] if period in counts.index else None
-            d1 = float(base.get(prev, 0))
-            for k in ("entered", "left", "stayed", "new_in_desil1"):
+            n = float(base.get(prev, 0))
+            for k in ("entered", "left", "stayed", "new"):
                 row[k] = int(c[k]) if c is not None else 0
-            row["desil1_previous"] = int(d1)
-            row["entered_rate"] = row["entered"] / d1 if d1 else float("nan")
-            row["left_rate"] = row["left"] / d1 if d1 else float("nan")
+            row["base_previous"] = int(n)
+            row["entered_rate"] = row["entered"] / n if n else float("nan")
+            row["left_rate"] = row["left"] / n if n else float("nan")
             row["not_computable"] = ""
         rows.append(row)
     return pd.DataFrame(rows)
