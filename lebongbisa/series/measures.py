@@ -47,7 +47,7 @@ def regimes(con: duckdb.DuckDBPyConnection, upto: str | None = None) -> pd.DataF
         "FROM records WHERE ? IS NULL OR period <= ? GROUP BY period ORDER BY period",
         [upto, upto],
     ).df()
-    df["registries"] = df.registries.map(lambda r: list(r) if r is not None else [])
+    df["registries"] = [[] if r is None or r is pd.NA else list(r) for r in df.registries]
     df["regime"] = df.registries.map(kinds.desil_regime)
     return df
 

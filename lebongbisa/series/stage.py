@@ -66,15 +66,17 @@ def program_churn(
     delivered_before: set[str],
     c: Collector,
 ) -> None:
-    """Households that started or stopped receiving each program since the previous quarter,
-    over its previous recipients. A program is followed under its code or one of its catalog
-    `aliases` (its code in the earlier quarter); empty unless both quarters delivered it."""
+    """Households that started or stopped receiving each program delivered this quarter, over
+    its recipients in the previous quarter. A program is followed under its code or one of its
+    catalog `aliases` (its code in the earlier quarter); empty when the previous quarter did
+    not deliver it. A program not delivered this quarter gets no row (only its flag)."""
     for entry in catalog:
-        code = entry["code"]
+        code, col = entry["code"], f"receives_{entry['code']}"
+        if code not in delivered_now or col not in now:
+            continue
         earlier = [a for a in (code, *entry.get("aliases", [])) if a in delivered_before]
         was_col = f"receives_{earlier[0]}" if earlier else None
-        col = f"receives_{code}"
-        if code not in delivered_now or was_col not in before or col not in now:
+        if was_col not in before:
             for name in CHURN:
                 c.not_computable(name, "program", code)
             continue
