@@ -8,21 +8,12 @@ import pandas as pd
 import pytest
 
 from lebongbisa import indicators, store
+from lebongbisa.ingest.stage import IDENTITY_COLUMNS
 from lebongbisa.series import measures
 from lebongbisa.series.evaluate import true_desil_transitions, true_program_churn
 
-PERSONAL = {
-    "nik",
-    "nik_raw",
-    "kk_number",
-    "kk_raw",
-    "name_raw",
-    "name_clean",
-    "name_key",
-    "birth_date",
-    "address",
-    "patronymic",
-}
+#: the restricted identity table's columns (its provenance columns aside)
+PERSONAL = set(IDENTITY_COLUMNS) - {"source_file", "source_row"}
 
 
 def test_the_store_spans_every_quarter_and_matches_the_published_indicators(small_series):
