@@ -171,7 +171,8 @@ def compute(
     # notebook, a script) fingerprints the same run the same way
     defaults = inspect.signature(run).parameters
     taken |= {k: options.get(k, defaults[k].default) for k in spec.params}
-    inputs = [p for key in spec.reads for p in f.files(key)]
+    outputs = [f.path(key) for key in spec.writes]
+    inputs = [p for key in spec.reads for p in f.files(key) if p not in outputs]  # upstream only
     inputs += [p for key in spec.reads_previous if (p := f.previous(key))]
     inputs += [p for key in spec.reads_earlier if (p := f.latest_earlier(key))]
     params = {name: settings.section_dict(name) for name in spec.settings}
@@ -181,7 +182,7 @@ def compute(
         f.processed,
         inputs,
         params,
-        [str(f.path(key)) for key in spec.writes],
+        [str(p) for p in outputs],
         lambda: run(f, **sections, **taken),
         force,
     )

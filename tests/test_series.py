@@ -72,6 +72,8 @@ def test_the_registry_change_is_a_break_marked_in_the_summary_and_no_move_crosse
     ind = indicators.read(f)
     moves = ind[ind.indicator.isin(["households_entered_desil1", "households_left_desil1"])]
     assert len(moves) == 2 and moves.value.isna().all() and set(moves.scope_type) == {"kabupaten"}
+    churn = ind[ind.indicator.isin(["program_starts", "program_stops"])]
+    assert len(churn) and churn.value.isna().all()  # households resolved from other registries
 
 
 def test_a_household_is_left_out_twice_only_if_desil1_without_a_program_in_both_quarters():

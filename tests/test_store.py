@@ -103,3 +103,13 @@ def test_program_starts_and_stops_are_near_those_of_the_true_households(small_se
         tol = 0.02 if code in ("PKH", "PBI-JK") else 0.10
         assert abs(est_starts - true_starts) <= tol, code
         assert abs(est_stops - true_stops) <= tol, code
+
+
+def test_the_series_stage_is_fresh_on_a_rerun_although_it_reads_the_indicator_parts(small_series):
+    """Stage 7 reads every stage's indicators part and writes its own: its own part is not its
+    input, so a rerun with nothing changed recomputes nothing."""
+    from lebongbisa import stages
+
+    for period in ("2025Q1", "2025Q2"):
+        status = stages.ensure(period, None, small_series, small_series.parent / "reports")
+        assert not any(s["recomputed"] for s in status.values()), (period, status)

@@ -8,8 +8,9 @@ Writes its indicators part `series_indicators`:
   quarter's desil-1 households). Across a missing quarter or a change of desil regime the
   kabupaten rows are empty (not computable) and there are no desa rows.
 - `program_starts`, `program_stops` (program; households that began or stopped receiving it
-  since the previous quarter, over its previous recipients), computed for programs whose list
-  both quarters delivered, else empty.
+  since the previous quarter, over its previous recipients), for the programs delivered this
+  quarter; empty when the previous quarter did not deliver it, is missing or had another desil
+  regime (its households were resolved from other registry records).
 """
 
 from __future__ import annotations
@@ -109,7 +110,9 @@ def series_period(folder: PeriodFolder) -> dict:
     else:
         desil1_moves(now, before, c)
     manifest = load_manifest(folder)
-    delivered_before = delivered_programs(load_manifest(previous)) if before is not None else set()
+    comparable = before is not None and desil_regime(previous) == desil_regime(folder)
+    # across a change of registry the households are resolved from other records: no churn
+    delivered_before = delivered_programs(load_manifest(previous)) if comparable else set()
     program_churn(
         now,
         before if before is not None else now.iloc[:0],
