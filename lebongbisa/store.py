@@ -84,11 +84,25 @@ def _source(processed_root: Path, key: str) -> str | None:
     return f"read_parquet({paths}, filename = true, union_by_name = true)"
 
 
+def _remove_dead_temporaries(path: Path) -> None:
+    """Half-built stores of runs that were killed (their process is gone); a build running now
+    for another quarter keeps its own."""
+    for tmp in path.parent.glob(f".{path.name}.*.tmp*"):
+        try:
+            pid = int(tmp.name.split(".")[-2 if tmp.suffix == ".tmp" else -3])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            tmp.unlink(missing_ok=True)
+        except (ValueError, IndexError, PermissionError):
+            continue
+
+
 def build(data_dir: Path | None = None, path: Path | None = None) -> Path:
     """(Re)write the store's views over every processed quarter; returns its path."""
     processed_root = (Path(data_dir) if data_dir else config.DATA_DIR) / "processed"
     path = Path(path) if path else default_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_dead_temporaries(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
