@@ -50,13 +50,16 @@ def accuracy(data: Path) -> list[str]:
             )
         churn = true_program_churn(data, period, prev)
         prog = ind[ind.scope_type == "program"].pivot_table(
-            index="scope_code", columns="indicator", values="value", aggfunc="first"
+            index="scope_code", columns="indicator", values="value", aggfunc="first", dropna=False
         )
         gaps = {}
         for kind in ("starts", "stops"):
             worst = ("–", 0.0)
             for r in (churn if churn is not None else []).itertuples():
-                est_v = prog.loc[r.program, f"program_{kind}"] if r.program in prog.index else None
+                col = f"program_{kind}"
+                est_v = (
+                    prog.loc[r.program, col] if r.program in prog.index and col in prog else None
+                )
                 if est_v is None or est_v != est_v or not r.recipients_previous:
                     continue
                 gap = abs(est_v - getattr(r, kind) / r.recipients_previous) * 100
