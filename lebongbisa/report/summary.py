@@ -17,6 +17,7 @@ from lebongbisa import kinds as source_kinds
 from lebongbisa.folder import PeriodFolder, artefact, as_folder
 from lebongbisa.i18n import Translator
 from lebongbisa.report import suppress
+from lebongbisa.series.stage import desil_regime
 
 RUN_LOG = artefact("run_log").file
 
@@ -84,21 +85,10 @@ def trend(processed: Path | PeriodFolder) -> pd.DataFrame:
                     "desil1": d1.value,
                     "covered": 1 - ex.value if ex.denominator else float("nan"),
                     "working_poverty_rate": indicators.lookup(ind, "working_poverty_rate"),
-                    "regime": _regime(p.parent),
+                    "regime": desil_regime(as_folder(p.parent)),
                 }
             )
     return pd.DataFrame(rows)
-
-
-def _regime(processed: Path) -> str:
-    """A quarter's desil regime (kinds.desil_regime) from the sources its manifest read."""
-    manifest = as_folder(processed).path("manifest")
-    if not manifest.exists():
-        return "none"
-    sources = json.loads(manifest.read_text(encoding="utf-8")).get("sources", [])
-    return source_kinds.desil_regime(
-        {s.get("kind") for s in sources if s.get("status") != "failed"}
-    )
 
 
 def regime_breaks(tr: pd.DataFrame) -> list[int]:
