@@ -45,8 +45,11 @@ ARTEFACTS: dict[str, Artefact] = {
     "link_pairs": Artefact("link_pairs.parquet"),
     "link_model": Artefact("link_model.json"),
     "link_summary": Artefact("link_summary.json"),
+    "link_failures": Artefact("link_failures.parquet"),  # who fails to link, by group
     "review": Artefact("restricted/review_linkage.xlsx", "reports"),
     "decisions": Artefact("restricted/review_linkage_keputusan.xlsx", "reports"),
+    # every clerical decision so far, by identity keys (grows quarter by quarter)
+    "decisions_log": Artefact("restricted/keputusan_linkage_log.csv", "reports"),
     # stage 3: targeting
     "household_base": Artefact("household_base.parquet"),
     "targeting_indicators": Artefact("indicators_03_targeting.csv", group="indicator_parts"),

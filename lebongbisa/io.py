@@ -37,6 +37,11 @@ def write_parquet(df: pd.DataFrame, path: Path, mode: int | None = None) -> Path
     return atomic_write(path, lambda p: df.to_parquet(p, index=False), mode)
 
 
+def write_csv(df: pd.DataFrame, path: Path, mode: int | None = None) -> Path:
+    """CSV in UTF-8 with a byte-order mark (Excel then reads it as UTF-8), written atomically."""
+    return atomic_write(path, lambda t: df.to_csv(t, index=False, encoding="utf-8-sig"), mode)
+
+
 def write_json(obj: object, path: Path) -> Path:
     text = json.dumps(obj, indent=2, ensure_ascii=False, default=str)
     return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))

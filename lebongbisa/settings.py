@@ -39,6 +39,9 @@ class LinkSettings:
     threshold: float = 0.95
     review_lower: float = 0.50
     attach_lower: float = 0.80
+    review_budget: int = 200  # pairs offered to the officers per quarter
+    target_precision: float | None = None  # when set, the threshold is chosen to reach it
+    uncertainty_draws: int = 200  # resamplings of the uncertain links for the intervals
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,13 @@ def _typed(doc: dict, problems: list[Problem], where: str) -> Settings:
         threshold=number("link", "threshold", float, 0.5, 1.0),
         review_lower=number("link", "review_lower", float, 0.0, 1.0),
         attach_lower=number("link", "attach_lower", float, 0.0, 1.0),
+        review_budget=number("link", "review_budget", int, 0, 100_000),
+        target_precision=(
+            None
+            if doc["link"].get("target_precision") is None
+            else number("link", "target_precision", float, 0.5, 1.0)
+        ),
+        uncertainty_draws=number("link", "uncertainty_draws", int, 0, 10_000),
     )
     if not link.review_lower <= link.attach_lower <= link.threshold:
         problems.append(

@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import sys
 
+import pandas as pd
+
 from lebongbisa import indicators, stages
 from lebongbisa.report import summary
 from lebongbisa.runner import relink_indexes, write_index
@@ -93,6 +95,26 @@ def test_a_household_is_left_out_twice_only_if_desil1_without_a_program_in_both_
     listed = pd.DataFrame({"_household": ["a", "b"], "NAMA KEPALA KELUARGA": ["x", "y"]})
     assert list(worklists.left_out_twice(listed, flags)["NAMA KEPALA KELUARGA"]) == ["x"]
     assert worklists.left_out_twice(listed, None).empty
+
+
+def test_a_household_is_followed_across_quarters_through_a_record_identity():
+    """A list record without NIK or KK alone in one quarter and in its registry family the
+    next is one household across both; an identity shared by two households is not used."""
+    from lebongbisa.series.stage import same_households
+
+    before = pd.DataFrame(
+        {
+            "household_key": ["solo", "fam", "x1", "x2"],
+            "identity_key": ["ani", "budi", "twin", "twin"],
+        }
+    )
+    now = pd.DataFrame(
+        {"household_key": ["fam", "fam", "y1"], "identity_key": ["ani", "budi", "twin"]}
+    )
+    ids_now, ids_before = same_households(now, before)
+    assert ids_before["solo"] == ids_before["fam"] == ids_now["fam"]
+    assert ids_now["y1"] not in {ids_before["x1"], ids_before["x2"]}
+    assert ids_before["x1"] != ids_before["x2"]
 
 
 def test_a_renamed_program_is_followed_through_its_catalog_aliases():

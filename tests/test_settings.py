@@ -55,6 +55,17 @@ def test_a_bad_setting_names_the_file_the_key_and_the_fix(tmp_path):
     assert str(bad) in text
 
 
+def test_a_target_precision_is_optional_and_checked(tmp_path):
+    s = settings.load()
+    assert s.link.target_precision is None and s.link.review_budget == 200
+    (tmp_path / "run.yml").write_text("link: {target_precision: 0.995, review_budget: 50}\n")
+    s = settings.load(tmp_path)
+    assert (s.link.target_precision, s.link.review_budget) == (0.995, 50)
+    (tmp_path / "run.yml").write_text("link: {target_precision: 0.2}\n")
+    with pytest.raises(InputError, match="target_precision"):
+        settings.load(tmp_path)
+
+
 def test_changing_a_setting_recomputes_exactly_the_stages_that_use_it(small_ingested, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(small_ingested / "raw", data / "raw")

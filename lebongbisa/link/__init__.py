@@ -15,8 +15,16 @@ SPEC = StageSpec(
     "lebongbisa.link.stage:link_period",
     needs=("01_ingest_clean",),
     reads=("rows", "clean", "identity", "decisions"),
-    reads_earlier=("link_model",),  # reused unless `retrain`
-    writes=("records", "link_pairs", "link_model", "link_summary", "review"),
+    reads_earlier=("link_model", "decisions_log"),  # the model is reused unless `retrain`
+    writes=(
+        "records",
+        "link_pairs",
+        "link_model",
+        "link_summary",
+        "link_failures",
+        "review",
+        "decisions_log",
+    ),
     settings=("link",),
     params=("retrain",),
     options=("engine",),  # where the work runs, not the result

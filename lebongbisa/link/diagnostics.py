@@ -3,15 +3,18 @@ and accuracy against the synthetic truth beside the exact-NIK join."""
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from lebongbisa import kinds
 from lebongbisa.flags import nik_category
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.link.evaluate import exact_household_clusters, exact_nik_clusters, pairwise_scores
+from lebongbisa.link.quality import true_accuracy
 
 
 def match_rates(records: pd.DataFrame) -> pd.DataFrame:
@@ -48,37 +51,100 @@ def model_weights(model: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def unlinked_profile(records: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
-    """Who fails to link: share of accepted rows not linked to any other record, by group.
+DIMENSIONS = ("source", "desa", "age_group", "sex", "nik_status")
+AGE_GROUPS = ["0-14", "15-24", "25-44", "45-64", "65+"]
+#: the clean columns `list_rows` reads
+PROFILE_COLUMNS = ["kind", "program", "village_code", "age", "sex"]
+#: a group stands out when at least this many of its list rows were looked for, and their
+#: share not found is this much above the whole list's (points and ratio)
+STANDOUT_ROWS, STANDOUT_POINTS, STANDOUT_RATIO = 30, 0.10, 1.5
 
-    The bias check published with every linkage: if some groups link worse, they risk being
-    excluded twice — by the program and then by the data."""
+
+def list_rows(records: pd.DataFrame, clean: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Program-list and other non-registry rows with whether their person was found in a
+    registry (`not_found`) and whether the link that found it was below the threshold
+    (`low_confidence`), with the groups of `DIMENSIONS`.
+
+    Registry rows are not profiled: a registry member on no list is not a linkage failure,
+    but a list recipient the linker cannot find in any registry is counted outside every
+    target (inclusion error) and leaves their registry household unreached (exclusion)."""
     acc = (records.status == "accepted").to_numpy()
-    d = pd.DataFrame(
+    reg = clean.kind.isin(kinds.REGISTRIES).to_numpy()
+    in_registry = set(records.person_key[acc & reg])
+    keep = acc & ~reg
+    r, c = records[keep], clean[keep]
+    return pd.DataFrame(
         {
-            "source": clean.kind[acc].to_numpy(),
-            "sex": clean.sex[acc].fillna("?").to_numpy(),
-            "age_group": pd.cut(
-                clean.age[acc].astype(float),
-                [-1, 14, 24, 44, 64, 200],
-                labels=["0-14", "15-24", "25-44", "45-64", "65+"],
-            ).astype(str),
-            "kecamatan": clean.district_code[acc].fillna("?").to_numpy(),
-            "nik_status": nik_category(records.reason[acc]).to_numpy(),
-            "unlinked": (records.match_type[acc] == "none").to_numpy(),
-        }
+            "source": c.program.fillna(c.kind).to_numpy(),
+            "desa": c.village_code.fillna("?").to_numpy(),
+            "age_group": pd.cut(c.age.astype(float), [-1, 14, 24, 44, 64, 200], labels=AGE_GROUPS)
+            .astype(object)
+            .fillna("?")
+            .to_numpy(),
+            "sex": c.sex.fillna("?").to_numpy(),
+            "nik_status": nik_category(r.reason).to_numpy(),
+            "not_found": ~r.person_key.isin(in_registry).to_numpy(),
+            "low_confidence": (
+                (r.match_type == "probabilistic") & (r.match_probability < threshold)
+            ).to_numpy(),
+        },
+        index=r.index,
     )
+
+
+def link_failure_profile(rows: pd.DataFrame) -> pd.DataFrame:
+    """Who fails to link, by group: list rows, the share not found in any registry and the
+    share found only by a link below the threshold; with the truth (`missed` column, see
+    `with_truth`), the share truly in a registry that the linker missed.
+
+    The bias check published with every linkage: a group that links worse risks being
+    excluded twice, by the program and then by the data."""
+    measures = {"rows": ("not_found", "size"), "not_found": ("not_found", "mean")}
+    measures["low_confidence"] = ("low_confidence", "mean")
+    if "missed" in rows:
+        measures["truly_in_registry"] = ("in_registry_truth", "mean")
+        measures["missed"] = ("missed", "sum")
     parts = []
-    for g in ("source", "sex", "age_group", "kecamatan", "nik_status"):
-        t = (
-            d.groupby(g)
-            .unlinked.agg(["size", "mean"])
-            .reset_index()
-            .rename(columns={g: "group", "size": "rows", "mean": "unlinked_share"})
-        )
+    for g in DIMENSIONS:
+        t = rows.groupby(g).agg(**measures).reset_index().rename(columns={g: "group"})
         t.insert(0, "dimension", g)
         parts.append(t)
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    if "missed" in rows:  # of the rows truly in a registry, the share not linked to it
+        truly = out.truly_in_registry * out.rows
+        out["missed"] = (out.missed / truly.where(truly > 0)).astype(float)
+    return out
+
+
+def with_truth(
+    rows: pd.DataFrame, records: pd.DataFrame, clean: pd.DataFrame, truth: pd.DataFrame
+) -> pd.DataFrame:
+    """`list_rows` plus the truth: `in_registry_truth` (the row's true person has a registry
+    row this period) and `missed` (so, yet the row's person has no registry row of that true
+    person). `truth` holds person_id per row of `records` (aligned, NaN = no truth)."""
+    acc = (records.status == "accepted").to_numpy()
+    reg = acc & clean.kind.isin(kinds.REGISTRIES).to_numpy()
+    pid = truth.person_id.to_numpy()
+    registered = set(pid[reg & ~pd.isna(pid)])
+    found = set(zip(records.person_key[reg], pid[reg], strict=True))
+    t = pid[rows.index]
+    truly = pd.Series(t, index=rows.index).isin(registered).to_numpy()
+    hit = np.array(
+        [(k, p) in found for k, p in zip(records.person_key[rows.index], t, strict=True)]
+    )
+    return rows.assign(in_registry_truth=truly, missed=truly & ~hit)
+
+
+def standout(profile: pd.DataFrame) -> pd.Series | None:
+    """The group (not a desa: too small to name in a summary) whose list rows are most often
+    not found in a registry, when it stands out from the whole (STANDOUT_*); else None."""
+    src = profile[profile.dimension == "source"]
+    overall = (src.not_found * src.rows).sum() / src.rows.sum() if src.rows.sum() else 0.0
+    c = profile[(profile.dimension != "desa") & (profile.rows >= STANDOUT_ROWS)]
+    c = c[(c.not_found >= overall + STANDOUT_POINTS) & (c.not_found >= overall * STANDOUT_RATIO)]
+    if c.empty:
+        return None
+    return pd.concat([c.sort_values("not_found").iloc[-1], pd.Series({"overall": overall})])
 
 
 def accuracy_vs_truth(data_dir: Path, period: str) -> pd.DataFrame | None:
@@ -110,3 +176,52 @@ def accuracy_vs_truth(data_dir: Path, period: str) -> pd.DataFrame | None:
             s = pairwise_scores(pred.reset_index(drop=True), true.reset_index(drop=True))
             rows.append({"level": level, "method": method, **s})
     return pd.DataFrame(rows)
+
+
+def truth_by_row(folder: PeriodFolder, records: pd.DataFrame) -> pd.DataFrame | None:
+    """The synthetic truth (person_id, household_id) aligned with `records` (None: real data)."""
+    path = folder.path("truth_rows")
+    if not path.exists():
+        return None
+    truth = pd.read_parquet(
+        path, columns=["source_file", "source_row", "person_id", "household_id"]
+    )
+    return records[["source_file", "source_row"]].merge(
+        truth, on=["source_file", "source_row"], how="left"
+    )
+
+
+def failure_profile_vs_truth(data_dir: Path, period: str, threshold: float) -> pd.DataFrame | None:
+    """`link_failure_profile` of a processed period with the truth's `missed` share."""
+    f = PeriodFolder.of(period, data_dir)
+    records = pd.read_parquet(f.path("records"))
+    truth = truth_by_row(f, records)
+    if truth is None:
+        return None
+    clean = pd.read_parquet(f.path("clean"), columns=PROFILE_COLUMNS)
+    return link_failure_profile(
+        with_truth(list_rows(records, clean, threshold), records, clean, truth)
+    )
+
+
+def link_quality_vs_truth(data_dir: Path, period: str) -> dict | None:
+    """The stage's estimated pair precision and recall beside the same measures with the truth
+    (over the same scored pairs; None without truth)."""
+    f = PeriodFolder.of(period, data_dir)
+    records = pd.read_parquet(
+        f.path("records"), columns=["source_file", "source_row", "person_key"]
+    )
+    truth = truth_by_row(f, records)
+    if truth is None:
+        return None
+    scored = pd.read_parquet(f.path("link_pairs"))
+    summary = json.loads(f.path("link_summary").read_text())
+    clusters = pd.DataFrame({"unique_id": records.index, "cluster": records.person_key.fillna("")})
+    pid = truth.person_id.to_numpy()
+    same = (pid[scored.uid_l] == pid[scored.uid_r]) & ~pd.isna(pid[scored.uid_l])
+    return {
+        "period": period,
+        "estimated_precision": summary.get("estimated_precision"),
+        "estimated_recall": summary.get("estimated_recall"),
+        **true_accuracy(scored, clusters, same),
+    }

@@ -23,6 +23,7 @@ from scipy.sparse.csgraph import connected_components
 
 from lebongbisa.link import model as fs
 from lebongbisa.link.engine import Engine
+from lebongbisa.link.quality import threshold_for_precision
 
 COLUMNS = [
     "unique_id",
@@ -41,6 +42,10 @@ COLUMNS = [
 log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.95
 REVIEW_BAND = (0.50, DEFAULT_THRESHOLD)
+#: pairs are scored and kept down to this probability (or the review floor, if lower): the
+#: unlikely candidates still count in the estimated recall (link/quality) and may be drawn
+#: in the intervals (targeting/uncertainty), though they are never linked or reviewed
+SCORE_FLOOR = 0.05
 
 
 def _complete(frame: pd.DataFrame) -> pd.DataFrame:
@@ -197,12 +202,15 @@ def link_records(
     decisions: pd.DataFrame | None = None,
     seed: int = 58,
     engine: str | Engine = "duckdb",
+    target_precision: float | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Cluster records into persons (see module docstring).
 
     `decisions` (optional) holds clerical decisions (`uid_l`, `uid_r`, `same`: bool) that
     override the model for those pairs. `engine` is "duckdb" (this process), "spark" (a
-    local or cluster Spark session, see `engine.py`) or an `Engine`.
+    local or cluster Spark session, see `engine.py`) or an `Engine`. With `target_precision`
+    the threshold is the lowest whose links reach that estimated precision (link/quality);
+    the threshold used is in the clusters' `attrs["threshold"]`.
     """
     f = _complete(frame)
     engine = engine if isinstance(engine, Engine) else Engine(engine)
@@ -210,8 +218,12 @@ def link_records(
     # engines return rows in no particular order: sort, so every run decides ties alike
     det = deterministic_edges(f, engine).sort_values(["uid_l", "uid_r"], ignore_index=True)
     t1 = time.perf_counter()
-    scored, trained = predict_edges(f, model, review_lower, det, engine, seed)
+    floor = min(SCORE_FLOOR, review_lower)
+    scored, trained = predict_edges(f, model, floor, det, engine, seed)
     scored = scored.sort_values(["uid_l", "uid_r"], ignore_index=True)
+    if target_precision is not None:
+        threshold = threshold_for_precision(scored, target_precision, review_lower)
+        attach_lower = min(attach_lower, threshold)
     t2 = time.perf_counter()
     log.info(
         "%s: %d records; deterministic pass %.1f s (%d pairs); %s and scoring %.1f s "
@@ -223,7 +235,7 @@ def link_records(
         "training" if not model else "model reuse",
         t2 - t1,
         len(scored),
-        review_lower,
+        floor,
     )
     prob = scored[scored.match_probability >= threshold][["uid_l", "uid_r"]].assign(
         rule="probabilistic"
@@ -273,4 +285,5 @@ def link_records(
         [1.0, out.unique_id.map(pmax).fillna(1.0)],
         np.nan,
     )
+    out.attrs["threshold"] = threshold
     return out, scored, trained

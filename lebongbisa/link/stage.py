@@ -20,12 +20,16 @@ import time
 import numpy as np
 import pandas as pd
 
-from lebongbisa import schemas
+from lebongbisa import kinds, schemas
 from lebongbisa.folder import PeriodFolder
-from lebongbisa.io import write_json, write_parquet
+from lebongbisa.io import write_csv, write_json, write_parquet
+from lebongbisa.link import decisions
+from lebongbisa.link.diagnostics import link_failure_profile, list_rows, standout
 from lebongbisa.link.features import linkage_frame
 from lebongbisa.link.households import resolve_households
+from lebongbisa.link.identity import identity_keys
 from lebongbisa.link.linker import link_records
+from lebongbisa.link.quality import estimated_accuracy
 from lebongbisa.link.review import read_decisions, review_table, write_review
 from lebongbisa.privacy import pseudonymize
 from lebongbisa.restricted import restricted_folder
@@ -35,6 +39,8 @@ log = logging.getLogger(__name__)
 #: the columns this stage reads (the linker's and the review list's): not whole tables
 CLEAN_USED = [
     "status",
+    "program",
+    "age",
     "source_file",
     "kind",
     "sex",
@@ -100,6 +106,37 @@ def _keys(
     return person_key, pseudonymize(_unique_ids(hid, f.household), "household")
 
 
+def _roles(frame: pd.DataFrame, clusters: pd.DataFrame) -> pd.Series:
+    """Per record id: "registered" (its person is in a registry), "unfound" (a program-list
+    record whose person is in none) or "" (decisions.for_review)."""
+    kind = frame.set_index("unique_id").kind.reindex(clusters.unique_id).to_numpy()
+    cl = clusters.cluster.to_numpy()
+    registered = np.isin(cl, cl[np.isin(kind, kinds.REGISTRIES)])
+    role = np.where(registered, "registered", np.where(kind == "program", "unfound", ""))
+    return pd.Series(role, index=clusters.unique_id.to_numpy())
+
+
+def _contradicted(ledger: pd.DataFrame, keys: pd.Series, records: pd.DataFrame) -> pd.DataFrame:
+    """The earlier decisions new evidence contradicts, one record of each identity side by
+    side with the old decision, for the review workbook's BERTENTANGAN sheet."""
+    c = ledger[ledger.status == "contradicted"]
+    first = pd.Series(keys.index, index=keys.to_numpy()).groupby(level=0).first()
+    pairs = pd.DataFrame(
+        {
+            "uid_l": first.reindex(c.key_1).to_numpy(),
+            "uid_r": first.reindex(c.key_2).to_numpy(),
+            "match_probability": np.where(c.same, 1.0, 0.0),
+            "linked": c.same.to_numpy(),
+            "key_1": c.key_1.to_numpy(),
+            "key_2": c.key_2.to_numpy(),
+        }
+    )
+    table = review_table(pairs, records).drop(columns=["PELUANG SAMA (%)", "STATUS"])
+    table.insert(1, "KEPUTUSAN LAMA", np.where(c.same, "SAMA", "BEDA"))
+    table.insert(2, "OLEH / TANGGAL", (c.decided_by + " / " + c.decided_at).to_numpy())
+    return table
+
+
 def link_period(
     folder: PeriodFolder,
     link: LinkSettings | None = None,
@@ -120,16 +157,25 @@ def link_period(
 
     source = folder.latest_earlier("link_model") if not retrain else None
     model = json.loads(source.read_text())["model"] if source else None
-    decisions = read_decisions(folder.path("decisions"), records)
+    keys = identity_keys(frame).set_axis(frame.unique_id)
+    records["identity_key"] = None
+    records.loc[frame.unique_id, "identity_key"] = keys.to_numpy()
+    ledger = decisions.merge_log(
+        decisions.read_log(folder.latest_earlier("decisions_log")),
+        read_decisions(folder.path("decisions"), records, records.identity_key, period),
+    )
+    decided, ledger = decisions.apply(ledger, keys, frame.nik.set_axis(frame.unique_id))
     clusters, scored, trained = link_records(
         frame,
         model=model,
         threshold=settings.threshold,
         review_lower=settings.review_lower,
         attach_lower=settings.attach_lower,
-        decisions=decisions,
+        decisions=decided,
         engine=engine,
+        target_precision=settings.target_precision,
     )
+    threshold = clusters.attrs["threshold"]
     t1 = time.perf_counter()
     fr = frame.set_index("unique_id").loc[clusters.unique_id].reset_index()
     household = resolve_households(fr, clusters.cluster)
@@ -156,14 +202,17 @@ def link_period(
     write_parquet(schemas.RECORDS.validate(records), folder.path("records"))
     write_parquet(scored, folder.path("link_pairs"))  # sorted by the linker
 
-    # uncertain pairs that ended in different persons go to clerical review
-    cl = pd.Series(clusters.cluster.to_numpy(), index=clusters.unique_id)
-    band = scored[
-        (scored.match_probability >= settings.review_lower)
-        & (scored.match_probability < settings.threshold)
-    ]
-    band = band[cl[band.uid_l].to_numpy() != cl[band.uid_r].to_numpy()].sort_values(
-        "match_probability", ascending=False
+    # the pairs whose decision would change the most go to clerical review, with the
+    # earlier decisions that new evidence now contradicts
+    review = decisions.for_review(
+        scored,
+        clusters,
+        keys,
+        ledger,
+        threshold,
+        settings.review_lower,
+        settings.review_budget,
+        _roles(frame, clusters),
     )
     review_records = pd.concat(
         [
@@ -173,13 +222,24 @@ def link_period(
         ],
         axis=1,
     )
-    write_review(folder.path("review"), review_table(band, review_records), period)
+    write_review(
+        folder.path("review"),
+        review_table(review, review_records),
+        period,
+        _contradicted(ledger, keys, review_records),
+    )
+    write_csv(ledger, folder.path("decisions_log"), mode=0o600)
+    accuracy = estimated_accuracy(scored, clusters, decided)
+    profile = link_failure_profile(list_rows(records, clean, threshold))
+    write_parquet(profile, folder.path("link_failures"))
+    stand = standout(profile)
 
     model_info = {
         "period": period,
         "reused_from": str(source.parent.name) if source else None,
         "trained": source is None,
-        "threshold": settings.threshold,
+        "threshold": threshold,
+        "target_precision": settings.target_precision,
         "review_lower": settings.review_lower,
         "attach_lower": settings.attach_lower,
         "model": {k: v for k, v in trained.items() if k != "linker_uid"},  # a random id
@@ -191,9 +251,18 @@ def link_period(
         "persons": int(records.person_key.nunique()),
         "households": int(records.household_key.nunique()),
         "match_type": records.loc[acc].match_type.value_counts().to_dict(),
-        "review_pairs": int(len(band)),
-        "decisions_applied": int(len(decisions)),
+        "review_pairs": int(len(review)),
+        **{
+            f"review_pairs_{c}": int((review.pair_class == c).sum())
+            for c in ("band", "attached", "unfound")
+        },
+        "decisions_in_log": int(len(ledger)),
+        "decisions_new": int((ledger.period == period).sum()),
+        **{f"decisions_{s}": int((ledger.status == s).sum()) for s in decisions.STATUSES},
+        "threshold": threshold,
+        **accuracy,
         "duplicate_in_list_rows": int(dup.sum()),
+        "standout": None if stand is None else json.loads(stand.to_json()),
         "model_reused_from": model_info["reused_from"],
     }
     write_json(summary, folder.path("link_summary"))

@@ -28,6 +28,25 @@ def previous(processed: Path | PeriodFolder) -> pd.DataFrame | None:
     return indicators.read(prev.parent) if prev else None
 
 
+def with_interval(
+    text: str,
+    ind: pd.DataFrame,
+    name: str,
+    denominator: float,
+    min_cell: int,
+    scope_type: str = "kabupaten",
+    code: str | None = None,
+) -> str:
+    """A published rate with its 90% linkage interval (`_low`/`_high`), as "3,8% (3,6–3,9%)";
+    the rate alone when there is no interval or it rounds to the rate itself."""
+    lo = indicators.row(ind, f"{name}_low", scope_type, code)
+    hi = indicators.row(ind, f"{name}_high", scope_type, code)
+    if text == "–" or lo is None or hi is None:
+        return text
+    a, b = (suppress.rate(x.value, denominator, min_cell) for x in (lo, hi))
+    return text if a == b else f"{text} ({a.rstrip('%')}–{b})"
+
+
 def headline(
     ind: pd.DataFrame,
     prev: pd.DataFrame | None,
@@ -53,7 +72,9 @@ def headline(
             value = suppress.count(r.value, min_cell)
             change = "–" if p is None else f"{r.value - p.value:+,.0f}".replace(",", ".")
         else:
-            value = suppress.rate(r.value, r.denominator, min_cell)
+            value = with_interval(
+                suppress.rate(r.value, r.denominator, min_cell), ind, name, r.denominator, min_cell
+            )
             points = round((r.value - p.value) * 100, 1) + 0.0 if p is not None else None
             points = 0.0 if points == 0 else points  # never "-0,0"
             change = "–" if p is None or pd.isna(points) else _.points(points)
@@ -175,9 +196,25 @@ def program_table(
                 label("program"): code,
                 label("agency"): p["agency"],
                 label("recipients"): suppress.count(rec.value, min_cell),
-                label("exclusion"): suppress.rate(exc.value, exc.denominator, min_cell),
+                label("exclusion"): with_interval(
+                    suppress.rate(exc.value, exc.denominator, min_cell),
+                    ind,
+                    "exclusion_error",
+                    exc.denominator,
+                    min_cell,
+                    "program",
+                    code,
+                ),
                 label("excluded"): suppress.count(exc.numerator, min_cell),
-                label("inclusion"): suppress.rate(inc.value, inc.denominator, min_cell),
+                label("inclusion"): with_interval(
+                    suppress.rate(inc.value, inc.denominator, min_cell),
+                    ind,
+                    "inclusion_error",
+                    inc.denominator,
+                    min_cell,
+                    "program",
+                    code,
+                ),
                 label("included"): suppress.count(inc.numerator, min_cell),
             }
         )
@@ -374,6 +411,7 @@ def load(processed: Path | PeriodFolder, done: set[str] | None = None) -> dict:
     )
     villages = read_json("villages_summary") if have("05_villages", "villages_summary") else None
     return {
+        "link_summary": read_json("link_summary") if have("02_link", "link_summary") else None,
         "ind": ind,
         "prev": previous(f),
         "previous_villages_with_records": _villages_with_records(f.previous("villages_summary")),
@@ -390,6 +428,61 @@ def _villages_with_records(path: Path | None) -> int | None:
     if path is None:
         return None
     return json.loads(path.read_text(encoding="utf-8")).get("villages_with_records")
+
+
+GROUP_NAMES = {
+    "nik_status": {
+        "excel_damaged": ("NIK yang dirusak Excel", "NIKs damaged by Excel"),
+        "invalid": ("NIK tidak sah", "invalid NIKs"),
+        "missing": ("NIK kosong", "no NIK"),
+        "valid": ("NIK sah", "valid NIKs"),
+    },
+    "sex": {"L": ("laki-laki", "men"), "P": ("perempuan", "women")},
+}
+
+
+def linkage_notes(S: dict, lang: str = "id") -> list[str]:
+    """What the linkage adds to the reading of this quarter: the ranges shown beside the
+    targeting errors, and a group of recipients the linker often cannot find in a registry."""
+    _ = Translator(lang)
+    out = []
+    if S["ind"].indicator.str.endswith("_low").any():
+        out.append(
+            _(
+                "Angka dalam kurung di samping angka salah sasaran adalah rentang 90% akibat "
+                "ketidakpastian pencocokan data antar-daftar (bukan ketidakpastian survei): "
+                "pencocokan yang ragu-ragu diulang ratusan kali menurut peluangnya.",
+                "The range in brackets beside a targeting error is its 90% range from the "
+                "uncertainty of matching people across lists (not survey uncertainty): the "
+                "uncertain matches are redrawn hundreds of times by their probabilities.",
+            )
+        )
+    g = (S.get("link_summary") or {}).get("standout")
+    if g:
+        name = GROUP_NAMES.get(g["dimension"], {}).get(g["group"])
+        who = (
+            _(f"dengan {name[0]}", f"with {name[1]}")
+            if name
+            else _(f"{g['dimension']} {g['group']}", f"{g['dimension']} {g['group']}")
+        )
+        if g["dimension"] == "source":
+            who = _(f"program {g['group']}", f"of {g['group']}")
+        if g["dimension"] == "age_group":
+            who = _(f"berumur {g['group']} tahun", f"aged {g['group']}")
+        share, overall = (suppress.rate(g[k], None) for k in ("not_found", "overall"))
+        out.append(
+            _(
+                f"Penerima {who} lebih sering tidak ditemukan di DTSEN/DTKS/P3KE ({share}, "
+                f"dibanding {overall} seluruh penerima): mereka terhitung di luar sasaran, "
+                "sehingga angka salah sasaran untuk kelompok ini paling tidak pasti. Petugas "
+                "dapat memeriksanya di lembar tinjauan pencocokan.",
+                f"Recipients {who} are more often not found in DTSEN/DTKS/P3KE ({share}, "
+                f"against {overall} of all recipients): they count as outside the target, so "
+                "the targeting errors for this group are the least certain. Officers can "
+                "check them in the linkage review workbook.",
+            )
+        )
+    return out
 
 
 def failure_notes(failures: list[dict], lang: str = "id") -> list[str]:

@@ -11,7 +11,7 @@ SPEC = StageSpec(
     "lebongbisa.series.stage:series_period",
     needs=("03_targeting",),
     reads=("indicator_parts", "records", "clean", "household_base"),
-    reads_previous=("targeting_indicators", "household_base", "manifest"),
+    reads_previous=("targeting_indicators", "household_base", "manifest", "records"),
     writes=("series_indicators",),
     missing_id="tren antar-triwulan untuk analis",
     missing_en="the quarter-to-quarter series for analysts",

@@ -15,13 +15,16 @@ Writes its indicators part `series_indicators`:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from lebongbisa import indicators, store
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
 from lebongbisa.ingest.stage import load_manifest
+from lebongbisa.link.linker import components
 from lebongbisa.targeting import measures
 from lebongbisa.targeting.measures import delivered_programs
 
@@ -59,6 +62,36 @@ def desil1_moves(now: pd.DataFrame, before: pd.DataFrame, c: Collector) -> None:
     _by_area(c, MOVES[2], excluded, now[now.desil == 1], now.village_code)
 
 
+def same_households(now: pd.DataFrame, before: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """One household id across two quarters, for each quarter's household keys.
+
+    Keys are stable where identifiers are (NIK, KK number). A list record without either is
+    keyed by its household of the quarter, which may differ: linked to its registry family
+    in one quarter, alone in the next. Households are therefore also joined through a record
+    identity (link/identity) that both quarters carry, used only when it belongs to one
+    household in each quarter. `now` and `before` are records (household_key,
+    identity_key); returns each quarter's key -> shared id."""
+    parts = []
+    for q, r in (("now", now), ("before", before)):
+        cols = ["household_key", "identity_key"]
+        r = r[[c for c in cols if c in r]].dropna(subset=["household_key"]).drop_duplicates()
+        if "identity_key" not in r:
+            r = r.assign(identity_key=None)
+        one = r.dropna(subset=["identity_key"])
+        one = one[~one.identity_key.duplicated(keep=False)]
+        parts.append((r.household_key.unique(), one.assign(q=q)))
+    keys = pd.Index(pd.unique(pd.concat([pd.Series(k) for k, _ in parts], ignore_index=True)))
+    bridge = parts[0][1].merge(parts[1][1], on="identity_key", suffixes=("_n", "_b"))
+    edges = pd.DataFrame(
+        {
+            "uid_l": keys.get_indexer(bridge.household_key_n),
+            "uid_r": keys.get_indexer(bridge.household_key_b),
+        }
+    )
+    shared = pd.Series(components(np.arange(len(keys)), edges), index=keys)
+    return shared[parts[0][0]], shared[parts[1][0]]
+
+
 def program_churn(
     now: pd.DataFrame,
     before: pd.DataFrame,
@@ -66,11 +99,17 @@ def program_churn(
     delivered_now: set[str],
     delivered_before: set[str],
     c: Collector,
+    ids: tuple[pd.Series, pd.Series] | None = None,
 ) -> None:
     """Households that started or stopped receiving each program delivered this quarter, over
     its recipients in the previous quarter. A program is followed under its code or one of its
     catalog `aliases` (its code in the earlier quarter); empty when the previous quarter did
-    not deliver it. A program not delivered this quarter gets no row (only its flag)."""
+    not deliver it. A program not delivered this quarter gets no row (only its flag).
+    `ids` (from `same_households`) maps each quarter's household keys to one id across both;
+    without it the keys are compared as they are."""
+    if ids is not None:
+        now = now.assign(household_key=now.household_key.map(ids[0]))
+        before = before.assign(household_key=before.household_key.map(ids[1]))
     for entry in catalog:
         code, col = entry["code"], f"receives_{entry['code']}"
         if code not in delivered_now or col not in now:
@@ -85,6 +124,12 @@ def program_churn(
         got = set(now.household_key[now[col].fillna(False).astype(bool)])
         c.rate(CHURN[0], "program", code, len(got - was), len(was))
         c.rate(CHURN[1], "program", code, len(was - got), len(was))
+
+
+def _columns(path, columns: list[str]) -> pd.DataFrame:
+    """The named columns of a parquet file that it has (an older quarter may lack some)."""
+    have = set(pq.read_schema(path).names)
+    return pd.read_parquet(path, columns=[c for c in columns if c in have])
 
 
 def series_period(folder: PeriodFolder) -> dict:
@@ -113,6 +158,12 @@ def series_period(folder: PeriodFolder) -> dict:
     comparable = before is not None and desil_regime(previous) == desil_regime(folder)
     # across a change of registry the households are resolved from other records: no churn
     delivered_before = delivered_programs(load_manifest(previous)) if comparable else set()
+    ids = None
+    if comparable:
+        cols = ["household_key", "identity_key"]
+        ids = same_households(
+            _columns(folder.path("records"), cols), _columns(previous.path("records"), cols)
+        )
     program_churn(
         now,
         before if before is not None else now.iloc[:0],
@@ -120,6 +171,7 @@ def series_period(folder: PeriodFolder) -> dict:
         delivered_programs(manifest),
         delivered_before,
         c,
+        ids,
     )
     indicators.write_part(c.frame(), folder, "series_indicators")
     store.build(folder.processed.parent.parent)  # with this quarter's own part

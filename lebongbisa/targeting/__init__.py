@@ -8,7 +8,9 @@ SPEC = StageSpec(
     "Targeting: coverage, exclusion and inclusion error, overlaps",
     "lebongbisa.targeting.stage:target_period",
     needs=("02_link",),
-    reads=("records", "clean", "manifest", "identity"),  # identity: the worklists' names
+    # identity: the worklists' names; link_pairs and the officers' answers (decisions_log):
+    # the uncertain links behind the intervals
+    reads=("records", "clean", "manifest", "identity", "link_pairs", "decisions_log"),
     # changes since the last quarter; households left out two quarters running (worklist f)
     reads_previous=("targeting_indicators", "household_base", "manifest"),
     writes=(
@@ -23,6 +25,7 @@ SPEC = StageSpec(
         "worklist_d",
         "worklist_f",
     ),
+    settings=("link",),  # the review band and the number of draws of the intervals
     missing_id="cakupan dan ketepatan sasaran program, pekerja miskin, dan Desa Binaan",
     missing_en="program coverage and targeting errors, working poor and Desa Binaan",
 )

@@ -15,8 +15,11 @@ from lebongbisa.indicators import Collector
 from lebongbisa.ingest.quality import scorecard, scorecard_indicators
 from lebongbisa.ingest.stage import load_manifest
 from lebongbisa.io import write_json, write_parquet
+from lebongbisa.link import decisions
+from lebongbisa.link.quality import Calibration
 from lebongbisa.restricted import restricted_folder
-from lebongbisa.targeting import worklists
+from lebongbisa.settings import LinkSettings
+from lebongbisa.targeting import uncertainty, worklists
 from lebongbisa.targeting.households import accepted_records, household_base
 from lebongbisa.targeting.measures import (
     agency_co_receipt,
@@ -53,8 +56,37 @@ def _excluded_twice(folder: PeriodFolder, h: pd.DataFrame, manifest: dict) -> pd
     return excluded_two_quarters(h, pd.read_parquet(prev))
 
 
-def target_period(folder: PeriodFolder) -> dict:
-    """Stage 3 on a period folder."""
+def _intervals(
+    folder: PeriodFolder,
+    records: pd.DataFrame,
+    clean: pd.DataFrame,
+    h: pd.DataFrame,
+    catalog: list[dict],
+    delivered: set[str],
+    published: pd.DataFrame,
+    link: LinkSettings,
+) -> pd.DataFrame:
+    """The `_low` / `_high` rows of the headline indicators (targeting.uncertainty)."""
+    c = Collector(folder.period)
+    if link.uncertainty_draws:
+        scored = pd.read_parquet(folder.path("link_pairs"))
+        links = uncertainty.list_links(records, clean, scored)
+        answers = decisions.read_log(folder.path("decisions_log"))
+        sample = uncertainty.draws(
+            links,
+            h,
+            catalog,
+            delivered,
+            link.uncertainty_draws,
+            calibration=Calibration.fit(answers, "unfound"),
+        )
+        uncertainty.intervals(c, published, sample)
+    return c.frame()
+
+
+def target_period(folder: PeriodFolder, link: LinkSettings | None = None) -> dict:
+    """Stage 3 on a period folder; `link` gives the number of draws of the intervals."""
+    link = link or LinkSettings()
     period = folder.period
     manifest = load_manifest(folder)
     catalog = manifest["programs"]
@@ -65,6 +97,7 @@ def target_period(folder: PeriodFolder) -> dict:
     write_parquet(h, folder.path("household_base"))
     delivered = delivered_programs(manifest)
     ind = measure(h, catalog, period, acc, delivered, registry_delivered(manifest))
+    ind = pd.concat([ind, _intervals(folder, records, clean, h, catalog, delivered, ind, link)])
     quality = Collector(period)
     scorecard_indicators(scorecard(records, clean, catalog), quality)
     ind = pd.concat([ind, quality.frame()], ignore_index=True)
