@@ -39,3 +39,89 @@ def linkage_frame(ident: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
     # text as Arrow strings (missing = null): a fifth of the memory of Python objects
     text = [c for c in f.columns if c != "unique_id"]
     return f.astype(dict.fromkeys(text, "str"))
+
+
+#: plain columns `plain_frame` understands, by what they are (first match wins)
+PLAIN = {
+    "full_name": ("name", "full_name", "nama"),
+    "given_name": ("given_name", "first_name"),
+    "surname": ("surname", "last_name", "family_name"),
+    "birth_date": ("birth_date", "date_of_birth", "dob", "tanggal_lahir"),
+    "sex": ("sex", "gender", "jenis_kelamin"),
+    "id_number": ("nik", "id_number", "national_id", "soc_sec_id", "ssn"),
+    "kk_number": ("kk_number", "household_id", "no_kk"),
+    "house_number": ("house_number", "street_number"),
+    "address": ("address", "street", "address_1", "address_2", "alamat"),
+    "locality": ("locality", "suburb", "town", "city"),
+    "village_code": ("village_code", "postcode", "zip", "kode_desa"),
+    "district_code": ("district_code", "state", "region", "kode_kecamatan"),
+}
+#: the optional comparisons of `model.comparisons` (used only when the frame has them)
+ADDRESS_COLUMNS = ["house_number", "address", "locality"]
+DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
+
+
+def _text(s: pd.Series) -> pd.Series:
+    """Upper case, letters and digits only, single spaces; empty -> missing."""
+    t = s.astype(object).where(s.notna(), "").astype(str).str.upper()
+    t = t.str.replace(r"[^0-9A-Z ]+", " ", regex=True).str.split().str.join(" ")
+    return t.where(t != "", None)
+
+
+def parse_dates(s: pd.Series) -> pd.Series:
+    """Birth dates in any common format (day before month when ambiguous) as YYYY-MM-DD text;
+    unreadable or impossible ones missing."""
+    raw = (
+        s.astype(object)
+        .where(s.notna(), "")
+        .astype(str)
+        .str.strip()
+        .str.replace(r"\.0$", "", regex=True)
+    )
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    for fmt in DATE_FORMATS:
+        todo = out.isna() & (raw != "")
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(raw[todo], format=fmt, errors="coerce")
+    return out.dt.strftime("%Y-%m-%d").where(out.notna(), None)
+
+
+def plain_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The linker's comparison columns derived from plain columns (names of `PLAIN`): a full
+    name or given and family names, a birth date in any common format, sex, an ID number
+    (used as the NIK: exact, with its first 15 and 12 characters as blocking keys), a
+    household number, address parts and place codes. Columns that are absent stay unknown."""
+    from lebongbisa.clean.names import clean_names, name_key
+
+    cols = {c.lower().strip(): c for c in df.columns}
+
+    def pick(what: str) -> list[str]:
+        return [cols[a] for a in PLAIN[what] if a in cols]
+
+    f = pd.DataFrame(index=df.index)
+    f["unique_id"] = df[cols["unique_id"]] if "unique_id" in cols else np.arange(len(df))
+    parts = pick("full_name") or pick("given_name")[:1] + pick("surname")[:1]
+    if parts:
+        name = _text(df[parts].astype(object).fillna("").astype(str).agg(" ".join, axis=1))
+        key = name_key(clean_names(name).name_clean).str.strip()
+        f["name_key"] = key.where(key != "", None)
+        tokens = f.name_key.fillna("").str.split()
+        f["name_sorted"] = tokens.map(lambda t: " ".join(sorted(t)) if t else None)
+        f["first_token"] = tokens.map(lambda t: t[0] if t else None)
+    if pick("birth_date"):
+        f["birth_date"] = parse_dates(df[pick("birth_date")[0]])
+    if pick("sex"):
+        f["sex"] = _text(df[pick("sex")[0]]).str[0]
+    if pick("id_number"):
+        ident = _text(df[pick("id_number")[0]]).str.replace(" ", "", regex=False)
+        f["nik"] = ident
+        f["nik15"] = ident.str[:15]
+        f["nik12"] = ident.where(ident.str.len() >= 12).str[:12]
+    for what in ("kk_number", "house_number", "locality", "village_code", "district_code"):
+        if pick(what):
+            f[what] = _text(df[pick(what)[0]])
+    if pick("address"):
+        address = df[pick("address")].astype(object).fillna("").astype(str).agg(" ".join, axis=1)
+        f["address"] = _text(address)
+    return f

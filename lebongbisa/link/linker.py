@@ -23,6 +23,7 @@ from scipy.sparse.csgraph import connected_components
 
 from lebongbisa.link import model as fs
 from lebongbisa.link.engine import Engine
+from lebongbisa.link.features import ADDRESS_COLUMNS, plain_frame
 from lebongbisa.link.quality import threshold_for_precision
 
 COLUMNS = [
@@ -49,11 +50,17 @@ SCORE_FLOOR = 0.05
 
 
 def _complete(frame: pd.DataFrame) -> pd.DataFrame:
-    f = frame.copy()
+    """The canonical columns, derived from plain ones when the frame has no name key."""
+    f = frame.copy() if "name_key" in frame else plain_frame(frame)
     for c in COLUMNS:
         if c not in f:
             f[c] = None
     return f
+
+
+def optional_columns(f: pd.DataFrame) -> list[str]:
+    """The optional comparison columns (address parts) the records actually carry."""
+    return [c for c in ADDRESS_COLUMNS if c in f and f[c].notna().any()]
 
 
 def deterministic_edges(f: pd.DataFrame, engine: Engine) -> pd.DataFrame:
@@ -111,9 +118,10 @@ def predict_edges(
     from splink import Linker
 
     db = engine.splink_api()
-    sdf = engine.register(db, f[COLUMNS], "records")
+    optional = optional_columns(f)
+    sdf = engine.register(db, f[COLUMNS + optional], "records")
     if not model:
-        trainer = Linker(sdf, fs.settings(), log_level=None)
+        trainer = Linker(sdf, fs.settings(optional), log_level=None)
         trained = fs.train(
             trainer, db, det[det.rule == "nik"], label_pairs_by_name(f, engine), seed=seed
         )

@@ -38,6 +38,29 @@ def _null(col: str) -> cll.CustomLevel:
     )
 
 
+def address_comparisons(present: list[str]) -> list:
+    """Optional comparisons for address parts (general lists; Lebong's registries have none):
+    house number exact; street and locality exact (term-frequency adjusted) or close."""
+    out = []
+    if "house_number" in present:
+        out.append(cl.ExactMatch("house_number"))
+    for col in ("address", "locality"):
+        if col in present:
+            out.append(
+                cl.CustomComparison(
+                    output_column_name=col,
+                    comparison_levels=[
+                        _null(col),
+                        cll.ExactMatchLevel(col, term_frequency_adjustments=True),
+                        cll.JaroWinklerLevel(col, 0.92),
+                        cll.JaroWinklerLevel(col, 0.80),
+                        cll.ElseLevel(),
+                    ],
+                )
+            )
+    return out
+
+
 def comparisons() -> list:
     nik = cl.CustomComparison(
         output_column_name="nik",
@@ -120,12 +143,17 @@ def blocking_rules() -> list:
     ]
 
 
-def settings() -> SettingsCreator:
+def settings(optional: list[str] | None = None) -> SettingsCreator:
+    """The model's settings; `optional` names the address columns the records carry."""
+    optional = optional or []
+    rules = blocking_rules()
+    if {"house_number", "locality"} <= set(optional):
+        rules.append(block_on("house_number", "locality"))
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
-        blocking_rules_to_generate_predictions=blocking_rules(),
+        comparisons=comparisons() + address_comparisons(optional),
+        blocking_rules_to_generate_predictions=rules,
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
         additional_columns_to_retain=[],

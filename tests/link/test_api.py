@@ -112,3 +112,35 @@ def test_tables_without_birth_dates_or_kk_still_link():
     recs = _records(_people(400)).drop(columns=["birth_date"])
     clusters, _, _ = link_records(recs)
     assert pairwise_scores(clusters.cluster, recs.person)["f1"] > 0.9
+
+
+def test_plain_columns_in_other_formats_link_like_canonical_ones(linked):
+    """A user's list: given and family names, day-first dates, an ID number, an address;
+    `link_records` derives its own comparison columns and the links are as good."""
+    recs, clusters, _, _ = linked
+    names = recs.name.str.split(n=1)
+    plain = pd.DataFrame(
+        {
+            "given_name": names.str[0],
+            "surname": names.str[1],
+            "date_of_birth": pd.to_datetime(recs.birth_date).dt.strftime("%d/%m/%Y"),
+            "gender": recs.sex,
+            "id_number": recs.nik,
+            "street": "JL. MERDEKA " + (recs.person % 50).astype(str),
+            "postcode": recs.village_code,
+        }
+    )
+    out, _, _ = link_records(plain)
+    assert (
+        pairwise_scores(out.cluster, recs.person)["f1"]
+        >= pairwise_scores(clusters.cluster, recs.person)["f1"] - 0.02
+    )
+
+
+def test_plain_dates_in_any_common_format_are_read_day_first():
+    from lebongbisa.link.features import parse_dates
+
+    got = parse_dates(
+        pd.Series(["1980-03-04", "19800304", "04-03-1980", "04/03/1980", "31/02/1980", None])
+    )
+    assert got[:4].tolist() == ["1980-03-04"] * 4 and got[4:].isna().all()
