@@ -133,6 +133,9 @@ RECORD_MEANING = {
     "household_key": "the resolved household (pseudonymous)",
     "match_type": "`nik`, `probabilistic`, `registry` or `none`",
     "match_probability": "the linkage model's probability for the row's link",
+    "identity_key": "(extension) a keyed hash of the row's normalized name, birth date and "
+    "village code: the same person's rows carry it from quarter to quarter when they have no "
+    "trusted NIK (decisions log, moves between quarters); empty for a row without a name",
 }
 
 TEMPLATE_DELIVERIES = """# Deliveries: what a quarter's folder holds (kiriman data per triwulan)

@@ -26,6 +26,7 @@ RECORDS = pa.DataFrameSchema(
         "household_key": Column(None, **_OPT),
         "match_type": Column(None, Check.isin(["nik", "probabilistic", "registry", "none"])),
         "match_probability": Column(float, Check.in_range(0, 1), nullable=True),
+        "identity_key": Column(None, nullable=True, required=False),  # extension
     },
     unique=["source_file", "source_row"],
     strict=False,

@@ -130,7 +130,8 @@ def with_truth(
     t = pid[rows.index]
     truly = pd.Series(t, index=rows.index).isin(registered).to_numpy()
     hit = np.array(
-        [(k, p) in found for k, p in zip(records.person_key[rows.index], t, strict=True)]
+        [(k, p) in found for k, p in zip(records.person_key[rows.index], t, strict=True)],
+        dtype=bool,
     )
     return rows.assign(in_registry_truth=truly, missed=truly & ~hit)
 

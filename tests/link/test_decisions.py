@@ -103,7 +103,7 @@ def test_decisions_carry_to_the_next_quarter_and_contradictions_are_reported(two
     q1, q2 = PeriodFolder.of("2025Q1", data, reports), PeriodFolder.of("2025Q2", data, reports)
     rec1 = pd.read_parquet(q1.path("records"))
     assert answer_review(q1, name="Petugas Uji") > 0
-    table = pd.read_excel(q1.path("decisions"), sheet_name="TINJAUAN", dtype=str)
+    table = pd.read_excel(q1.path("decisions"), sheet_name="TINJAUAN", dtype=str, engine="calamine")
     # and one decision new evidence contradicts next quarter: two records whose NIKs are both
     # valid and different, said to be one person
     rec2 = pd.read_parquet(q2.path("records"))
@@ -132,10 +132,12 @@ def test_decisions_carry_to_the_next_quarter_and_contradictions_are_reported(two
     rec2 = pd.read_parquet(q2.path("records")).set_index("identity_key")
     k1, k2 = both.identity_key
     assert rec2.person_key[k1] != rec2.person_key[k2]  # the contradicted SAMA is not applied
-    sheet = pd.read_excel(q2.path("review"), sheet_name="BERTENTANGAN", dtype=str)
+    sheet = pd.read_excel(
+        q2.path("review"), sheet_name="BERTENTANGAN", dtype=str, engine="calamine"
+    )
     assert {k1, k2} <= set(sheet["KUNCI 1"]) | set(sheet["KUNCI 2"])
     # a decided pair is never offered again
-    offered = pd.read_excel(q2.path("review"), sheet_name="TINJAUAN", dtype=str)
+    offered = pd.read_excel(q2.path("review"), sheet_name="TINJAUAN", dtype=str, engine="calamine")
     decided = set(zip(log.key_1, log.key_2, strict=True))
     again = {
         tuple(sorted(p)) for p in zip(offered["KUNCI 1"], offered["KUNCI 2"], strict=True)

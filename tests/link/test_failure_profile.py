@@ -25,6 +25,17 @@ def test_every_list_row_is_counted_once_in_each_dimension(small_series):
     assert prof.not_found.between(0, 1).all() and prof.missed.dropna().between(0, 1).all()
 
 
+def test_a_quarter_without_lists_has_an_empty_profile_and_no_standout(small_series):
+    """A registries-only delivery: nothing to profile, and no error (a scenario found it)."""
+    folder = PeriodFolder.of("2025Q2", small_series)
+    records = pd.read_parquet(folder.path("records"))
+    clean = pd.read_parquet(folder.path("clean"))
+    rows = diagnostics.list_rows(records, clean, 0.95).iloc[:0]
+    rows = diagnostics.with_truth(rows, records, clean, diagnostics.truth_by_row(folder, records))
+    prof = diagnostics.link_failure_profile(rows)
+    assert prof.empty and diagnostics.standout(prof) is None
+
+
 def test_the_profile_finds_where_linkage_truly_fails(small_series):
     """Against the truth: rows with a damaged or missing NIK are the ones truly missed more
     often, and the profile (which has no truth) shows them as not found more often too."""
