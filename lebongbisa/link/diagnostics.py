@@ -57,7 +57,7 @@ AGE_GROUPS = ["0-14", "15-24", "25-44", "45-64", "65+"]
 PROFILE_COLUMNS = ["kind", "program", "village_code", "age", "sex"]
 #: a group stands out when at least this many of its list rows were looked for, and their
 #: share not found is this much above the whole list's (points and ratio)
-STANDOUT_ROWS, STANDOUT_POINTS, STANDOUT_RATIO = 30, 0.10, 1.5
+STANDOUT_ROWS, STANDOUT_POINTS, STANDOUT_RATIO = 30, 0.05, 2.0
 
 
 def list_rows(records: pd.DataFrame, clean: pd.DataFrame, threshold: float) -> pd.DataFrame:
