@@ -95,7 +95,7 @@ def apply(log: pd.DataFrame, keys: pd.Series, nik: pd.Series) -> tuple[pd.DataFr
     return out.astype({"uid_l": int, "uid_r": int, "same": bool}), log.assign(status=status)
 
 
-def _best_pair(pairs: pd.DataFrame, side: pd.Index | np.ndarray) -> pd.DataFrame:
+def best_pair(pairs: pd.DataFrame, side: pd.Index | np.ndarray) -> pd.DataFrame:
     """Per record of `side`, its best-scored pair (u = that record, v = the other)."""
     both = pd.concat(
         [
@@ -140,7 +140,7 @@ def for_review(
     low = clusters[
         (clusters.match_type == "probabilistic") & (clusters.match_probability < threshold)
     ]
-    best = _best_pair(scored[band & ~apart_all], low.unique_id)
+    best = best_pair(scored[band & ~apart_all], low.unique_id)
     classes.append(
         pd.DataFrame(
             {
@@ -156,7 +156,7 @@ def for_review(
     if role is not None:
         registered = role.index[role == "registered"]
         cand = scored[scored.uid_l.isin(registered) | scored.uid_r.isin(registered)]
-        best = _best_pair(cand, role.index[role == "unfound"])
+        best = best_pair(cand, role.index[role == "unfound"])
         best = best[best.v.isin(registered)]
         classes.insert(
             0,

@@ -27,6 +27,7 @@ import pandas as pd
 from lebongbisa import kinds
 from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
+from lebongbisa.link.decisions import best_pair
 from lebongbisa.link.quality import Calibration
 from lebongbisa.targeting.measures import targets
 
@@ -58,16 +59,10 @@ def list_links(records: pd.DataFrame, clean: pd.DataFrame, scored: pd.DataFrame)
             "p_keep": np.where(found, keep, 1.0),
         }
     )[rows]
-    both = pd.concat(
-        [
-            scored.rename(columns={"uid_l": "u", "uid_r": "v"}),
-            scored.rename(columns={"uid_r": "u", "uid_l": "v"}),
-        ]
-    )
     # a candidate is any record whose person is in a registry: joining it joins that person
-    both = both[both.u.isin(out.index[~found[out.index]]) & found[both.v.to_numpy()]]
-    both = both.sort_values("match_probability")
-    best = both.drop_duplicates("u", keep="last").set_index("u")
+    cand = scored[found[scored.uid_l.to_numpy()] | found[scored.uid_r.to_numpy()]]
+    best = best_pair(cand, out.index[~found[out.index]])
+    best = best[found[best.v.to_numpy()]].set_index("u")
     out["candidate"] = pd.Series(
         records.household_key.to_numpy()[best.v.to_numpy()], index=best.index
     ).reindex(out.index)
