@@ -449,12 +449,16 @@ def linkage_notes(S: dict, lang: str = "id") -> list[str]:
     if S["ind"].indicator.str.endswith("_low").any():
         out.append(
             _(
-                "Angka dalam kurung di samping angka salah sasaran adalah rentang 90% akibat "
+                "Angka dalam kurung di samping angka salah sasaran adalah rentang akibat "
                 "ketidakpastian pencocokan data antar-daftar (bukan ketidakpastian survei): "
-                "pencocokan yang ragu-ragu diulang ratusan kali menurut peluangnya.",
-                "The range in brackets beside a targeting error is its 90% range from the "
-                "uncertainty of matching people across lists (not survey uncertainty): the "
-                "uncertain matches are redrawn hundreds of times by their probabilities.",
+                "pencocokan yang ragu-ragu diulang ratusan kali menurut peluangnya. Rentang ini "
+                "batas bawah ketidakpastian: kekeliruan yang tidak terlihat oleh model pencocokan "
+                "bisa membuat angka sebenarnya berada di luarnya.",
+                "The range in brackets beside a targeting error comes from the uncertainty of "
+                "matching people across lists (not survey uncertainty): the uncertain matches are "
+                "redrawn hundreds of times by their probabilities. It is the least the "
+                "uncertainty can be: mistakes the matching model cannot see may put the true "
+                "value outside it.",
             )
         )
     g = (S.get("link_summary") or {}).get("standout")
