@@ -1,6 +1,7 @@
 """Stage 2: resolve persons and households across registries, program lists and UMKM.
 
-`link_records` is the reusable API (any table of canonical person records in, clusters out);
+`link_records` is the reusable API (any table of person records in, plain or canonical
+columns; clusters out);
 `stage.link_period` runs it on a period's stage-1 outputs and writes the keys.
 """
 

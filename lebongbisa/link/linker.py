@@ -4,11 +4,13 @@
 
 `frame` holds canonical person records with the columns of `features.linkage_frame`
 (`unique_id`, `nik`, `nik15`, `nik12`, `name_key`, `name_sorted`, `first_token`, `sex`,
-`birth_date` as YYYY-MM-DD text, `kk_number`, `village_code`, `district_code`); any missing
-column is treated as unknown, so the linker can be evaluated on any table with names, birth
-dates and addresses. Returns one row per record (`unique_id`, `cluster`, `match_type`,
-`match_probability`), the scored candidate pairs, and the trained model (a Splink settings
-dict, JSON-serializable: pass it back as `model=` to reuse it without retraining).
+`birth_date` as YYYY-MM-DD text, `kk_number`, `village_code`, `district_code`), or, when it
+has no `name_key`, plain columns from which they are derived (`features.plain_frame`: names,
+dates in any common format, an ID number, address parts, place codes). Any missing column is
+treated as unknown, so the linker works on any table of people. Returns one row per record
+(`unique_id`, `cluster`, `match_type`, `match_probability`), the scored candidate pairs, and
+the trained model (a Splink settings dict, JSON-serializable: pass it back as `model=` to reuse
+it without retraining).
 """
 
 from __future__ import annotations
