@@ -185,7 +185,7 @@ def for_review(
     out = out.sort_values(["priority", "uid_l", "uid_r"], ascending=[False, True, True])
     # one question per pair of identities (an in-list duplicate repeats a pair)
     out = out.drop_duplicates("pair").drop(columns="pair")
+    # half the budget is kept for unfound recipients; the rest goes by priority, whatever class
     unfound = out[out.pair_class == "unfound"].head(budget // 2)
-    rest = out.drop(unfound.index).head(budget - len(unfound))
-    out = pd.concat([unfound, rest, out.drop(unfound.index).drop(rest.index)])
-    return out.head(budget).sort_values("priority", ascending=False).reset_index(drop=True)
+    out = pd.concat([unfound, out.drop(unfound.index).head(budget - len(unfound))])
+    return out.sort_values("priority", ascending=False).reset_index(drop=True)

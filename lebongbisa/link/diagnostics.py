@@ -60,6 +60,12 @@ PROFILE_COLUMNS = ["kind", "program", "village_code", "age", "sex"]
 STANDOUT_ROWS, STANDOUT_POINTS, STANDOUT_RATIO = 30, 0.05, 2.0
 
 
+def in_registry(records: pd.DataFrame, clean: pd.DataFrame) -> np.ndarray:
+    """Per row: its person has an accepted registry row (DTSEN, DTKS or P3KE) this quarter."""
+    reg = (records.status == "accepted").to_numpy() & clean.kind.isin(kinds.REGISTRIES).to_numpy()
+    return records.person_key.isin(set(records.person_key[reg])).to_numpy()
+
+
 def list_rows(records: pd.DataFrame, clean: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """Program-list and other non-registry rows with whether their person was found in a
     registry (`not_found`) and whether the link that found it was below the threshold
@@ -69,9 +75,8 @@ def list_rows(records: pd.DataFrame, clean: pd.DataFrame, threshold: float) -> p
     but a list recipient the linker cannot find in any registry is counted outside every
     target (inclusion error) and leaves their registry household unreached (exclusion)."""
     acc = (records.status == "accepted").to_numpy()
-    reg = clean.kind.isin(kinds.REGISTRIES).to_numpy()
-    in_registry = set(records.person_key[acc & reg])
-    keep = acc & ~reg
+    keep = acc & ~clean.kind.isin(kinds.REGISTRIES).to_numpy()
+    found = in_registry(records, clean)[keep]
     r, c = records[keep], clean[keep]
     return pd.DataFrame(
         {
@@ -83,7 +88,7 @@ def list_rows(records: pd.DataFrame, clean: pd.DataFrame, threshold: float) -> p
             .to_numpy(),
             "sex": c.sex.fillna("?").to_numpy(),
             "nik_status": nik_category(r.reason).to_numpy(),
-            "not_found": ~r.person_key.isin(in_registry).to_numpy(),
+            "not_found": ~found,
             "low_confidence": (
                 (r.match_type == "probabilistic") & (r.match_probability < threshold)
             ).to_numpy(),

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lebongbisa.link.graph import components_by_keys
+
 
 def _pairs(labels: pd.Series) -> int:
     n = labels.value_counts().to_numpy(dtype=np.int64)
@@ -45,8 +47,6 @@ def exact_household_clusters(
 ) -> pd.Series:
     """Baseline households: records joined by exact NIK, exact KK text or the same source
     household id (connected components)."""
-    from lebongbisa.link.linker import components_by_keys
-
     kk = kk_raw.fillna("").astype(str).str.replace(r"\D", "", regex=True)
     comp = components_by_keys(len(nik_clusters), [nik_clusters, kk, source_household])
     return pd.Series(comp, index=nik_clusters.index)

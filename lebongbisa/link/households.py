@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lebongbisa import kinds
-from lebongbisa.link.linker import components, components_by_keys
+from lebongbisa.link.graph import components, components_by_keys
 
 
 def resolve_households(frame: pd.DataFrame, person: pd.Series) -> pd.Series:

@@ -24,7 +24,7 @@ from lebongbisa.folder import PeriodFolder
 from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
 from lebongbisa.ingest.stage import load_manifest
-from lebongbisa.link.linker import components
+from lebongbisa.link.graph import components
 from lebongbisa.targeting import measures
 from lebongbisa.targeting.measures import delivered_programs
 
@@ -72,14 +72,12 @@ def same_households(now: pd.DataFrame, before: pd.DataFrame) -> tuple[pd.Series,
     household in each quarter. `now` and `before` are records (household_key,
     identity_key); returns each quarter's key -> shared id."""
     parts = []
-    for q, r in (("now", now), ("before", before)):
-        cols = ["household_key", "identity_key"]
-        r = r[[c for c in cols if c in r]].dropna(subset=["household_key"]).drop_duplicates()
-        if "identity_key" not in r:
+    for r in (now, before):
+        if "identity_key" not in r:  # a quarter processed before identity keys existed
             r = r.assign(identity_key=None)
+        r = r[["household_key", "identity_key"]].dropna(subset=["household_key"]).drop_duplicates()
         one = r.dropna(subset=["identity_key"])
-        one = one[~one.identity_key.duplicated(keep=False)]
-        parts.append((r.household_key.unique(), one.assign(q=q)))
+        parts.append((r.household_key.unique(), one[~one.identity_key.duplicated(keep=False)]))
     keys = pd.Index(pd.unique(pd.concat([pd.Series(k) for k, _ in parts], ignore_index=True)))
     bridge = parts[0][1].merge(parts[1][1], on="identity_key", suffixes=("_n", "_b"))
     edges = pd.DataFrame(

@@ -28,6 +28,7 @@ from lebongbisa import kinds
 from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
 from lebongbisa.link.decisions import best_pair
+from lebongbisa.link.diagnostics import in_registry
 from lebongbisa.link.quality import Calibration
 from lebongbisa.targeting.measures import targets
 
@@ -47,7 +48,7 @@ def list_links(records: pd.DataFrame, clean: pd.DataFrame, scored: pd.DataFrame)
     acc = (records.status == "accepted").to_numpy()
     reg = acc & clean.kind.isin(kinds.REGISTRIES).to_numpy()
     rows = acc & (clean.kind == "program").to_numpy() & clean.program.notna().to_numpy()
-    found = records.person_key.isin(set(records.person_key[reg])).to_numpy()
+    found = in_registry(records, clean)
     p = records.match_probability.to_numpy(dtype=float)
     prob = (records.match_type == "probabilistic").to_numpy()
     keep = np.where(prob & ~np.isnan(p), p, 1.0)
