@@ -142,11 +142,14 @@ def with_truth(
 
 
 def standout(profile: pd.DataFrame) -> pd.Series | None:
-    """The group (not a desa: too small to name in a summary) whose list rows are most often
-    not found in a registry, when it stands out from the whole (STANDOUT_*); else None."""
+    """The group whose list rows are most often not found in a registry, when it stands out
+    from the whole (STANDOUT_*); else None."""
     src = profile[profile.dimension == "source"]
     overall = (src.not_found * src.rows).sum() / src.rows.sum() if src.rows.sum() else 0.0
-    c = profile[(profile.dimension != "desa") & (profile.rows >= STANDOUT_ROWS)]
+    # a desa is too small to name; "?" (age or sex unknown) is no group of people
+    c = profile[
+        (profile.dimension != "desa") & (profile.group != "?") & (profile.rows >= STANDOUT_ROWS)
+    ]
     c = c[(c.not_found >= overall + STANDOUT_POINTS) & (c.not_found >= overall * STANDOUT_RATIO)]
     if c.empty:
         return None

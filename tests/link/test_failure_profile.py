@@ -65,6 +65,13 @@ def test_a_group_that_stands_out_is_named_in_one_summary_sentence():
     g = diagnostics.standout(prof)
     assert (g["dimension"], g["group"]) == ("nik_status", "missing")  # a desa is never named
     assert diagnostics.standout(prof.assign(not_found=0.03)) is None
+    unknown = pd.concat([prof, prof.iloc[[3]].assign(dimension="age_group", group="?")])
+    assert (
+        diagnostics.standout(
+            unknown.assign(not_found=unknown.not_found.where(unknown.group != "missing", 0.01))
+        )
+        is None
+    )
     S = {
         "ind": pd.DataFrame({"indicator": pd.Series([], dtype=str)}),
         "link_summary": {"standout": g.to_dict()},
