@@ -14,6 +14,10 @@ import pandas as pd
 from lebongbisa import kinds
 from lebongbisa.folder import PeriodFolder
 
+#: the list kinds whose rows give their household an attribute of the target rules: a
+#: household with a row of the UMKM registry has a business
+LIST_ATTRIBUTES = {"umkm": "has_business"}
+
 PERSON_COLS = [
     "age",
     "sex",
@@ -133,7 +137,8 @@ def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
     h["head_known"] = h.index.isin(heads.index)
     h["female_head"] = heads.sex.reindex(h.index).eq("P")
     h["head_agriculture"] = heads.sector.reindex(h.index).eq("agriculture")
-    h["has_business"] = h.index.isin(acc.household_key[acc.kind == "umkm"])
+    for kind, attribute in LIST_ATTRIBUTES.items():
+        h[attribute] = h.index.isin(acc.household_key[acc.kind == kind])
     unfit = acc[acc.kind.isin(kinds.REGISTRIES)]
     unfit = unfit[(unfit.floor == "TANAH") | (unfit.wall == "BAMBU")].household_key
     h["house_unfit"] = h.index.isin(unfit)

@@ -29,6 +29,7 @@ def _world(p_keep: float, p_join: float, households=None) -> tuple[pd.DataFrame,
     links = pd.DataFrame(
         {
             "program": ["P", "P"],
+            "attribute": [None, None],
             "household_key": ["h1", "h3"],
             "person_key": ["a", "b"],
             "p_keep": [p_keep, 1.0],
@@ -64,6 +65,21 @@ def test_a_person_in_two_registry_households_may_belong_to_either():
     s = uncertainty.draws(links, h, CATALOG, {"P"}, 400)
     assert set(s["exclusion_error|P"]) == {0.0, 1.0}
     assert 0.35 < (s["exclusion_error|P"] == 0.0).mean() < 0.65  # h1 or h2, as likely
+
+
+def test_a_business_row_moves_with_its_person_and_the_targets_follow():
+    """Recipient b (found nowhere) also has a UMKM registry row; both have candidate h2. They
+    join together or not at all: when they do, h2 has a business, is the only target of a
+    program for desil-1 businesses and receives it; a business row joining alone would leave
+    h2 a target without the program."""
+    h, links = _world(1.0, 0.5)
+    h["has_business"] = False
+    business = links.iloc[[1]].assign(program=None, attribute="has_business")
+    links = pd.concat([links, business], ignore_index=True)
+    catalog = [{"code": "P", "target_rule": "desil <= 1 and has_business"}]
+    s = uncertainty.draws(links, h, catalog, {"P"}, 400)["exclusion_error|P"]
+    assert set(s.dropna()) == {0.0}  # together: h2 in the target and reached
+    assert 0.35 < s.isna().mean() < 0.65  # apart: no household has a business, no target
 
 
 def test_intervals_include_the_published_value_and_skip_what_is_not_published():
