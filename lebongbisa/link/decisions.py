@@ -124,11 +124,13 @@ def for_review(
       where SAMA would join them with chance p;
     - `attached`: records attached below the threshold (the unique-candidate rule), where
       BEDA would split them with chance 1 - p;
-    - `unfound`: a program-list record whose person is in no registry, with its best-scored
-      record of a registry person (any score the linker kept), where SAMA would put a
-      recipient into a registry household: what moves the exclusion and inclusion errors.
-      `role` (by record id: "unfound", "registered" or "") marks them; half of the budget is
-      kept for them, and their answers calibrate the intervals (targeting/uncertainty).
+    - `unfound`: a list record (a program's or the UMKM registry's) whose person is in no
+      registry, with its best-scored record of a registry person (any score the linker kept),
+      where SAMA would put a recipient into a registry household: what moves the exclusion and
+      inclusion errors. `role` (by record id: "unfound", "registered" or "") marks them. Half
+      of the budget is kept for them, drawn at random (reproducibly, by a hash of the pair of
+      identities) and not by probability, because their answers calibrate the probabilities
+      of all such pairs for the intervals (targeting/uncertainty), the unlikely ones too.
     Sorted by that chance; pairs of identities already in the log are not asked again, and a
     pair of one identity (or of a record without a name) is not asked, as its answer could
     not be kept."""
@@ -184,8 +186,12 @@ def for_review(
     out = out.assign(key_1=k1, key_2=k2, pair=(pair.key_1 + "|" + pair.key_2).to_numpy())[keep]
     out = out.sort_values(["priority", "uid_l", "uid_r"], ascending=[False, True, True])
     # one question per pair of identities (an in-list duplicate repeats a pair)
-    out = out.drop_duplicates("pair").drop(columns="pair")
-    # half the budget is kept for unfound recipients; the rest goes by priority, whatever class
-    unfound = out[out.pair_class == "unfound"].head(budget // 2)
+    out = out.drop_duplicates("pair")
+    # half the budget is kept for a random sample of unfound recipients; the rest goes by
+    # priority, whatever class
+    unfound = out[out.pair_class == "unfound"]
+    order = pd.util.hash_pandas_object(unfound.pair, index=False).sort_values(kind="stable")
+    unfound = unfound.loc[order.index[: budget // 2]]
     out = pd.concat([unfound, out.drop(unfound.index).head(budget - len(unfound))])
+    out = out.drop(columns="pair")
     return out.sort_values("priority", ascending=False).reset_index(drop=True)
