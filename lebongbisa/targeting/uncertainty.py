@@ -111,7 +111,7 @@ class Headline:
         self.h, self.codes = h, codes
         self.households = pd.Index(h.household_key)
         self.lists = [p for p in catalog if p["code"] in codes]
-        self.tgt = targets(h, self.lists).to_numpy(dtype=bool, copy=True)
+        self.tgt = targets(h, self.lists).to_numpy(dtype=bool)
         self.solo_tgt = targets(_lone_household(h), self.lists).to_numpy(dtype=bool)[0]
         self.d1 = (h.desil == 1).fillna(False).to_numpy()
         self.rows = lk = links[links.program.isin(codes) | links.attribute.notna()]
@@ -126,6 +126,7 @@ class Headline:
         self.home = self.households.get_indexer(lk.household_key)
 
     def evaluate(self, where: np.ndarray) -> dict[str, float]:
+        """The indicators with each row at `where` (see the class)."""
         n_h, n_p, prog = len(self.households), len(self.codes), self.prog
         inside = where >= 0
         tgt = self.tgt
@@ -163,16 +164,6 @@ class Headline:
         return row
 
 
-def headline(
-    links: pd.DataFrame, h: pd.DataFrame, catalog: list[dict], delivered: set[str]
-) -> Headline | None:
-    """The headline of the delivered lists (None without one, or without any desil)."""
-    codes = [p["code"] for p in catalog if p["code"] in delivered]
-    if not codes or h.desil.isna().all():
-        return None
-    return Headline(links, h, catalog, codes)
-
-
 def draws(
     links: pd.DataFrame,
     h: pd.DataFrame,
@@ -185,9 +176,10 @@ def draws(
     """The headline indicators (columns `<indicator>|<scope_code>`) in each of `n` draws.
     With a `calibration` (the officers' answers on such pairs), the chance that a candidate
     joins is the recalibrated probability, redrawn with the calibration in every draw."""
-    model = headline(links, h, catalog, delivered)
-    if model is None:
+    codes = [p["code"] for p in catalog if p["code"] in delivered]
+    if not codes or h.desil.isna().all():
         return pd.DataFrame()
+    model = Headline(links, h, catalog, codes)
     rng = np.random.default_rng(seed)
     lk, hh = model.rows, model.households
     cand = hh.get_indexer(lk.candidate.fillna(""))
@@ -200,7 +192,8 @@ def draws(
         alt[rows, j] = hh.get_indexer(multi.str[j].fillna(""))
     n_alt = (alt >= 0).sum(axis=1)
     p_keep, p_join = lk.p_keep.to_numpy(), lk.p_join.to_numpy()
-    person, n_persons = model.person, model.person.max() + 1 if len(lk) else 0
+    person = model.person
+    n_persons = int(person.max()) + 1 if len(person) else 0
     out = []
     for i in range(n):
         lost = rng.random(len(lk)) >= p_keep
