@@ -21,6 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lebongbisa.link.graph import both_ways
+from lebongbisa.link.quality import joined_pairs
+
 LOG_COLUMNS = [
     "key_1",
     "key_2",
@@ -97,12 +100,7 @@ def apply(log: pd.DataFrame, keys: pd.Series, nik: pd.Series) -> tuple[pd.DataFr
 
 def best_pair(pairs: pd.DataFrame, side: pd.Index | np.ndarray) -> pd.DataFrame:
     """Per record of `side`, its best-scored pair (u = that record, v = the other)."""
-    both = pd.concat(
-        [
-            pairs.rename(columns={"uid_l": "u", "uid_r": "v"}),
-            pairs.rename(columns={"uid_r": "u", "uid_l": "v"}),
-        ]
-    )
+    both = both_ways(pairs)
     best = both[both.u.isin(side)].sort_values("match_probability")
     return best.drop_duplicates("u", keep="last")
 
@@ -127,15 +125,14 @@ def for_review(
     - `unfound`: a list record (a program's or the UMKM registry's) whose person is in no
       registry, with its best-scored record of a registry person (any score the linker kept),
       where SAMA would put a recipient into a registry household: what moves the exclusion and
-      inclusion errors. `role` (by record id: "unfound", "registered" or "") marks them. Half
+      inclusion errors. `role` (by record id: "unfound" or "registered") marks them. Half
       of the budget is kept for them, drawn at random (reproducibly, by a hash of the pair of
       identities) and not by probability, because their answers calibrate the probabilities
       of all such pairs for the intervals (targeting/uncertainty), the unlikely ones too.
     Sorted by that chance; pairs of identities already in the log are not asked again, and a
     pair of one identity (or of a record without a name) is not asked, as its answer could
     not be kept."""
-    cluster = pd.Series(clusters.cluster.to_numpy(), index=clusters.unique_id.to_numpy())
-    apart_all = cluster[scored.uid_l].to_numpy() != cluster[scored.uid_r].to_numpy()
+    apart_all = ~joined_pairs(scored, clusters)
     band = (scored.match_probability >= review_lower) & (scored.match_probability < threshold)
     apart = scored[band & apart_all]
     classes = [apart.assign(linked=False, priority=apart.match_probability, pair_class="band")]

@@ -1,5 +1,5 @@
-"""Connected components over records: the one graph operation linkage, households and the
-series share (scipy, no linkage engine loaded)."""
+"""Graph operations over record pairs that linkage, households and the series share:
+connected components, and the pairs seen from each end (scipy, no linkage engine loaded)."""
 
 from __future__ import annotations
 
@@ -41,3 +41,14 @@ def components_by_keys(n: int, keys: list[pd.Series]) -> np.ndarray:
         else pd.DataFrame({"uid_l": np.array([], dtype=int), "uid_r": np.array([], dtype=int)})
     )
     return components(ids, e)
+
+
+def both_ways(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Each pair (`uid_l`, `uid_r`, ...) twice, once from each end: `u` (this record) and `v`
+    (the other), with the pair's other columns."""
+    return pd.concat(
+        [
+            pairs.rename(columns={"uid_l": "u", "uid_r": "v"}),
+            pairs.rename(columns={"uid_r": "u", "uid_l": "v"}),
+        ]
+    )

@@ -24,7 +24,7 @@ import pandas as pd
 from lebongbisa.link import model as fs
 from lebongbisa.link.engine import Engine
 from lebongbisa.link.features import ADDRESS_COLUMNS, plain_frame
-from lebongbisa.link.graph import components
+from lebongbisa.link.graph import both_ways, components
 from lebongbisa.link.quality import threshold_for_precision
 
 COLUMNS = [
@@ -150,12 +150,7 @@ def unique_candidate_edges(
     linked = set(edges.uid_l) | set(edges.uid_r)
     comp = pd.Series(components(ids, edges), index=ids)
     s = scored[scored.match_probability >= lower]
-    both = pd.concat(
-        [
-            s.rename(columns={"uid_l": "u", "uid_r": "v"}),
-            s.rename(columns={"uid_r": "u", "uid_l": "v"}),
-        ]
-    )
+    both = both_ways(s)
     both = both[~both.u.isin(linked)]
     if both.empty:
         return pd.DataFrame({"uid_l": [], "uid_r": [], "rule": []})
@@ -247,12 +242,7 @@ def link_records(
         for u in np.concatenate([e.uid_l.to_numpy(), e.uid_r.to_numpy()]):
             best[u] = rule
     mtype = out.unique_id.map(best).fillna("none").replace({"clerical": "probabilistic"})
-    pmax = pd.concat(
-        [
-            scored[["uid_l", "match_probability"]].rename(columns={"uid_l": "u"}),
-            scored[["uid_r", "match_probability"]].rename(columns={"uid_r": "u"}),
-        ]
-    )
+    pmax = both_ways(scored[["uid_l", "uid_r", "match_probability"]])
     pmax = pmax[pmax.match_probability >= attach_lower].groupby("u").match_probability.max()
     out["match_type"] = mtype.to_numpy()
     out["match_probability"] = np.select(

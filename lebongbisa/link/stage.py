@@ -107,14 +107,13 @@ def _keys(
 
 
 def _roles(frame: pd.DataFrame, clusters: pd.DataFrame) -> pd.Series:
-    """Per record id: "registered" (its person is in a registry), "unfound" (a record of a
-    list, a program's or the UMKM registry's, whose person is in none) or ""
-    (decisions.for_review)."""
+    """Per record id: "registered" (its person is in a registry) or "unfound" (a record of a
+    list, a program's or the UMKM registry's, whose person is in none), for
+    decisions.for_review."""
     kind = frame.set_index("unique_id").kind.reindex(clusters.unique_id).to_numpy()
     cl = clusters.cluster.to_numpy()
     registered = np.isin(cl, cl[np.isin(kind, kinds.REGISTRIES)])
-    listed = np.isin(kind, [k for k in kinds.KINDS if k not in kinds.REGISTRIES])
-    role = np.where(registered, "registered", np.where(listed, "unfound", ""))
+    role = np.where(registered, "registered", "unfound")
     return pd.Series(role, index=clusters.unique_id.to_numpy())
 
 

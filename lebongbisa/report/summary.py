@@ -29,21 +29,22 @@ def previous(processed: Path | PeriodFolder) -> pd.DataFrame | None:
 
 
 def with_interval(
-    text: str,
+    r: pd.Series,
     ind: pd.DataFrame,
     name: str,
-    denominator: float,
     min_cell: int,
     scope_type: str = "kabupaten",
     code: str | None = None,
 ) -> str:
-    """A published rate with its 90% linkage interval (`_low`/`_high`), as "3,8% (3,6–3,9%)";
-    the rate alone when there is no interval or it rounds to the rate itself."""
+    """A published rate (indicator row `r`) with its 90% linkage interval (`_low`/`_high`), as
+    "3,8% (3,6–3,9%)"; the rate alone when it is suppressed, has no interval, or the interval
+    rounds to the rate itself."""
+    text = suppress.rate(r.value, r.denominator, min_cell)
     lo = indicators.row(ind, f"{name}_low", scope_type, code)
     hi = indicators.row(ind, f"{name}_high", scope_type, code)
     if text == "–" or lo is None or hi is None:
         return text
-    a, b = (suppress.rate(x.value, denominator, min_cell) for x in (lo, hi))
+    a, b = (suppress.rate(x.value, r.denominator, min_cell) for x in (lo, hi))
     return text if a == b else f"{text} ({a.rstrip('%')}–{b})"
 
 
@@ -72,9 +73,7 @@ def headline(
             value = suppress.count(r.value, min_cell)
             change = "–" if p is None else f"{r.value - p.value:+,.0f}".replace(",", ".")
         else:
-            value = with_interval(
-                suppress.rate(r.value, r.denominator, min_cell), ind, name, r.denominator, min_cell
-            )
+            value = with_interval(r, ind, name, min_cell)
             points = round((r.value - p.value) * 100, 1) + 0.0 if p is not None else None
             points = 0.0 if points == 0 else points  # never "-0,0"
             change = "–" if p is None or pd.isna(points) else _.points(points)
@@ -197,23 +196,11 @@ def program_table(
                 label("agency"): p["agency"],
                 label("recipients"): suppress.count(rec.value, min_cell),
                 label("exclusion"): with_interval(
-                    suppress.rate(exc.value, exc.denominator, min_cell),
-                    ind,
-                    "exclusion_error",
-                    exc.denominator,
-                    min_cell,
-                    "program",
-                    code,
+                    exc, ind, "exclusion_error", min_cell, "program", code
                 ),
                 label("excluded"): suppress.count(exc.numerator, min_cell),
                 label("inclusion"): with_interval(
-                    suppress.rate(inc.value, inc.denominator, min_cell),
-                    ind,
-                    "inclusion_error",
-                    inc.denominator,
-                    min_cell,
-                    "program",
-                    code,
+                    inc, ind, "inclusion_error", min_cell, "program", code
                 ),
                 label("included"): suppress.count(inc.numerator, min_cell),
             }
