@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from lebongbisa import __version__, config
+from lebongbisa import __version__, config, privacy
 from lebongbisa.runner import STAGES
 from lebongbisa.stages import all_periods, latest_period
 from lebongbisa.synth.scenarios import SCENARIOS
@@ -54,7 +54,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise UserError("give a PERIOD or --all, not both")
     if args.rotate_key:  # every quarter again, oldest first, with the new key
         periods = every
-        print(f"Rotating the key: reprocessing {', '.join(periods)} with the current key.")
+        _start_rotation(data, Path(args.reports), periods)
     elif args.all:
         periods = every
     else:
@@ -74,8 +74,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 wait=args.wait,
                 until=args.until,
                 notebooks=not args.no_notebooks,
+                pages=_pages(args.pages),
                 engine=args.engine,
-                rotate_key=args.rotate_key,
                 config=Path(args.config) if args.config else None,
             )
         except (InputError, StageFailed) as exc:
@@ -88,12 +88,51 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"{what} for {p}: {index}")
     if len(periods) > 1 and not args.no_notebooks:
         relink_indexes(Path(args.reports))
+    if args.rotate_key and not failed:
+        privacy.finish_rotation(data / "processed")
     if failed:
         raise StageFailed(
             f"{len(failed)} of {len(periods)} quarters did not complete: {', '.join(failed)} "
             "(each named above); the others' reports were written"
         )
     return 0
+
+
+def _start_rotation(data: Path, reports: Path, periods: list[str]) -> None:
+    """Before every quarter is reprocessed with a new key: carry the officers' decisions over
+    to the new identity keys, and mark the rotation so the quarters not yet reprocessed pass
+    the key check until their turn."""
+    from lebongbisa.folder import PeriodFolder
+    from lebongbisa.link.rekey import NOT_CARRIED, rekey_decisions
+
+    print(f"Rotating the key: reprocessing {', '.join(periods)} with the current key.")
+    if not (data / "processed" / privacy.ROTATION_FILE).exists():
+        counts = rekey_decisions([PeriodFolder.of(p, data, reports) for p in periods])
+        print(
+            f"Officers' decisions carried over to the new key: {counts['carried']}"
+            + (
+                f"; {counts['not_carried']} not carried over (their people are in no quarter "
+                f"kept here), listed in restricted/{NOT_CARRIED}"
+                if counts["not_carried"]
+                else ""
+            )
+            + "."
+        )
+    privacy.start_rotation(data / "processed")
+
+
+def _pages(value: str | None) -> list[str] | None:
+    """`--pages a,b`: the stage names, checked (None: every page)."""
+    if value is None:
+        return None
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in {s.name for s in STAGES}]
+    if unknown:
+        raise UserError(
+            f"--pages: unknown stage(s) {', '.join(unknown)}; "
+            f"known: {', '.join(s.name for s in STAGES)}"
+        )
+    return names
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -275,6 +314,13 @@ def build_parser() -> argparse.ArgumentParser:
             "--no-notebooks",
             action="store_true",
             help="compute the stage tables only, without notebooks and HTML",
+        )
+        r.add_argument(
+            "--pages",
+            default=None,
+            metavar="STAGES",
+            help="render only these stages' pages (comma-separated stage names, e.g. "
+            "06_ringkasan); the others' tables are computed as usual",
         )
         r.add_argument(
             "--rotate-key",

@@ -123,35 +123,99 @@ def import_key(src: Path, replace: bool = False) -> tuple[Path, str, Path | None
 
 
 class KeyChanged(KeyError_):
-    """The key differs from the one that processed the previous quarter."""
+    """The key differs from the one that processed a quarter of the data folder."""
 
 
-def check_key_continuity(processed: Path, period: str) -> None:
-    """Stop before anything is written when the key differs from the one recorded in the
-    latest earlier quarter's manifest: new pseudonyms would silently break every series."""
+class KeyMissing(KeyError_):
+    """No key on this machine, but the data folder holds quarters processed with one."""
+
+
+#: written in `data/processed/` while `--rotate-key` reprocesses the quarters: the quarters
+#: not yet reprocessed may keep the old key's fingerprint until their turn
+ROTATION_FILE = ".key_rotation.json"
+
+_FIX = (
+    "Import the key used before — `lebongbisa key export FILE` on the machine that has it, "
+    "then `lebongbisa key import FILE` here — or, to change keys on purpose, run "
+    "`lebongbisa run {period} --rotate-key`, which reprocesses every quarter with this key."
+)
+
+
+def recorded_fingerprints(processed_root: Path) -> dict[str, str]:
+    """The key fingerprint each processed quarter's manifest records, by quarter."""
     import json
 
-    from lebongbisa.folder import PeriodFolder
-
-    for m in reversed(PeriodFolder.at(processed).earlier("manifest")):
+    out = {}
+    for m in sorted(Path(processed_root).glob("*/manifest.json")):
         try:
-            recorded = json.loads(m.read_text(encoding="utf-8")).get("key_fingerprint")
+            fp = json.loads(m.read_text(encoding="utf-8")).get("key_fingerprint")
         except (OSError, ValueError):
             continue
-        if recorded is None:
-            continue
-        now = fingerprint()
-        if recorded != now:
-            raise KeyChanged(
-                f"the pseudonymisation key here (fingerprint {now}, from {key_source()}) is not "
-                f"the key that processed {m.parent.name} (fingerprint {recorded}). With another "
-                "key every person and household gets new pseudonyms and comparisons between "
-                "quarters break. Either import the key used before — `lebongbisa key export "
-                "FILE` on the machine that has it, then `lebongbisa key import FILE` here — or, "
-                f"to change keys on purpose, run `lebongbisa run {period} --rotate-key`, which "
-                "reprocesses every quarter with this key."
+        if fp:
+            out[m.parent.name] = fp
+    return out
+
+
+def has_key() -> bool:
+    """A key is set in the environment or this machine has a key file."""
+    return bool(os.environ.get(KEY_ENV)) or key_file().exists()
+
+
+def start_rotation(processed_root: Path) -> None:
+    """Record that the quarters are being reprocessed with the current key on purpose."""
+    import json
+
+    root = Path(processed_root)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / ROTATION_FILE).write_text(json.dumps({"key_fingerprint": fingerprint()}))
+
+
+def finish_rotation(processed_root: Path) -> None:
+    (Path(processed_root) / ROTATION_FILE).unlink(missing_ok=True)
+
+
+def _rotating_to(processed_root: Path) -> str | None:
+    import json
+
+    try:
+        text = (Path(processed_root) / ROTATION_FILE).read_text()
+        return json.loads(text).get("key_fingerprint")
+    except (OSError, ValueError):
+        return None
+
+
+def check_key_continuity(processed_root: Path, period: str) -> None:
+    """Stop before anything is written (and before a key is created) when this machine's key
+    is not the key that processed the quarters in the data folder (`data/processed`), the
+    quarter's own included: new pseudonyms would silently break every series.
+
+    A machine without any key may create one only for a data folder with nothing processed.
+    While `--rotate-key` runs (`start_rotation`), quarters still under the old key pass."""
+    recorded = recorded_fingerprints(processed_root)
+    fix = _FIX.format(period=period)
+    if not has_key():
+        if recorded:
+            raise KeyMissing(
+                f"this machine has no pseudonymisation key ({key_source()} does not exist), "
+                f"but the quarters processed in this data folder ({', '.join(recorded)}) used "
+                f"one (fingerprint {next(iter(recorded.values()))}). A new key would give "
+                "every person and "
+                f"household new pseudonyms and break the series. {fix}"
             )
         return
+    now = fingerprint()
+    if _rotating_to(processed_root) == now:
+        return
+    other = {q: fp for q, fp in recorded.items() if fp != now}
+    if other:
+        q, fp = next(iter(other.items()))
+        raise KeyChanged(
+            f"the pseudonymisation key here (fingerprint {now}, from {key_source()}) is not "
+            f"the key that processed {q} (fingerprint {fp})"
+            + (f" and {len(other) - 1} other quarter(s)" if len(other) > 1 else "")
+            + ". With another key every person and household gets new pseudonyms and "
+            f"comparisons between quarters break. {fix}"
+        )
 
 
 def pseudonymize(values: pd.Series, namespace: str = "nik") -> pd.Series:

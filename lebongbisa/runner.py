@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +27,7 @@ from lebongbisa.folder import PeriodFolder, artefact
 from lebongbisa.i18n import Translator
 from lebongbisa.io import atomic_write, write_json
 from lebongbisa.privacy import check_key_continuity
+from lebongbisa.report.fallback import write_fallback_summary
 from lebongbisa.runlock import period_lock
 from lebongbisa.settings import Settings
 from lebongbisa.settings import load as load_settings
@@ -79,6 +81,29 @@ def _quiet_kernel_manager(log_file: Path) -> type:
     return QuietKernelManager
 
 
+#: naming a stage here makes its *notebook* fail in a cell after the parameters (the tests
+#: set it, as `stages.FAIL_STAGE_VARIABLE` makes a stage's computation fail)
+FAIL_NOTEBOOK_VARIABLE = "LEBONGBISA_FAIL_NOTEBOOK"
+
+
+def _failing_copy(src: Path, where: Path) -> Path:
+    """A copy of notebook `src` with a cell that raises right after its parameters cell."""
+    import nbformat
+
+    nb = nbformat.read(src, as_version=4)
+    at = next(
+        (i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), 0
+    )
+    cell = nbformat.v4.new_code_cell(
+        f'raise RuntimeError("failure injected by {FAIL_NOTEBOOK_VARIABLE} (a test)")'
+    )
+    nb.cells.insert(at, cell)
+    where.mkdir(parents=True, exist_ok=True)
+    copy = where / f".{src.stem}.failing.ipynb"
+    nbformat.write(nb, copy)
+    return copy
+
+
 def execute_notebook(stage: Stage, out: Path | PeriodFolder, parameters: dict) -> Path:
     """Execute a stage notebook into the period's reports folder (`out`: that folder, or the
     period's `PeriodFolder`); returns the executed notebook's path."""
@@ -91,6 +116,8 @@ def execute_notebook(stage: Stage, out: Path | PeriodFolder, parameters: dict) -
 
     src = cfg.NOTEBOOKS_DIR / stage.notebook
     dest = folder.stage_notebook(stage.name)
+    if os.environ.get(FAIL_NOTEBOOK_VARIABLE) == stage.name:
+        src = _failing_copy(src, dest.parent)
     try:
         pm.execute_notebook(
             str(src),
@@ -106,6 +133,9 @@ def execute_notebook(stage: Stage, out: Path | PeriodFolder, parameters: dict) -
             f"stage notebook {stage.notebook} failed in cell {exc.exec_count}: "
             f"{exc.ename}: {exc.evalue}\n  the executed notebook is kept at {dest}"
         ) from exc
+    finally:
+        if src.parent != cfg.NOTEBOOKS_DIR:  # the injected failing copy
+            src.unlink(missing_ok=True)
     return dest
 
 
@@ -172,8 +202,8 @@ def run_period(
     wait: float = 0.0,
     until: str | None = None,
     notebooks: bool = True,
+    pages: list[str] | None = None,
     engine: str = "duckdb",
-    rotate_key: bool = False,
     config: Path | None = None,
 ) -> Path:
     """Run every stage for `period` (up to `until`, if given); returns the path of
@@ -185,8 +215,8 @@ def run_period(
     earlier notebook was re-executed, its parameters changed (e.g. `lang`, `min_cell`) or its
     output is missing. Settings come from the run configuration (packaged run.yml, the
     period's run.yml, then `config`); `lang` and `min_cell`, when given, override it."""
-    data_dir = Path(data_dir) if data_dir else cfg.DATA_DIR
-    reports_dir = Path(reports_dir) if reports_dir else cfg.REPORTS_DIR
+    data_dir = (Path(data_dir) if data_dir else cfg.DATA_DIR).absolute()
+    reports_dir = (Path(reports_dir) if reports_dir else cfg.REPORTS_DIR).absolute()
     f = stages.folder(period, data_dir, reports_dir)
     raw, processed = f.raw, f.processed
     settings = load_settings(raw, config, lang, min_cell)
@@ -199,12 +229,12 @@ def run_period(
         "min_cell": min_cell,
         "until": until,
         "notebooks": notebooks,
+        "pages": pages,
         "engine": engine,
         "config": str(config) if config else None,
         "settings": settings.as_dict(),
     }
-    if not rotate_key:
-        check_key_continuity(processed, period)
+    check_key_continuity(processed.parent, period)  # before anything is written
     with period_lock(processed, period, wait):
         _remove_stale_temporaries(processed, f.reports)
         log = RunLog(processed, raw, period, parameters)
@@ -282,6 +312,9 @@ def _run_stages(
     todo, upstream_changed = {}, False
     for spec in selected:
         st = status[spec.name]
+        if parameters.get("pages") is not None and spec.name not in parameters["pages"]:
+            st["page"] = False  # not asked for: neither rendered nor listed as missing
+            continue
         if st["status"] != "ok":
             upstream_changed = True
             for stale in (f.stage_page(spec.name), f.stage_parameters(spec.name)):
@@ -313,6 +346,15 @@ def _run_stages(
     seconds, errors = _render(todo, f, progress)
     for name, err in errors.items():  # the message names the cell and where the notebook is
         status[name].update(status="failed", error=err, notebook_error=err)
+    for spec in selected:  # a started run always ends with a summary page
+        if spec.last and status[spec.name]["status"] != "ok":
+            write_fallback_summary(
+                f.stage_page(spec.name),
+                f,
+                stages.failures(status),
+                parameters["lang"],
+                parameters["min_cell"],
+            )
     for name, st in status.items():
         st["label"] = _label(st, name in todo)
         log.stage(
@@ -400,6 +442,8 @@ def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") ->
     for d in done:
         spec = stages.BY_NAME[d["stage"]]
         label = html.escape(_.title(spec))
+        if d.get("page") is False and d["status"] == "ok":
+            continue
         if d["status"] != "ok" or not f.stage_page(spec.name).exists():
             failed = d["status"] == "failed"
             what = _("gagal" if failed else "dilewati", "failed" if failed else "skipped")
@@ -430,9 +474,7 @@ def write_index(period: str, reports_dir: Path, done: list, lang: str = "id") ->
         + html.escape(_.title(s))
         + "</a></p>"
         for s in STAGES
-        if s.last
-        and f.stage_page(s.name).exists()
-        and any(d["stage"] == s.name and d["status"] == "ok" for d in done)
+        if s.last and f.stage_page(s.name).exists() and any(d["stage"] == s.name for d in done)
     )
     index = artefact("index").file
     series = "\n".join(

@@ -24,6 +24,8 @@ from lebongbisa.folder import PeriodFolder
 from lebongbisa.ingest import SPEC as INGEST
 from lebongbisa.io import file_checksum, write_json
 from lebongbisa.link import SPEC as LINK
+from lebongbisa.privacy import check_key_continuity
+from lebongbisa.privacy import fingerprint as key_fingerprint
 from lebongbisa.report import SPEC as SUMMARY_SPEC
 from lebongbisa.series import SPEC as SERIES
 from lebongbisa.settings import Settings
@@ -79,7 +81,7 @@ def code_fingerprint() -> str:
     root = Path(__file__).parent
     h = hashlib.sha256()
     for p in sorted(root.rglob("*")):
-        if p.suffix in (".py", ".yml", ".csv") and "__pycache__" not in p.parts:
+        if p.suffix in (".py", ".yml", ".csv", ".json") and "__pycache__" not in p.parts:
             h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:16]
 
@@ -159,11 +161,12 @@ def compute(
     quarter's), its run.yml sections, the run options that change its outputs and the key (a
     new key recomputes everything: no output mixes pseudonyms of two keys). Options the stage
     does not take are ignored."""
-    from lebongbisa.privacy import fingerprint as key_fingerprint
-
     spec = BY_NAME[stage]
     run = spec.function()
     f = folder(period, data_dir, reports_dir)
+    # every entry point passes here (a run, a series, a notebook's ensure): the key must be
+    # the one that processed the data folder's quarters, checked before any key is created
+    check_key_continuity(f.processed.parent, period)
     settings = settings or load_settings(f.raw)
     sections = {name: settings.section(name) for name in spec.settings}
     taken = {k: options[k] for k in spec.options if k in options}

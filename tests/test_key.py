@@ -71,6 +71,7 @@ def test_a_run_with_another_key_stops_before_writing_and_says_how_to_fix_it(
     assert first["key_fingerprint"] == privacy.fingerprint()
 
     monkeypatch.setenv(privacy.KEY_FILE_ENV, str(tmp_path / "new_laptop" / "key"))
+    privacy.current_key()  # a laptop that made its own key for another project
     assert main(["run", "2025Q1", *reports, *ONLY_INGEST]) == 2
     err = capsys.readouterr().err
     print(err)  # the message a user sees (quoted in the closing note)
@@ -82,3 +83,77 @@ def test_a_run_with_another_key_stops_before_writing_and_says_how_to_fix_it(
     for period in ("2024Q4", "2025Q1"):
         m = json.loads((data / "processed" / period / "manifest.json").read_text())
         assert m["key_fingerprint"] == privacy.fingerprint(), period
+
+
+def _manifests(data) -> dict[str, bytes]:
+    return {p.parent.name: p.read_bytes() for p in (data / "processed").glob("*/manifest.json")}
+
+
+def test_a_lost_key_stops_every_quarter_before_writing_even_the_oldest(
+    key_file, small_lebong, tmp_path, monkeypatch, capsys
+):
+    data = tmp_path / "data"
+    shutil.copytree(small_lebong / "raw", data / "raw")
+    reports = ["--data", str(data), "--reports", str(tmp_path / "reports")]
+    assert main(["run", "--all", *reports, *ONLY_INGEST]) == 0
+    before = _manifests(data)
+    assert set(before) == {"2024Q4", "2025Q1"}
+
+    # a colleague's laptop: the data folder copied, no key on the machine
+    laptop_key = tmp_path / "laptop" / "key"
+    monkeypatch.setenv(privacy.KEY_FILE_ENV, str(laptop_key))
+    for args in (["run", "2024Q4"], ["run", "--all"], ["report"]):
+        assert main([*args, *reports, *ONLY_INGEST, "--force"]) == 2, args
+        err = capsys.readouterr().err
+        assert "has no pseudonymisation key" in err and "lebongbisa key import FILE" in err
+        assert not laptop_key.exists()  # no key was created
+        assert _manifests(data) == before  # nothing was written
+
+
+def test_a_notebook_ensure_checks_the_key_of_every_processed_quarter(
+    key_file, small_lebong, tmp_path, monkeypatch
+):
+    from lebongbisa import stages
+
+    data = tmp_path / "data"
+    shutil.copytree(small_lebong / "raw", data / "raw")
+    assert main(["run", "2025Q1", "--data", str(data), *ONLY_INGEST]) == 0
+    monkeypatch.setenv(privacy.KEY_FILE_ENV, str(tmp_path / "other" / "key"))
+    privacy.current_key()  # this machine made its own key
+    with pytest.raises(privacy.KeyChanged, match="is not the key that processed 2025Q1"):
+        stages.ensure("2024Q4", "01_ingest_clean", data, tmp_path / "reports")
+    assert not (data / "processed" / "2024Q4" / "manifest.json").exists()
+
+
+def test_a_key_rotation_carries_the_officers_decisions_to_the_new_keys(
+    small_lebong, tmp_path, monkeypatch, capsys
+):
+    import pandas as pd
+
+    from lebongbisa.folder import PeriodFolder
+    from lebongbisa.synth.officer import answer_review
+
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    for part in ("raw", "truth"):  # one quarter; the simulated officer answers from the truth
+        shutil.copytree(small_lebong / part / "2025Q1", data / part / "2025Q1")
+    args = ["--data", str(data), "--reports", str(reports), "--until", "02_link", "--no-notebooks"]
+    assert main(["run", "2025Q1", *args]) == 0
+    q = PeriodFolder.of("2025Q1", data, reports)
+    assert answer_review(q, name="Petugas Uji") > 0
+    assert main(["run", "2025Q1", *args]) == 0
+    before = json.loads(q.path("link_summary").read_text())
+    old_keys = set(pd.read_csv(q.path("decisions_log"), dtype=str).key_1)
+    assert before["decisions_applied"] > 0
+
+    monkeypatch.setenv(privacy.KEY_ENV, "a-new-key-chosen-on-purpose-0123")
+    assert main(["run", "2025Q1", *args]) == 2  # another key: refused
+    assert main(["run", "2025Q1", *args, "--rotate-key"]) == 0
+    out = capsys.readouterr().out
+    print(out)  # the lines a user sees (quoted in the closing note)
+    after = json.loads(q.path("link_summary").read_text())
+    log = pd.read_csv(q.path("decisions_log"), dtype=str)
+    assert after["decisions_in_log"] == before["decisions_in_log"]
+    assert after["decisions_applied"] == before["decisions_applied"]
+    assert not set(log.key_1) & old_keys  # every key is the new key's
+    assert f"carried over to the new key: {before['decisions_in_log']}." in out
+    assert not (data / "processed" / privacy.ROTATION_FILE).exists()
