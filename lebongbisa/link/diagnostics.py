@@ -234,3 +234,27 @@ def link_quality_vs_truth(data_dir: Path, period: str) -> dict | None:
         "estimated_recall": summary.get("estimated_recall"),
         **true_accuracy(scored, clusters, same),
     }
+
+
+def model_origin(info: dict) -> tuple[str, str]:
+    """Where the quarter's linkage model came from, in Indonesian and English (link_model.json
+    `model_source`: trained, reused, an earlier quarter's for a quarter too small to train on,
+    or the packaged default)."""
+    source, note = info.get("model_source", "trained"), info.get("model_note", "")
+    reused = info.get("reused_from")
+    if source == "given":
+        return f"dipakai ulang dari {reused}", f"reused from {reused}"
+    if source == "fallback":
+        return (
+            f"diambil dari {reused}, karena data triwulan ini terlalu sedikit untuk melatih "
+            f"model ({note})",
+            f"taken from {reused}, because this quarter has too little data to train on ({note})",
+        )
+    if source == "default":
+        return (
+            "model bawaan (aturan deterministik dan nilai m/u tetap), karena data triwulan ini "
+            f"terlalu sedikit untuk melatih model dan belum ada model triwulan sebelumnya ({note})",
+            "the packaged default (deterministic rules and fixed m/u values), because this "
+            f"quarter has too little data to train on and no earlier quarter saved one ({note})",
+        )
+    return "dilatih pada periode ini", "trained on this period"

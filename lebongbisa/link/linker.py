@@ -122,10 +122,17 @@ def predict_edges(
     optional = optional_columns(f)
     sdf = engine.register(db, f[COLUMNS + optional], "records")
     if not model:
+        if len(f) < fs.MIN_TRAINING_RECORDS:
+            raise fs.TooFewToTrain(
+                f"{len(f)} records, fewer than the {fs.MIN_TRAINING_RECORDS} a model is trained on"
+            )
         trainer = Linker(sdf, fs.settings(optional), log_level=None)
-        trained = fs.train(
-            trainer, db, det[det.rule == "nik"], label_pairs_by_name(f, engine), seed=seed
-        )
+        try:
+            trained = fs.train(
+                trainer, db, det[det.rule == "nik"], label_pairs_by_name(f, engine), seed=seed
+            )
+        except (ValueError, ZeroDivisionError, ArithmeticError) as exc:
+            raise fs.TooFewToTrain(f"training failed on these records ({exc})") from exc
         linker = Linker(sdf, trained, log_level=None)
         trained = engine.model_out(trained)
     else:
@@ -173,8 +180,14 @@ def link_records(
     seed: int = 58,
     engine: str | Engine = "duckdb",
     target_precision: float | None = None,
+    fallback: dict | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Cluster records into persons (see module docstring).
+
+    Without `model` a model is trained; when the records are too few to train on, `fallback`
+    (an earlier quarter's model) is used, else the packaged default model. The clusters'
+    `attrs["model_source"]` says which (`given`, `trained`, `fallback`, `default`) and
+    `attrs["model_note"]` why.
 
     `decisions` (optional) holds clerical decisions (`uid_l`, `uid_r`, `same`: bool) that
     override the model for those pairs. `engine` is "duckdb" (this process), "spark" (a
@@ -189,7 +202,13 @@ def link_records(
     det = deterministic_edges(f, engine).sort_values(["uid_l", "uid_r"], ignore_index=True)
     t1 = time.perf_counter()
     floor = min(SCORE_FLOOR, review_lower)
-    scored, trained = predict_edges(f, model, floor, det, engine, seed)
+    source, note = ("given", "") if model else ("trained", "")
+    try:
+        scored, trained = predict_edges(f, model, floor, det, engine, seed)
+    except fs.TooFewToTrain as exc:  # a quarter of a few rows is a valid quarter
+        source, note = ("fallback", str(exc)) if fallback else ("default", str(exc))
+        model = fallback or fs.default_model()
+        scored, trained = predict_edges(f, model, floor, det, engine, seed)
     scored = scored.sort_values(["uid_l", "uid_r"], ignore_index=True)
     if target_precision is not None:
         threshold = threshold_for_precision(scored, target_precision, review_lower)
@@ -251,4 +270,5 @@ def link_records(
         np.nan,
     )
     out.attrs["threshold"] = threshold
+    out.attrs["model_source"], out.attrs["model_note"] = source, note
     return out, scored, trained

@@ -17,12 +17,15 @@ the trained model is saved as JSON and reused on the next run (retraining is exp
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+
+from lebongbisa.config import PACKAGE_DATA_DIR
 
 logging.getLogger("splink").setLevel(logging.ERROR)
 
@@ -162,6 +165,41 @@ def settings(optional: list[str] | None = None) -> SettingsCreator:
 
 #: Minimum labelled pairs to estimate m from labels; below it the priors below are used.
 MIN_LABELS = 30
+#: Below this many records a quarter is not trained on: random sampling gives u of 0 or 1
+#: for rare agreements and the prior rests on a handful of pairs (a pilot's first list).
+MIN_TRAINING_RECORDS = 500
+#: the model used when a quarter is too small to train and no earlier quarter saved one:
+#: m as DEFAULT_M, u and the prior from the synthetic Lebong at kabupaten scale (see its
+#: `description`); retraining on a quarter of real size replaces it.
+DEFAULT_MODEL_FILE = PACKAGE_DATA_DIR / "link_default_model.json"
+
+
+class TooFewToTrain(ValueError):
+    """The records cannot carry a trained model (too few, or training was degenerate)."""
+
+
+def default_model() -> dict:
+    """The packaged fallback model (a Splink settings dict in DuckDB's dialect)."""
+    return json.loads(DEFAULT_MODEL_FILE.read_text(encoding="utf-8"))["model"]
+
+
+def usable(model: dict) -> bool:
+    """A model Splink can score with: a prior strictly between 0 and 1 and every non-null
+    level's m and u in (0, 1] (a 0 is a log of zero inside Splink)."""
+    prior = model.get("probability_two_random_records_match")
+    if prior is None or not 0 < prior < 1:
+        return False
+    return all(
+        lvl.get("is_null_level")
+        or all(
+            isinstance(lvl.get(k), int | float) and 0 < lvl[k] <= 1
+            for k in ("m_probability", "u_probability")
+        )
+        for c in model["comparisons"]
+        for lvl in c["comparison_levels"]
+    )
+
+
 #: Prior m-probabilities (share of true matches at each level) [ASSUMPTION, from the defect
 #: rates of docs/assumptions.md: ~7% Excel-damaged NIKs, ~15-30% name variants, ~4% date errors].
 DEFAULT_M: dict[tuple[str, str], float] = {
@@ -247,4 +285,6 @@ def train(
         for lvl in levels:
             lvl["m_probability"] /= s
         total[c["output_column_name"]] = s
+    if not usable(model):
+        raise TooFewToTrain("training gave a degenerate model (a probability of 0 or 1)")
     return model

@@ -138,6 +138,16 @@ def _contradicted(ledger: pd.DataFrame, keys: pd.Series, records: pd.DataFrame) 
     return table
 
 
+def _earlier_model(folder: PeriodFolder) -> tuple[str, dict] | None:
+    """(quarter, model) of the latest earlier quarter's model, unless that quarter itself fell
+    back to the packaged default (a larger quarter then trains its own)."""
+    source = folder.latest_earlier("link_model")
+    if source is None:
+        return None
+    info = json.loads(source.read_text())
+    return None if info.get("model_source") == "default" else (source.parent.name, info["model"])
+
+
 def link_period(
     folder: PeriodFolder,
     link: LinkSettings | None = None,
@@ -156,8 +166,8 @@ def link_period(
     log.info("read and prepared %d records in %.1f s", len(frame), time.perf_counter() - t0)
     restricted_folder(folder.path("review").parent)
 
-    source = folder.latest_earlier("link_model") if not retrain else None
-    model = json.loads(source.read_text())["model"] if source else None
+    earlier = _earlier_model(folder)
+    model = earlier[1] if earlier and not retrain else None
     keys = identity_keys(frame).set_axis(frame.unique_id)
     records["identity_key"] = None
     records.loc[frame.unique_id, "identity_key"] = keys.to_numpy()
@@ -175,8 +185,11 @@ def link_period(
         decisions=decided,
         engine=engine,
         target_precision=settings.target_precision,
+        fallback=earlier[1] if earlier else None,
     )
     threshold = clusters.attrs["threshold"]
+    model_source = clusters.attrs["model_source"]
+    reused_from = earlier[0] if model_source in ("given", "fallback") else None
     t1 = time.perf_counter()
     fr = frame.set_index("unique_id").loc[clusters.unique_id].reset_index()
     household = resolve_households(fr, clusters.cluster)
@@ -237,8 +250,10 @@ def link_period(
 
     model_info = {
         "period": period,
-        "reused_from": str(source.parent.name) if source else None,
-        "trained": source is None,
+        "reused_from": reused_from,
+        "trained": model_source == "trained",
+        "model_source": model_source,
+        "model_note": clusters.attrs["model_note"],
         "threshold": threshold,
         "target_precision": settings.target_precision,
         "review_lower": settings.review_lower,
@@ -264,7 +279,9 @@ def link_period(
         **accuracy,
         "duplicate_in_list_rows": int(dup.sum()),
         "standout": None if stand is None else json.loads(stand.to_json()),
-        "model_reused_from": model_info["reused_from"],
+        "model_reused_from": reused_from,
+        "model_source": model_source,
+        "model_note": clusters.attrs["model_note"],
     }
     write_json(summary, folder.path("link_summary"))
     return summary
