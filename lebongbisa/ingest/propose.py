@@ -22,6 +22,7 @@ from lebongbisa.ingest.errors import InputError, Problem
 from lebongbisa.ingest.headers import header_score, map_headers
 from lebongbisa.ingest.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, ReadError, read_table
 from lebongbisa.ingest.sources import load_catalog
+from lebongbisa.io import file_checksum
 from lebongbisa.kinds import REQUIRED
 
 QUESTION = "???"
@@ -149,28 +150,76 @@ def _entry_text(p: Proposal) -> str:
     return "\n".join(lines)
 
 
-def propose_period(folder: Path, period: str) -> tuple[str, list[Proposal], list[Problem]]:
-    """The proposed `sources.yml` text for `folder`, the proposals, and the files that could
-    not be read (each a Problem naming the file and the fix)."""
+#: files `init` and the run write into a period folder themselves: never deliveries
+OWN_FILES = frozenset({"sources.yml", "programs.yml", "run.yml"})
+
+
+def delivery_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """Every delivery file under `folder`, subfolders included (as the run reads them), and a
+    line for each file passed over: Excel lock files (`~$…`), hidden files and folders,
+    `init`'s own outputs and files of another format."""
+    files, skipped = [], []
+    for f in sorted(folder.rglob("*")):
+        if not f.is_file():
+            continue
+        rel = f.relative_to(folder)
+        name = rel.as_posix()
+        if any(part.startswith(".") for part in rel.parts):
+            skipped.append(f"{name} (hidden)")
+        elif f.name.startswith("~$"):
+            skipped.append(f"{name} (an Excel lock file: the workbook is open somewhere)")
+        elif name in OWN_FILES:
+            continue  # the period's own settings, not a delivery
+        elif f.suffix.lower() not in DELIVERY_SUFFIXES:
+            skipped.append(f"{name} (not .xlsx, .xls, .csv or .txt)")
+        else:
+            files.append(f)
+    return files, skipped
+
+
+def _mark_same_content(folder: Path, proposals: list[Proposal]) -> None:
+    """A file delivered twice (same checksum, e.g. a copy in a subfolder) gets a question:
+    reading both would count every row twice."""
+    first: dict[str, str] = {}
+    for p in proposals:
+        digest = file_checksum(folder / p.file)
+        if digest in first:
+            p.questions.append(
+                f"same content as {first[digest]}: keep one of the two entries, or every "
+                "row is counted twice"
+            )
+        else:
+            first[digest] = p.file
+
+
+def propose_period(
+    folder: Path, period: str
+) -> tuple[str, list[Proposal], list[Problem], list[str]]:
+    """The proposed `sources.yml` text for `folder`, the proposals, the files that could
+    not be read (each a Problem naming the file and the fix) and the files passed over."""
     folder = Path(folder)
     own = folder / "programs.yml"
     catalog = load_catalog(own if own.exists() else None)
-    files = sorted(
-        f for f in folder.iterdir() if f.is_file() and f.suffix.lower() in DELIVERY_SUFFIXES
-    )
+    files, skipped = delivery_files(folder)
     proposals, problems = [], []
     for f in files:
+        rel = f.relative_to(folder).as_posix()
         if f.stat().st_size == 0:
-            problems.append(Problem(f.name, "file is empty (0 bytes)", "ask for the file again"))
+            problems.append(Problem(rel, "file is empty (0 bytes)", "ask for the file again"))
             continue
         try:
-            proposals.append(propose_file(f, catalog))
+            p = propose_file(f, catalog)
         except ReadError as exc:
             problems.append(exc.problem)
+            continue
         except OSError as exc:
             problems.append(
-                Problem(f.name, f"cannot be opened ({exc.strerror})", "check the file's access")
+                Problem(rel, f"cannot be opened ({exc.strerror})", "check the file's access")
             )
+            continue
+        p.file = rel
+        proposals.append(p)
+    _mark_same_content(folder, proposals)
     head = [
         f"# Proposed by `lebongbisa init {period}`: check every line marked (check) and answer",
         f'# every QUESTION (a "{QUESTION}" value is refused until you do). The format is',
@@ -179,8 +228,9 @@ def propose_period(folder: Path, period: str) -> tuple[str, list[Proposal], list
         "programs: programs.yml",
         "sources:",
     ]
+    head += [f"# skipped: {why}" for why in skipped]
     body = [_entry_text(p) for p in proposals]
-    return "\n".join(head + body) + "\n", proposals, problems
+    return "\n".join(head + body) + "\n", proposals, problems, skipped
 
 
 def init_period(folder: Path, period: str) -> list[str]:
@@ -203,7 +253,7 @@ def init_period(folder: Path, period: str) -> list[str]:
         raise InputError(
             [Problem(str(folder), "folder not found", "copy the quarter's files there first")]
         )
-    text, proposals, problems = propose_period(folder, period)
+    text, proposals, problems, skipped = propose_period(folder, period)
     if problems:
         raise InputError(problems, period)
     if not proposals:
@@ -216,7 +266,7 @@ def init_period(folder: Path, period: str) -> list[str]:
                 )
             ]
         )
-    notes = []
+    notes = [f"skipped {why}" for why in skipped]
     catalog_file = folder / "programs.yml"
     if not catalog_file.exists():
         catalog_file.write_bytes((PACKAGE_DATA_DIR / "programs.yml").read_bytes())
