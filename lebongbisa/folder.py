@@ -133,9 +133,11 @@ class PeriodFolder:
     def of(
         cls, period: str, data_dir: Path | None = None, reports_dir: Path | None = None
     ) -> PeriodFolder:
-        """The folders of `period` under the data and reports folders (default: config's)."""
-        data = Path(data_dir) if data_dir else config.DATA_DIR
-        reports = Path(reports_dir) if reports_dir else config.REPORTS_DIR
+        """The folders of `period` under the data and reports folders (default: config's),
+        as absolute paths: notebooks run in the notebooks folder, and the DuckDB store keeps
+        the paths it was built with."""
+        data = (Path(data_dir) if data_dir else config.DATA_DIR).absolute()
+        reports = (Path(reports_dir) if reports_dir else config.REPORTS_DIR).absolute()
         return cls(data / "raw" / period, data / "processed" / period, reports / period)
 
     @classmethod

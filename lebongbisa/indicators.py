@@ -98,10 +98,16 @@ def read(processed: Path | PeriodFolder) -> pd.DataFrame:
     return _typed(pd.concat([_read_csv(p) for p in parts], ignore_index=True))
 
 
+def empty() -> pd.DataFrame:
+    """An indicators table with no rows and the published column types (what a reader gets
+    when the stages that compute numbers did not complete)."""
+    return _typed(pd.DataFrame(columns=COLUMNS))
+
+
 def assemble(folder: PeriodFolder) -> pd.DataFrame:
     """Write `indicators.csv` from the parts of the stages that completed (the last stage)."""
     parts = folder.files("indicator_parts")
-    df = read(folder) if parts else _typed(pd.DataFrame(columns=COLUMNS))
+    df = read(folder) if parts else empty()
     atomic_write(folder.path("indicators"), lambda p: df.to_csv(p, index=False))
     return df
 

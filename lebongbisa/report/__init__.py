@@ -11,5 +11,7 @@ SPEC = StageSpec(
     reads=("indicator_parts",),  # whichever stages completed
     writes=("indicators",),
     notebook_options=("min_cell",),
+    missing_id="ringkasan lengkap (grafik, tabel program, Desa Binaan dan rekomendasi)",
+    missing_en="the full summary (charts, the program table, Desa Binaan and recommendations)",
     last=True,
 )

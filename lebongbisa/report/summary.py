@@ -381,11 +381,7 @@ def load(processed: Path | PeriodFolder, done: set[str] | None = None) -> dict:
         if have("01_ingest_clean", "manifest")
         else {"programs": [], "sources": [], "partial": False, "failed_sources": []}
     )
-    ind = (
-        indicators.read(f)
-        if have("03_targeting", "targeting_indicators")
-        else pd.DataFrame(columns=indicators.COLUMNS)
-    )
+    ind = indicators.read(f) if have("03_targeting", "targeting_indicators") else indicators.empty()
     reasons = (
         pd.read_parquet(f.path("desa_binaan"), columns=["village_code", "reasons"])
         .set_index("village_code")
