@@ -260,7 +260,8 @@ def link_records(
         e = edges[edges.rule == rule]
         for u in np.concatenate([e.uid_l.to_numpy(), e.uid_r.to_numpy()]):
             best[u] = rule
-    mtype = out.unique_id.map(best).fillna("none").replace({"clerical": "probabilistic"})
+    mtype = out.unique_id.map(best).astype(object).fillna("none")
+    mtype = mtype.replace({"clerical": "probabilistic"})
     pmax = both_ways(scored[["uid_l", "uid_r", "match_probability"]])
     pmax = pmax[pmax.match_probability >= attach_lower].groupby("u").match_probability.max()
     out["match_type"] = mtype.to_numpy()

@@ -47,10 +47,17 @@ def stability(x: np.ndarray, method: str, k: int, draws: int = 20, seed: int = 5
     for i in range(draws):
         idx = rng.choice(len(x), len(x), replace=True)
         uniq = np.unique(idx)
+        if _distinct(x[idx]) <= k:  # a resample with no room for k clusters says nothing
+            continue
         lab = cluster(x[idx], method, k, seed + i + 1)
         first = {v: lab[np.flatnonzero(idx == v)[0]] for v in uniq}
         scores.append(adjusted_rand_score(full[uniq], [first[v] for v in uniq]))
-    return float(np.mean(scores))
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def _distinct(x: np.ndarray) -> int:
+    """How many different indicator profiles (rows) `x` holds."""
+    return len(np.unique(np.round(x, 9), axis=0))
 
 
 def choose(x: pd.DataFrame, ks: range = range(2, 8), draws: int = 20) -> pd.DataFrame:
@@ -99,11 +106,17 @@ def not_clusterable(t: pd.DataFrame) -> str | None:
     """Why the villages in `t` cannot carry a typology (None when they can)."""
     if len(t) < MIN_VILLAGES:
         return f"only {len(t)} villages have records (a typology needs at least {MIN_VILLAGES})"
-    _, cols = design(t)
+    x, cols = design(t)
     if len(cols) < MIN_FEATURES:
         return (
             f"only {len(cols)} indicator(s) have data for 80% of the villages with records "
             f"(a typology needs at least {MIN_FEATURES})"
+        )
+    distinct = _distinct(x.to_numpy())
+    if distinct < MIN_VILLAGES:
+        return (
+            f"only {distinct} of the {len(t)} villages with records differ in their indicators "
+            f"(a typology needs at least {MIN_VILLAGES})"
         )
     return None
 
@@ -112,7 +125,7 @@ def typology(t: pd.DataFrame, draws: int = 20) -> tuple[pd.DataFrame, pd.DataFra
     """Cluster the villages of `t` (those with records); returns per-village labels (+ PCA),
     the model-choice table and info. Check `not_clusterable` first."""
     x, cols = design(t)
-    choice = choose(x, ks=range(2, min(8, len(t) // 3 + 1)), draws=draws)
+    choice = choose(x, ks=range(2, min(8, _distinct(x.to_numpy()) // 3 + 1)), draws=draws)
     best = choice.iloc[0]
     labels = cluster(x.to_numpy(), best.method, int(best.k))
     names = name_clusters(x, labels)
