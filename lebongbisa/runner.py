@@ -126,6 +126,7 @@ def execute_notebook(stage: Stage, out: Path | PeriodFolder, parameters: dict) -
             progress_bar=False,
             parameters=parameters,
             cwd=str(cfg.NOTEBOOKS_DIR),
+            shutdown_kernel="immediate",  # outputs are in; a graceful stop waits ~1 s more
             kernel_manager_class=_quiet_kernel_manager(folder.path("kernel_log")),
         )
     except PapermillExecutionError as exc:
