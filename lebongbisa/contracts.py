@@ -18,7 +18,7 @@ import yaml
 from lebongbisa.config import PACKAGE_DATA_DIR
 
 DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
-PLACEHOLDERS = {"{d}": r"(?:10|[1-9])", "{sector}": r"[a-z_]+", "{indicator}": r"[a-z0-9_]+"}
+PLACEHOLDERS = {"{d}": r"(?:10|[1-9])", "{sector}": r"[a-z_]+"}
 
 
 @lru_cache(maxsize=1)
@@ -28,16 +28,23 @@ def indicator_definitions() -> list[dict]:
     return yaml.safe_load((PACKAGE_DATA_DIR / "indicators.yml").read_text())["indicators"]
 
 
-def _pattern(name: str) -> re.Pattern:
+def _pattern(name: str, of: list[str] | None = None) -> re.Pattern:
+    """The names a definition covers; `{indicator}` stands for the indicators listed in its
+    `of:` (e.g. those published with an interval), else for any indicator defined by name
+    in the catalog — never for any name at all."""
     text = re.escape(name)
-    for ph, rx in PLACEHOLDERS.items():
+    if of is None:
+        of = [d["name"] for d in indicator_definitions() if "{" not in d["name"]]
+    named = "(?:" + "|".join(map(re.escape, of)) + ")"
+    holders = PLACEHOLDERS | {"{indicator}": named}
+    for ph, rx in holders.items():
         text = text.replace(re.escape(ph), rx)
     return re.compile(f"^{text}$")
 
 
 def undocumented(names: set[str]) -> set[str]:
     """The indicator names not defined in the catalog."""
-    patterns = [_pattern(d["name"]) for d in indicator_definitions()]
+    patterns = [_pattern(d["name"], d.get("of")) for d in indicator_definitions()]
     return {n for n in names if not any(p.match(n) for p in patterns)}
 
 

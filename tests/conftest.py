@@ -13,6 +13,7 @@ import pytest
 from lebongbisa.synth import SCENARIOS, expand_periods, generate
 
 SMALL_PERSONS = 4_000
+TINY_PERSONS = 1_000
 SCENARIO_PERSONS = 2_500  # per scenario world (`small` sets its own, smaller size)
 
 
@@ -33,6 +34,16 @@ def small_lebong(tmp_path_factory) -> Path:
     Returns the data folder (raw/, truth/); its parent works as LEBONGBISA_HOME."""
     root = tmp_path_factory.mktemp("small_lebong") / "data"
     generate("2024Q4:2025Q1", seed=7, out=root / "raw", persons=SMALL_PERSONS, progress=False)
+    return root
+
+
+@pytest.fixture(scope="session")
+def tiny_lebong(tmp_path_factory) -> Path:
+    """A thousand people, one DTSEN quarter (2025Q1) with every kind of source: for tests
+    that run whole quarters many times (kill trials, delivery shapes, forced failures).
+    Returns the data folder (raw/, truth/)."""
+    root = tmp_path_factory.mktemp("tiny_lebong") / "data"
+    generate("2025Q1", seed=23, out=root / "raw", persons=TINY_PERSONS, progress=False)
     return root
 
 
@@ -65,9 +76,20 @@ def full_processed(full_lebong, tmp_path_factory) -> Path:
     return full_lebong
 
 
-def run_cli(data: Path, period: str, env: dict | None = None) -> subprocess.CompletedProcess:
+#: the scenario worlds whose every page is rendered and checked: those whose data are missing
+#: something a page shows (registries, lists, employment, villages, a second regime). The
+#: others differ in what ingestion and the catalog see (checked on tables) and render only
+#: their summary.
+EVERY_PAGE = {"small", "pilot", "lists_only", "registries_only", "no_employment", "regime_change"}
+SUMMARY_PAGE = "06_ringkasan"
+
+
+def run_cli(
+    data: Path, period: str, env: dict | None = None, pages: str | None = None
+) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "lebongbisa.cli", "run", period, "--data", str(data)]
     cmd += ["--reports", str(data.parent / "reports")]
+    cmd += ["--pages", pages] if pages else []
     return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 
@@ -89,7 +111,11 @@ def worlds(tmp_path_factory):
                 progress=False,
                 scenario=sc,
             )
-            cache[name] = (data, {p: run_cli(data, p) for p in expand_periods(sc.periods)})
+            pages = None if name in EVERY_PAGE else SUMMARY_PAGE
+            cache[name] = (
+                data,
+                {p: run_cli(data, p, pages=pages) for p in expand_periods(sc.periods)},
+            )
         return cache[name]
 
     return get
@@ -106,3 +132,25 @@ def small_series(tmp_path_factory) -> Path:
     for period in ("2025Q1", "2025Q2"):
         stages.ensure(period, None, root, root.parent / "reports", progress=False)
     return root
+
+
+@pytest.fixture(scope="session")
+def small_report(small_ingested, tmp_path_factory) -> tuple[Path, Path]:
+    """Both small quarters rendered once per session, every page in Indonesian (the default):
+    (data folder, reports folder). Tests that rerun into it restore what they change."""
+    from lebongbisa.runner import run_period
+
+    reports = tmp_path_factory.mktemp("reports_id")
+    for period in ("2024Q4", "2025Q1"):
+        run_period(period, small_ingested, reports, progress=False)
+    return small_ingested, reports
+
+
+@pytest.fixture(scope="session")
+def small_report_en(small_ingested, tmp_path_factory) -> Path:
+    """The small 2025Q1 rendered once per session in English; its reports folder."""
+    from lebongbisa.runner import run_period
+
+    reports = tmp_path_factory.mktemp("reports_en")
+    run_period("2025Q1", small_ingested, reports, lang="en", progress=False)
+    return reports / "2025Q1"

@@ -58,8 +58,10 @@ def test_report_generates_data_when_raw_is_empty(tmp_path, capsys, monkeypatch):
     assert (tmp_path / "rep" / "2024Q1" / "index.html").exists()
 
 
-@pytest.mark.parametrize("arg", ["--version"])
-def test_version_flag(arg):
+def test_version_flag_prints_the_package_version(capsys):
+    from lebongbisa import __version__
+
     with pytest.raises(SystemExit) as exc:
-        main([arg])
+        main(["--version"])
     assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"lebongbisa {__version__}"

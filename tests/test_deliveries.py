@@ -20,7 +20,6 @@ import yaml
 from lebongbisa import stages
 from lebongbisa.cli import main
 from lebongbisa.runner import FAIL_NOTEBOOK_VARIABLE
-from lebongbisa.synth import generate
 from lebongbisa.synth.shapes import SHAPES, reshape
 
 PERIOD = "2025Q1"
@@ -28,11 +27,9 @@ SUMMARY = next(s.name for s in stages.SPECS if s.last)
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory) -> Path:
+def base(tiny_lebong) -> Path:
     """A small default quarter (every kind of source) to reshape."""
-    raw = tmp_path_factory.mktemp("shapes_base") / "raw"
-    generate(PERIOD, seed=23, out=raw, persons=600, progress=False)
-    return raw / PERIOD
+    return tiny_lebong / "raw" / PERIOD
 
 
 def _run(data: Path, env: dict | None = None, pages: str = SUMMARY) -> subprocess.CompletedProcess:
@@ -161,11 +158,11 @@ def test_a_failing_stage_or_notebook_still_ends_with_a_summary_and_an_index(
         f"{var}={stage}": (_copy_world(raw, tmp_path_factory.mktemp(f"fail_{stage}")), {var: stage})
         for var, stage in FAILURE_CASES
     }
+    pages = {f"{FAIL_NOTEBOOK_VARIABLE}=03_targeting": f"{SUMMARY},03_targeting"}
+    if world == "default_small":  # one case renders every page: the others still appear
+        pages[f"{stages.FAIL_STAGE_VARIABLE}=05_villages"] = ",".join(s.name for s in stages.SPECS)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {
-            k: pool.submit(_run, d, e, f"{SUMMARY},03_targeting" if "NOTEBOOK" in k else SUMMARY)
-            for k, (d, e) in jobs.items()
-        }
+        futures = {k: pool.submit(_run, d, e, pages.get(k, SUMMARY)) for k, (d, e) in jobs.items()}
         runs = {k: f.result() for k, f in futures.items()}
     matrix = {}
     for case, res in runs.items():
@@ -184,6 +181,8 @@ def test_a_failing_stage_or_notebook_still_ends_with_a_summary_and_an_index(
         failed = index.read_text(encoding="utf-8").split("Tahap yang gagal")
         assert len(failed) == 2 and title in failed[1], case
     print(world, matrix)  # the forced-failure matrix of the closing note
+    if world == "default_small":
+        _check_a_failed_stage_in_full(jobs[f"{stages.FAIL_STAGE_VARIABLE}=05_villages"][0], runs)
     failed_summary = _page(jobs[f"{FAIL_NOTEBOOK_VARIABLE}={SUMMARY}"][0], SUMMARY)
     assert "Halaman ini dibuat tanpa notebook" in failed_summary.read_text(encoding="utf-8")
 
@@ -198,3 +197,24 @@ def test_a_quarter_of_a_few_rows_links_with_the_default_model(base, tmp_path):
     assert info["model_source"] == "default" and not info["trained"]
     records = pd.read_parquet(f.path("records"))
     assert records.person_key.notna().sum() == (records.status == "accepted").sum()
+
+
+def _check_a_failed_stage_in_full(data: Path, runs: dict) -> None:
+    """With every page asked for, a failed stage (05) leaves every other page, an index and
+    a summary that name it, its traceback in the run log and no stale table."""
+    res = runs[f"{stages.FAIL_STAGE_VARIABLE}=05_villages"]
+    failed_lines = [line for line in res.stderr.splitlines() if "05_villages" in line]
+    assert failed_lines and "run_log.jsonl" in res.stderr
+    out = data.parent / "reports" / PERIOD
+    for name in ("01_ingest_clean", "02_link", "03_targeting", "04_working_poor", SUMMARY):
+        assert (out / f"{name}.html").exists(), name
+    assert not (out / "05_villages.html").exists()
+    index = (out / "index.html").read_text()
+    assert "Tahap yang gagal" in index and "Tipologi desa dan prioritas Desa Binaan" in index
+    summary = (out / f"{SUMMARY}.html").read_text()
+    assert "gagal dijalankan" in summary and "usulan Desa Binaan" in summary
+    handed = json.loads((out / f".{SUMMARY}.params.json").read_text())["failed_stages"]
+    assert handed["05_villages"]["status"] == "failed"  # not run a second time for the summary
+    log = (data / "processed" / PERIOD / "run_log.jsonl").read_text()
+    assert "Traceback" in log and "failure injected" in log
+    assert not (data / "processed" / PERIOD / "desa_binaan.parquet").exists()

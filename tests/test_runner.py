@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lebongbisa import config
+from lebongbisa import config, stages
 from lebongbisa.runner import StageFailed, run_period
 
 from .privacy_scan import personal_data_found
@@ -23,10 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def report(small_ingested, tmp_path_factory):
-    reports = tmp_path_factory.mktemp("reports")
-    index = run_period("2025Q1", small_ingested, reports, progress=False)
-    return index, reports
+def report(small_report):
+    _, reports = small_report
+    return reports / "2025Q1" / "index.html", reports
 
 
 def test_run_writes_notebook_html_and_index(report):
@@ -62,7 +61,10 @@ def test_second_run_reuses_unchanged_stages(report, small_ingested):
     before = nb.stat().st_mtime_ns
     run_period("2025Q1", small_ingested, reports, progress=False)
     assert nb.stat().st_mtime_ns == before
-    assert "dipakai ulang" in index.read_text()
+    done = json.loads((reports / "2025Q1" / ".stages.json").read_text())["done"]
+    assert len(done) == len(stages.SPECS)
+    assert {d["label"] for d in done} == {"dipakai ulang (input tidak berubah)"}, done
+    assert index.read_text().count("dipakai ulang") == len(stages.SPECS) - 1  # summary: lead
 
 
 def test_a_failing_notebook_names_itself_and_the_cell(small_ingested, tmp_path, monkeypatch):
@@ -98,9 +100,14 @@ def test_committed_notebooks_have_parameters_and_no_outputs():
         assert not any(c.get("outputs") or c.get("execution_count") for c in code), path
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")))
-def test_notebook_passes_nbval(small_ingested, tmp_path, name):
-    """Each stage notebook, as committed, runs cleanly under nbval on the small Lebong."""
+def test_the_committed_summary_notebook_passes_nbval_with_its_default_parameters(
+    small_ingested, tmp_path
+):
+    """The analyst's path: the summary notebook, as committed (empty parameters: the latest
+    quarter of the project's data folder), runs cleanly under nbval. Every stage notebook is
+    executed by papermill in this suite (`small_report`, the scenario worlds); the summary is
+    the one that reads every other stage's outputs."""
+    name = "06_ringkasan.ipynb"
     home = small_ingested.parent
     env = {**os.environ, "LEBONGBISA_HOME": str(home)}
     copy = tmp_path / name

@@ -59,10 +59,13 @@ def test_desil_moves_match_those_computed_with_the_true_identities(small_series,
         f"{est.entered} vs {truth['entered']}, left {est.left} vs {truth['left']} "
         f"of {est.base_previous} vs {truth['base_previous']}"
     )
-    # within 2 points, or one household either way when the base is small
-    tol = max(0.02, 1.5 / truth["base_previous"])
-    assert abs(est.entered_rate - truth["entered_rate"]) <= tol
-    assert abs(est.left_rate - truth["left_rate"]) <= tol
+    # the counts within one household or a tenth of the truth, whichever is larger: a linker
+    # that found no move (or twice the moves) fails, since the truth has moves both ways
+    assert truth["entered"] >= 2 and truth["left"] >= 2
+    for side in ("entered", "left"):
+        assert abs(est[side] - truth[side]) <= max(1, 0.1 * truth[side]), side
+        rate = est[f"{side}_rate"]
+        assert rate == pytest.approx(est[side] / est.base_previous), side
     assert abs(est.base_previous - truth["base_previous"]) <= 0.02 * truth["base_previous"]
 
 
