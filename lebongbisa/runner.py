@@ -26,6 +26,7 @@ from lebongbisa.audit import RunLog
 from lebongbisa.folder import PeriodFolder, artefact
 from lebongbisa.i18n import Translator
 from lebongbisa.io import atomic_write, write_json
+from lebongbisa.kernels import KernelPool, quiet_kernel_manager
 from lebongbisa.privacy import check_key_continuity
 from lebongbisa.report.fallback import write_fallback_summary
 from lebongbisa.runlock import period_lock
@@ -64,23 +65,6 @@ def notebook_parameters(
     return params
 
 
-def _quiet_kernel_manager(log_file: Path) -> type:
-    """A kernel manager whose kernels write their stderr (ipykernel's transport warnings,
-    "KeyboardInterrupt caught in kernel" at shutdown) to `log_file` instead of the console,
-    where a user reads them as errors. Cell errors are in the executed notebook anyway."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class QuietKernelManager(AsyncKernelManager):
-        async def _async_start_kernel(self, **kw):  # type: ignore[override]
-            with open(log_file, "ab") as fh:
-                kw.setdefault("stderr", fh)
-                return await super()._async_start_kernel(**kw)
-
-        start_kernel = _async_start_kernel
-
-    return QuietKernelManager
-
-
 #: naming a stage here makes its *notebook* fail in a cell after the parameters (the tests
 #: set it, as `stages.FAIL_STAGE_VARIABLE` makes a stage's computation fail)
 FAIL_NOTEBOOK_VARIABLE = "LEBONGBISA_FAIL_NOTEBOOK"
@@ -104,9 +88,12 @@ def _failing_copy(src: Path, where: Path) -> Path:
     return copy
 
 
-def execute_notebook(stage: Stage, out: Path | PeriodFolder, parameters: dict) -> Path:
+def execute_notebook(
+    stage: Stage, out: Path | PeriodFolder, parameters: dict, km: object | None = None
+) -> Path:
     """Execute a stage notebook into the period's reports folder (`out`: that folder, or the
-    period's `PeriodFolder`); returns the executed notebook's path."""
+    period's `PeriodFolder`); returns the executed notebook's path. `km`: a running kernel
+    to use (a `kernels.KernelPool`'s), else a kernel of its own is started and stopped."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -118,6 +105,11 @@ def execute_notebook(stage: Stage, out: Path | PeriodFolder, parameters: dict) -
     dest = folder.stage_notebook(stage.name)
     if os.environ.get(FAIL_NOTEBOOK_VARIABLE) == stage.name:
         src = _failing_copy(src, dest.parent)
+    own = {  # a kernel of its own: started in the notebooks folder, stopped at once
+        "cwd": str(cfg.NOTEBOOKS_DIR),
+        "shutdown_kernel": "immediate",  # outputs are in; a graceful stop waits ~1 s more
+        "kernel_manager_class": quiet_kernel_manager(folder.path("kernel_log")),
+    }
     try:
         pm.execute_notebook(
             str(src),
@@ -125,9 +117,7 @@ def execute_notebook(stage: Stage, out: Path | PeriodFolder, parameters: dict) -
             kernel_name="python3",
             progress_bar=False,
             parameters=parameters,
-            cwd=str(cfg.NOTEBOOKS_DIR),
-            shutdown_kernel="immediate",  # outputs are in; a graceful stop waits ~1 s more
-            kernel_manager_class=_quiet_kernel_manager(folder.path("kernel_log")),
+            **({"km": km} if km is not None else own),
         )
     except PapermillExecutionError as exc:
         raise StageFailed(
@@ -386,20 +376,26 @@ RENDER_WORKERS = 2
 
 def _render(todo: dict[str, dict], f: PeriodFolder, progress: bool) -> tuple[dict, dict]:
     """Execute and convert the notebooks in `todo` (name -> parameters), two at a time, the
-    summary last; returns (seconds per notebook, error message per failed notebook)."""
+    summary last, each thread reusing one kernel with a fresh namespace per page (kernels.py);
+    returns (seconds per notebook, error message per failed notebook)."""
 
     def one(name: str) -> float:
         t0 = time.perf_counter()
         params = todo[name]
-        notebook_to_html(execute_notebook(stages.BY_NAME[name], f, params))
+        nb = execute_notebook(stages.BY_NAME[name], f, params, kernels.kernel())
+        notebook_to_html(nb)
         write_json(params, f.stage_parameters(name))
         return time.perf_counter() - t0
 
     seconds, errors = {}, {}
+    if not todo:
+        return seconds, errors
     bar = tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress)
     last = {s.name for s in STAGES if s.last}
     batches = [[n for n in todo if n not in last], [n for n in todo if n in last]]
-    with ThreadPoolExecutor(max_workers=RENDER_WORKERS) as pool:
+    f.reports.mkdir(parents=True, exist_ok=True)
+    kernels = KernelPool(f.path("kernel_log"), cfg.NOTEBOOKS_DIR)
+    with kernels, ThreadPoolExecutor(max_workers=RENDER_WORKERS) as pool:
         for batch in batches:
             futures = {name: pool.submit(one, name) for name in batch}
             for name, fut in futures.items():

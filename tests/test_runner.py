@@ -121,3 +121,47 @@ def test_the_committed_summary_notebook_passes_nbval_with_its_default_parameters
     )
     assert res.returncode == 0, res.stdout[-3000:]
     assert " passed" in res.stdout
+
+
+def _notebook(path: Path, *cells: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("period = ''", metadata={"tags": ["parameters"]})]
+    nb.cells += [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+
+
+def test_pages_share_a_kernel_but_no_variable_option_or_figure_leaks_between_them(
+    small_ingested, tmp_path, monkeypatch
+):
+    """One kernel renders the pages in turn (kernels.KernelPool): the second and third pages
+    run in the same process as the first, yet see none of its variables, imports, pandas
+    options or open figures."""
+    import lebongbisa.runner as runner
+
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    pids = tmp_path / "pids.txt"
+    record = f"import os\nopen({str(pids)!r}, 'a').write(f'{{os.getpid()}}\\n')"
+    _notebook(
+        nbdir / "01_ingest_clean.ipynb",
+        record,
+        "import pandas as pd\nimport matplotlib.pyplot as plt\nleak = 42\n"
+        "pd.set_option('display.max_rows', 3)\nplt.figure()",
+    )
+    clean = (
+        "assert 'leak' not in dir() and 'pd' not in dir() and 'plt' not in dir()\n"
+        "import pandas as pd\nimport matplotlib.pyplot as plt\n"
+        "assert pd.get_option('display.max_rows') == 60\nassert plt.get_fignums() == []"
+    )
+    for name in ("02_link", "03_targeting"):
+        _notebook(nbdir / f"{name}.ipynb", record, clean)
+    monkeypatch.setattr(config, "NOTEBOOKS_DIR", nbdir)
+    monkeypatch.setattr(runner, "RENDER_WORKERS", 1)
+    run_period("2025Q1", small_ingested, tmp_path / "rep", until="03_targeting", progress=False)
+    seen = pids.read_text().split()
+    assert len(seen) == 3 and len(set(seen)) == 1, seen  # one kernel, three pages
