@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
+import numpy as np
 import pandas as pd
 
 from lebongbisa import kinds
@@ -250,12 +251,19 @@ def combinations_table(h: pd.DataFrame, catalog: list[dict], top: int = 15) -> p
                 "desil1_share": pd.Series(dtype=float),
             }
         )
-    combo = rec.apply(lambda r: " + ".join(r.index[r.to_numpy()]), axis=1)
-    t = combo.value_counts().head(top).rename_axis("programs").reset_index(name="households")
-    t["desil1_share"] = [
-        ((h.loc[combo.index[combo == k], "desil"] == 1).mean()) for k in t.programs
-    ]
-    return t
+    # each household's combination as a bit mask (a label only for the most common ones)
+    mask = pd.Series(rec.to_numpy().astype(np.int64) @ (1 << np.arange(len(codes))), rec.index)
+    counts = mask.value_counts().head(top)
+    desil1 = (h.loc[rec.index, "desil"] == 1).groupby(mask).mean()
+    return pd.DataFrame(
+        {
+            "programs": [
+                " + ".join(c for j, c in enumerate(codes) if m >> j & 1) for m in counts.index
+            ],
+            "households": counts.to_numpy(),
+            "desil1_share": desil1.reindex(counts.index).to_numpy(),
+        }
+    )
 
 
 def agency_co_receipt(h: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:

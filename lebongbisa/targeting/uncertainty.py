@@ -86,8 +86,9 @@ def list_links(records: pd.DataFrame, clean: pd.DataFrame, scored: pd.DataFrame)
     out["p_join"] = out.person_key.map(best.match_probability).fillna(0.0)
     # a person in two registry households (a KK split, a move, or two namesakes merged)
     units = pd.DataFrame({"person": records.person_key[reg], "unit": records.household_key[reg]})
-    units = units.drop_duplicates().groupby("person").unit.agg(list)
-    out["households"] = out.person_key.map(units[units.str.len() > 1])
+    units = units.drop_duplicates()
+    units = units[units.person.duplicated(keep=False)]  # only these: a list per group is slow
+    out["households"] = out.person_key.map(units.groupby("person").unit.agg(list))
     return out
 
 
