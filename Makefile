@@ -41,8 +41,8 @@ synth: $(STAMP)  ## (re)generate the synthetic Lebong, 2024Q1..2025Q2
 lint: $(STAMP)  ## ruff on code and notebooks
 	$(BIN)/ruff check .
 
-bench: $(STAMP)  ## run the benchmarks (slow; prints figures)
-	$(BIN)/python benchmarks/bench_synth.py
+bench: $(STAMP)  ## a quarter's figures beside the raw-read floor (slow; appends to benchmarks/results/quarter.md)
+	$(BIN)/python benchmarks/bench_quarter.py
 
 clean:  ## remove generated data and reports (never data/raw deliveries you added yourself: check first)
 	rm -rf data/processed/* data/truth/* reports/*
