@@ -158,9 +158,12 @@ ever extended (new optional fields, new synonyms), never renamed.
 1. Copy the quarter's files, as the offices sent them, into `data/raw/<period>/`, e.g.
    `data/raw/2025Q1/` (a quarter is written `YYYYQn`). Never edit them: lebongbisa only reads.
 2. Run `lebongbisa init 2025Q1` (or `python -m lebongbisa init 2025Q1`). It reads every file
-   as the pipeline will and writes a proposed `sources.yml` (and `programs.yml`, a copy of the
-   packaged catalog, when the folder has none). Every guess is marked `(check)`; what it cannot
-   decide is a `QUESTION` with the value `"???"`, which a run refuses until you answer it.
+   as the pipeline will, subfolders included (`dinas/PKH.xlsx`, written as such), and writes a
+   proposed `sources.yml` (and `programs.yml`, a copy of the packaged catalog, when the folder
+   has none). Excel lock files (`~$…`), hidden files and other formats are skipped with a line
+   each; two files with the same content get a `QUESTION` (every row would count twice). Every
+   guess is marked `(check)`; what it cannot decide is a `QUESTION` with the value `"???"`,
+   which a run refuses until you answer it.
 3. Answer the questions, check the guesses, then `lebongbisa run 2025Q1`.
 
 ## The period folder
