@@ -183,17 +183,24 @@ def default_model() -> dict:
     return json.loads(DEFAULT_MODEL_FILE.read_text(encoding="utf-8"))["model"]
 
 
+def _probability(value: object, missing_ok: bool) -> bool:
+    if value is None:
+        return missing_ok
+    return isinstance(value, int | float) and 0 < value <= 1
+
+
 def usable(model: dict) -> bool:
-    """A model Splink can score with: a prior strictly between 0 and 1 and every non-null
-    level's m and u in (0, 1] (a 0 is a log of zero inside Splink)."""
+    """A model Splink can score with: a prior strictly between 0 and 1, every non-null
+    level's m in (0, 1] and u in (0, 1] or unknown (a level random sampling never met: Splink
+    gives it no weight). A 0 is a log of zero inside Splink."""
     prior = model.get("probability_two_random_records_match")
     if prior is None or not 0 < prior < 1:
         return False
     return all(
         lvl.get("is_null_level")
-        or all(
-            isinstance(lvl.get(k), int | float) and 0 < lvl[k] <= 1
-            for k in ("m_probability", "u_probability")
+        or (
+            _probability(lvl.get("m_probability"), missing_ok=False)
+            and _probability(lvl.get("u_probability"), missing_ok=True)
         )
         for c in model["comparisons"]
         for lvl in c["comparison_levels"]

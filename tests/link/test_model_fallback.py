@@ -1,0 +1,32 @@
+"""A model Splink can score with, and the packaged default used when a quarter is too small to
+train on."""
+
+from __future__ import annotations
+
+import copy
+
+from lebongbisa.link import model as fs
+
+
+def _level(model: dict, comparison: str, label: str) -> dict:
+    c = next(c for c in model["comparisons"] if c["output_column_name"] == comparison)
+    return next(lvl for lvl in c["comparison_levels"] if lvl.get("label_for_charts") == label)
+
+
+def test_the_packaged_default_model_is_usable():
+    assert fs.usable(fs.default_model())
+
+
+def test_a_level_never_sampled_is_usable_but_a_zero_probability_or_prior_is_not():
+    base = fs.default_model()
+    unseen = copy.deepcopy(base)
+    _level(unseen, "name_key", "same tokens, other order")["u_probability"] = None
+    assert fs.usable(unseen)  # Splink gives a level without u no weight
+    zero_u = copy.deepcopy(base)
+    _level(zero_u, "name_key", "same tokens, other order")["u_probability"] = 0.0
+    assert not fs.usable(zero_u)  # log of zero inside Splink
+    no_m = copy.deepcopy(base)
+    _level(no_m, "birth_date", "Exact match on birth_date")["m_probability"] = None
+    assert not fs.usable(no_m)
+    for prior in (0.0, 1.0, None):
+        assert not fs.usable({**base, "probability_two_random_records_match": prior})
