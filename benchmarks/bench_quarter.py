@@ -80,6 +80,12 @@ def timed(cmd: list[str], env: dict) -> tuple[float, float, int]:
     return seconds, peak_kib / 1024**2, res.returncode
 
 
+def synthesize(cli: list[str], raw: Path, env: dict) -> None:
+    """The synthetic Lebong's quarters under `raw`, as `make report` generates them."""
+    cmd = [*cli, "synth", "--periods", PERIODS, "--seed", str(SEED), "--out", str(raw)]
+    subprocess.run(cmd, env=env, check=True, capture_output=True)
+
+
 def breakdown(processed: Path) -> dict[str, tuple[float, float]]:
     """(computation, page) seconds per stage of the latest run in the run log."""
     last = [json.loads(x) for x in (processed / "run_log.jsonl").read_text().splitlines()][-1]
@@ -102,17 +108,7 @@ def main() -> None:
         env = {**os.environ, "LEBONGBISA_HOME": str(root), "LEBONGBISA_KEY": "bench-key-0123456789"}
         data, reports = root / "data", root / "reports"
         t0 = time.perf_counter()
-        synth = [
-            *cli,
-            "synth",
-            "--periods",
-            PERIODS,
-            "--seed",
-            str(SEED),
-            "--out",
-            str(data / "raw"),
-        ]
-        subprocess.run(synth, env=env, check=True, capture_output=True)
+        synthesize(cli, data / "raw", env)
         synth_seconds = time.perf_counter() - t0
         folder = data / "raw" / args.period
         run = [*cli, "run", args.period, "--data", str(data), "--reports", str(reports)]
@@ -143,21 +139,7 @@ def main() -> None:
             series_data, series_reports = root / "series" / "data", root / "series" / "reports"
             report = [*cli, "report", "--data", str(series_data), "--reports", str(series_reports)]
             t0 = time.perf_counter()
-            subprocess.run(
-                [
-                    *cli,
-                    "synth",
-                    "--periods",
-                    PERIODS,
-                    "--seed",
-                    str(SEED),
-                    "--out",
-                    str(series_data / "raw"),
-                ],
-                env=env,
-                check=True,
-                capture_output=True,
-            )
+            synthesize(cli, series_data / "raw", env)
             seconds, peak, rc = timed(report, env)
             rows.append(
                 (
