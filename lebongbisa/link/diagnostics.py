@@ -14,6 +14,7 @@ from lebongbisa import kinds
 from lebongbisa.flags import nik_category
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.link.evaluate import exact_household_clusters, exact_nik_clusters, pairwise_scores
+from lebongbisa.link.model import MIN_TRAINING_RECORDS
 from lebongbisa.link.quality import true_accuracy
 
 
@@ -237,24 +238,31 @@ def link_quality_vs_truth(data_dir: Path, period: str) -> dict | None:
 
 
 def model_origin(info: dict) -> tuple[str, str]:
-    """Where the quarter's linkage model came from, in Indonesian and English (link_model.json
-    `model_source`: trained, reused, an earlier quarter's for a quarter too small to train on,
-    or the packaged default)."""
-    source, note = info.get("model_source", "trained"), info.get("model_note", "")
-    reused = info.get("reused_from")
+    """Where the quarter's linkage model came from, in Indonesian and English, to follow the
+    word "Model" (link_model.json `model_source`: trained, reused, an earlier quarter's for a
+    quarter too small to train on, or the packaged default)."""
+    source, reused = info.get("model_source", "trained"), info.get("reused_from")
+    n = info.get("records")
+    if n is not None and n < MIN_TRAINING_RECORDS:
+        least = MIN_TRAINING_RECORDS
+        why_id = (
+            f"data triwulan ini terlalu sedikit untuk melatih model ({n} baris; minimal {least})"
+        )
+        why_en = f"this quarter has too little data to train on ({n} rows; at least {least})"
+    else:
+        why_id = (
+            "pelatihan model pada data triwulan ini tidak menghasilkan model yang dapat dipakai"
+        )
+        why_en = "training on this quarter's data gave no usable model"
     if source == "given":
         return f"dipakai ulang dari {reused}", f"reused from {reused}"
     if source == "fallback":
-        return (
-            f"diambil dari {reused}, karena data triwulan ini terlalu sedikit untuk melatih "
-            f"model ({note})",
-            f"taken from {reused}, because this quarter has too little data to train on ({note})",
-        )
+        return f"diambil dari {reused}, karena {why_id}", f"taken from {reused}, because {why_en}"
     if source == "default":
         return (
-            "model bawaan (aturan deterministik dan nilai m/u tetap), karena data triwulan ini "
-            f"terlalu sedikit untuk melatih model dan belum ada model triwulan sebelumnya ({note})",
-            "the packaged default (deterministic rules and fixed m/u values), because this "
-            f"quarter has too little data to train on and no earlier quarter saved one ({note})",
+            "bawaan paket (aturan deterministik dan nilai m/u tetap), karena "
+            f"{why_id} dan belum ada model triwulan sebelumnya",
+            "the packaged default (deterministic rules and fixed m/u values), because "
+            f"{why_en} and no earlier quarter saved one",
         )
     return "dilatih pada periode ini", "trained on this period"

@@ -254,6 +254,7 @@ def link_period(
         "trained": model_source == "trained",
         "model_source": model_source,
         "model_note": clusters.attrs["model_note"],
+        "records": int(len(frame)),
         "threshold": threshold,
         "target_precision": settings.target_precision,
         "review_lower": settings.review_lower,

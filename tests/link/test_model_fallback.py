@@ -30,3 +30,17 @@ def test_a_level_never_sampled_is_usable_but_a_zero_probability_or_prior_is_not(
     assert not fs.usable(no_m)
     for prior in (0.0, 1.0, None):
         assert not fs.usable({**base, "probability_two_random_records_match": prior})
+
+
+def test_page_02_says_where_the_model_came_from_in_each_language():
+    from lebongbisa.link.diagnostics import model_origin
+
+    tiny = {"model_source": "default", "records": 16, "model_note": "16 records, fewer than…"}
+    ind, eng = model_origin(tiny)
+    assert "bawaan paket" in ind and "16 baris; minimal 500" in ind and "records" not in ind
+    assert "packaged default" in eng and "16 rows" in eng
+    ind, eng = model_origin({"model_source": "fallback", "reused_from": "2024Q4", "records": 9000})
+    assert ind.startswith("diambil dari 2024Q4") and "tidak menghasilkan model" in ind
+    assert (
+        model_origin({"model_source": "given", "reused_from": "2024Q4"})[1] == "reused from 2024Q4"
+    )
