@@ -28,7 +28,6 @@ from lebongbisa.i18n import Translator
 from lebongbisa.io import atomic_write, write_json
 from lebongbisa.kernels import KernelPool, quiet_kernel_manager
 from lebongbisa.privacy import check_key_continuity
-from lebongbisa.report.fallback import write_fallback_summary
 from lebongbisa.runlock import period_lock
 from lebongbisa.settings import Settings
 from lebongbisa.settings import load as load_settings
@@ -339,6 +338,10 @@ def _run_stages(
         status[name].update(status="failed", error=err, notebook_error=err)
     for spec in selected:  # a started run always ends with a summary page
         if spec.last and status[spec.name]["status"] != "ok":
+            # imported here: the summary's tables are needed only when it failed (a rerun
+            # with nothing to do stays fast)
+            from lebongbisa.report.fallback import write_fallback_summary
+
             write_fallback_summary(
                 f.stage_page(spec.name),
                 f,

@@ -162,7 +162,6 @@ def compute(
     new key recomputes everything: no output mixes pseudonyms of two keys). Options the stage
     does not take are ignored."""
     spec = BY_NAME[stage]
-    run = spec.function()
     f = folder(period, data_dir, reports_dir)
     # every entry point passes here (a run, a series, a notebook's ensure): the key must be
     # the one that processed the data folder's quarters, checked before any key is created
@@ -171,9 +170,11 @@ def compute(
     sections = {name: settings.section(name) for name in spec.settings}
     taken = {k: options[k] for k in spec.options if k in options}
     # a parameter not given takes the function's default, so every caller (the runner, a
-    # notebook, a script) fingerprints the same run the same way
-    defaults = inspect.signature(run).parameters
-    taken |= {k: options.get(k, defaults[k].default) for k in spec.params}
+    # notebook, a script) fingerprints the same run the same way; the function (and the
+    # libraries it needs: statsmodels, scikit-learn) is imported only when it is needed
+    if spec.params:
+        defaults = inspect.signature(spec.function()).parameters
+        taken |= {k: options.get(k, defaults[k].default) for k in spec.params}
     outputs = [f.path(key) for key in spec.writes]
     inputs = [p for key in spec.reads for p in f.files(key) if p not in outputs]  # upstream only
     inputs += [p for key in spec.reads_previous if (p := f.previous(key))]
@@ -186,7 +187,7 @@ def compute(
         inputs,
         params,
         [str(p) for p in outputs],
-        lambda: run(f, **sections, **taken),
+        lambda: spec.function()(f, **sections, **taken),
         force,
     )
 
