@@ -39,7 +39,7 @@ def _run(data: Path, env: dict | None = None, pages: str = SUMMARY) -> subproces
 
 
 def _parallel(jobs: dict) -> dict:
-    """Run `{name: (data, env)}` through the CLI two at a time (this machine has 2 cores)."""
+    """Run `{name: (data, env[, pages])}` through the CLI two at a time (2 cores here)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(_run, *args) for name, args in jobs.items()}
         return {name: f.result() for name, f in futures.items()}
@@ -161,9 +161,7 @@ def test_a_failing_stage_or_notebook_still_ends_with_a_summary_and_an_index(
     pages = {f"{FAIL_NOTEBOOK_VARIABLE}=03_targeting": f"{SUMMARY},03_targeting"}
     if world == "default_small":  # one case renders every page: the others still appear
         pages[f"{stages.FAIL_STAGE_VARIABLE}=05_villages"] = ",".join(s.name for s in stages.SPECS)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {k: pool.submit(_run, d, e, pages.get(k, SUMMARY)) for k, (d, e) in jobs.items()}
-        runs = {k: f.result() for k, f in futures.items()}
+    runs = _parallel({k: (d, e, pages.get(k, SUMMARY)) for k, (d, e) in jobs.items()})
     matrix = {}
     for case, res in runs.items():
         data = jobs[case][0]
