@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import secrets
 import sys
@@ -143,8 +144,6 @@ _FIX = (
 
 def recorded_fingerprints(processed_root: Path) -> dict[str, str]:
     """The key fingerprint each processed quarter's manifest records, by quarter."""
-    import json
-
     out = {}
     for m in sorted(Path(processed_root).glob("*/manifest.json")):
         try:
@@ -163,8 +162,6 @@ def has_key() -> bool:
 
 def start_rotation(processed_root: Path) -> None:
     """Record that the quarters are being reprocessed with the current key on purpose."""
-    import json
-
     root = Path(processed_root)
     root.mkdir(parents=True, exist_ok=True)
     (root / ROTATION_FILE).write_text(json.dumps({"key_fingerprint": fingerprint()}))
@@ -175,8 +172,6 @@ def finish_rotation(processed_root: Path) -> None:
 
 
 def _rotating_to(processed_root: Path) -> str | None:
-    import json
-
     try:
         text = (Path(processed_root) / ROTATION_FILE).read_text()
         return json.loads(text).get("key_fingerprint")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -60,13 +61,20 @@ def test_importing_over_a_different_key_needs_replace_and_keeps_a_backup(
     assert list(key_file.parent.glob("key.replaced-*"))
 
 
+def _ingested_copy(small_lebong, tmp_path, *run: str) -> tuple[Path, list[str]]:
+    """The small Lebong's deliveries copied and ingested (`lebongbisa run *run`); returns the
+    data folder and the CLI's folder arguments."""
+    data = tmp_path / "data"
+    shutil.copytree(small_lebong / "raw", data / "raw")
+    folders = ["--data", str(data), "--reports", str(tmp_path / "reports")]
+    assert main(["run", *run, *folders, *ONLY_INGEST]) == 0
+    return data, folders
+
+
 def test_a_run_with_another_key_stops_before_writing_and_says_how_to_fix_it(
     key_file, small_lebong, tmp_path, monkeypatch, capsys
 ):
-    data = tmp_path / "data"
-    shutil.copytree(small_lebong / "raw", data / "raw")
-    reports = ["--data", str(data), "--reports", str(tmp_path / "reports")]
-    assert main(["run", "2024Q4", *reports, *ONLY_INGEST]) == 0
+    data, reports = _ingested_copy(small_lebong, tmp_path, "2024Q4")
     first = json.loads((data / "processed" / "2024Q4" / "manifest.json").read_text())
     assert first["key_fingerprint"] == privacy.fingerprint()
 
@@ -92,10 +100,7 @@ def _manifests(data) -> dict[str, bytes]:
 def test_a_lost_key_stops_every_quarter_before_writing_even_the_oldest(
     key_file, small_lebong, tmp_path, monkeypatch, capsys
 ):
-    data = tmp_path / "data"
-    shutil.copytree(small_lebong / "raw", data / "raw")
-    reports = ["--data", str(data), "--reports", str(tmp_path / "reports")]
-    assert main(["run", "--all", *reports, *ONLY_INGEST]) == 0
+    data, reports = _ingested_copy(small_lebong, tmp_path, "--all")
     before = _manifests(data)
     assert set(before) == {"2024Q4", "2025Q1"}
 

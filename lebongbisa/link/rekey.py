@@ -20,6 +20,7 @@ from lebongbisa.io import write_csv
 from lebongbisa.link import decisions
 from lebongbisa.link.features import linkage_frame
 from lebongbisa.link.identity import identity_keys
+from lebongbisa.link.stage import CLEAN_USED, IDENT_USED
 
 NOT_CARRIED = "keputusan_linkage_tidak_dibawa.csv"
 KEY_COLUMNS = ("KUNCI 1", "KUNCI 2")
@@ -32,24 +33,12 @@ def _quarter_map(f: PeriodFolder) -> pd.Series:
     if not all(p.exists() for p in paths):
         return pd.Series(dtype=object)
     old = pd.read_parquet(paths[0], columns=["identity_key"]).identity_key
-    clean = pd.read_parquet(paths[1], columns=["status", "village_code"] + _CLEAN_EXTRA)
-    ident = pd.read_parquet(paths[2], columns=_IDENT)
+    clean = pd.read_parquet(paths[1], columns=CLEAN_USED)  # what stage 2 reads for the
+    ident = pd.read_parquet(paths[2], columns=IDENT_USED)  # same linkage frame
     frame = linkage_frame(ident, clean)
     new = identity_keys(frame).to_numpy()
     pairs = pd.Series(new, index=old.iloc[frame.unique_id].to_numpy()).dropna()
     return pairs[pairs.index.notna()]
-
-
-# linkage_frame reads these columns too (it builds every comparison column)
-_CLEAN_EXTRA = [
-    "source_file",
-    "kind",
-    "sex",
-    "district_code",
-    "source_household_key",
-    "relationship",
-]
-_IDENT = ["nik", "nik_prefix", "name_key", "birth_date", "kk_number"]
 
 
 def identity_map(folders: list[PeriodFolder]) -> pd.Series:
