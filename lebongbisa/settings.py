@@ -13,6 +13,7 @@ import yaml
 from lebongbisa.config import PACKAGE_DATA_DIR
 from lebongbisa.folder import RUN_FILE
 from lebongbisa.ingest.errors import InputError, Problem
+from lebongbisa.villages.definitions import DesaBinaanSettings
 from lebongbisa.workpoor.definitions import Definitions
 
 #: sections added by `register_section` (a new stage's own settings): name -> defaults
@@ -49,9 +50,13 @@ class Settings:
     report: ReportSettings = field(default_factory=ReportSettings)
     link: LinkSettings = field(default_factory=LinkSettings)
     working_poor: Definitions = field(default_factory=Definitions)
-    desa_binaan_weights: dict[str, float] = field(default_factory=dict)
+    desa_binaan: DesaBinaanSettings = field(default_factory=DesaBinaanSettings)
     sources: tuple[str, ...] = ()  # the files merged, for the manifest and the run log
     extra: dict[str, dict] = field(default_factory=dict)  # registered sections
+
+    @property
+    def desa_binaan_weights(self) -> dict[str, float]:
+        return self.desa_binaan.weights
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -63,7 +68,7 @@ class Settings:
             "report": self.report,
             "link": self.link,
             "working_poor": self.working_poor,
-            "desa_binaan": self.desa_binaan_weights,
+            "desa_binaan": self.desa_binaan,
         }
         if name in built_in:
             return built_in[name]
@@ -163,7 +168,11 @@ def _typed(doc: dict, problems: list[Problem], where: str) -> Settings:
             )
         elif not isinstance(v, int | float) or v < 0:
             problems.append(Problem(where, f"weight of `{k}` must be a number >= 0"))
-    return Settings(report, link, wp, {k: float(v) for k, v in weights.items()})
+    desa_binaan = DesaBinaanSettings(
+        {k: float(v) for k, v in weights.items()},
+        number("desa_binaan", "stability_draws", int, 2, 1000),
+    )
+    return Settings(report, link, wp, desa_binaan)
 
 
 def load(
@@ -192,7 +201,7 @@ def load(
         settings.report,
         settings.link,
         settings.working_poor,
-        settings.desa_binaan_weights,
+        settings.desa_binaan,
         tuple(used),
         {name: doc[name] for name in EXTRA_SECTIONS},
     )

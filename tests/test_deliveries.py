@@ -143,44 +143,52 @@ FAILURE_CASES = [(stages.FAIL_STAGE_VARIABLE, s.name) for s in stages.SPECS] + [
 ]
 
 
-@pytest.mark.parametrize("world", ["default_small", "pilot_lists"])
-def test_a_failing_stage_or_notebook_still_ends_with_a_summary_and_an_index(
-    world, base, tmp_path_factory
-):
-    """The forced-failure matrix: each stage's computation, then two notebooks, made to fail
-    in turn; each run exits 2, names the failure, and leaves a summary and an index."""
-    if world == "default_small":
-        raw = base
-    else:
-        raw = tmp_path_factory.mktemp("pilot_raw") / PERIOD
-        reshape(base, raw, SHAPES[world])
-    jobs = {
-        f"{var}={stage}": (_copy_world(raw, tmp_path_factory.mktemp(f"fail_{stage}")), {var: stage})
-        for var, stage in FAILURE_CASES
+def test_a_failing_stage_or_notebook_still_ends_with_a_summary_and_an_index(base, tmp_path_factory):
+    """The forced-failure matrix, on the pilot lists (eight rows: every stage runs in
+    seconds): each stage's computation, then two notebooks, made to fail in turn; each run
+    exits 2, names the failure, and leaves a summary and an index. One more case on the
+    default quarter asks for every page with stage 05 failing: the others still appear."""
+    pilot = tmp_path_factory.mktemp("pilot_raw") / PERIOD
+    reshape(base, pilot, SHAPES["pilot_lists"])
+    cases = {  # label -> (raw folder, variable, stage, pages)
+        f"{var}={stage}": (pilot, var, stage, SUMMARY) for var, stage in FAILURE_CASES
     }
-    pages = {f"{FAIL_NOTEBOOK_VARIABLE}=03_targeting": f"{SUMMARY},03_targeting"}
-    if world == "default_small":  # one case renders every page: the others still appear
-        pages[f"{stages.FAIL_STAGE_VARIABLE}=05_villages"] = ",".join(s.name for s in stages.SPECS)
-    runs = _parallel({k: (d, e, pages.get(k, SUMMARY)) for k, (d, e) in jobs.items()})
+    cases[f"{FAIL_NOTEBOOK_VARIABLE}=03_targeting"] = (
+        pilot,
+        FAIL_NOTEBOOK_VARIABLE,
+        "03_targeting",
+        f"{SUMMARY},03_targeting",
+    )
+    every_page = ",".join(s.name for s in stages.SPECS)
+    cases["default quarter, every page"] = (
+        base,
+        stages.FAIL_STAGE_VARIABLE,
+        "05_villages",
+        every_page,
+    )
+    jobs = {
+        label: (_copy_world(raw, tmp_path_factory.mktemp("fail")), {var: stage}, pages)
+        for label, (raw, var, stage, pages) in cases.items()
+    }
+    runs = _parallel(jobs)
     matrix = {}
-    for case, res in runs.items():
-        data = jobs[case][0]
-        stage = case.split("=")[1]
+    for label, (_, var, stage, _) in cases.items():
+        data, res = jobs[label][0], runs[label]
         summary, index = _page(data, SUMMARY), _page(data, "index")
-        matrix[case] = (res.returncode, summary.exists(), index.exists())
-        assert res.returncode == 2, (case, res.stderr[-1500:])
-        assert stage in res.stderr and "Traceback" not in res.stderr, (case, res.stderr[-1500:])
-        assert summary.exists() and index.exists(), case
+        matrix[label] = (res.returncode, summary.exists(), index.exists())
+        assert res.returncode == 2, (label, res.stderr[-1500:])
+        assert stage in res.stderr and "Traceback" not in res.stderr, (label, res.stderr[-1500:])
+        assert summary.exists() and index.exists(), label
         title = stages.BY_NAME[stage].title_id
-        if not case.startswith(FAIL_NOTEBOOK_VARIABLE) or stage == SUMMARY:
+        if var != FAIL_NOTEBOOK_VARIABLE or stage == SUMMARY:
             # a failed computation is named in the summary (a failed page only in the index:
             # its tables are fine and the summary still shows them)
-            assert title in summary.read_text(encoding="utf-8"), case
+            assert title in summary.read_text(encoding="utf-8"), label
         failed = index.read_text(encoding="utf-8").split("Tahap yang gagal")
-        assert len(failed) == 2 and title in failed[1], case
-    print(world, matrix)  # the forced-failure matrix of the closing note
-    if world == "default_small":
-        _check_a_failed_stage_in_full(jobs[f"{stages.FAIL_STAGE_VARIABLE}=05_villages"][0], runs)
+        assert len(failed) == 2 and title in failed[1], label
+    print(matrix)  # the forced-failure matrix of the closing note
+    full = "default quarter, every page"
+    _check_a_failed_stage_in_full(jobs[full][0], runs[full])
     failed_summary = _page(jobs[f"{FAIL_NOTEBOOK_VARIABLE}={SUMMARY}"][0], SUMMARY)
     assert "Halaman ini dibuat tanpa notebook" in failed_summary.read_text(encoding="utf-8")
 
@@ -197,10 +205,9 @@ def test_a_quarter_of_a_few_rows_links_with_the_default_model(base, tmp_path):
     assert records.person_key.notna().sum() == (records.status == "accepted").sum()
 
 
-def _check_a_failed_stage_in_full(data: Path, runs: dict) -> None:
+def _check_a_failed_stage_in_full(data: Path, res: subprocess.CompletedProcess) -> None:
     """With every page asked for, a failed stage (05) leaves every other page, an index and
     a summary that name it, its traceback in the run log and no stale table."""
-    res = runs[f"{stages.FAIL_STAGE_VARIABLE}=05_villages"]
     failed_lines = [line for line in res.stderr.splitlines() if "05_villages" in line]
     assert failed_lines and "run_log.jsonl" in res.stderr
     out = data.parent / "reports" / PERIOD

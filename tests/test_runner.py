@@ -24,12 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def report(small_report):
-    _, reports = small_report
-    return reports / "2025Q1" / "index.html", reports
+    data, reports = small_report
+    return reports / "2025Q1" / "index.html", reports, data
 
 
 def test_run_writes_notebook_html_and_index(report):
-    index, reports = report
+    index, reports, _ = report
     out = reports / "2025Q1"
     assert (out / "01_ingest_clean.ipynb").exists()
     html = (out / "01_ingest_clean.html").read_text()
@@ -48,18 +48,18 @@ def test_run_writes_notebook_html_and_index(report):
     )
 
 
-def test_rendered_reports_contain_no_personal_data(report, small_ingested):
-    _, reports = report
+def test_rendered_reports_contain_no_personal_data(report):
+    _, reports, data = report
     files = [p for p in (reports / "2025Q1").glob("*") if p.suffix in (".html", ".ipynb")]
-    ident = small_ingested / "processed" / "2025Q1" / "restricted" / "identity.parquet"
+    ident = data / "processed" / "2025Q1" / "restricted" / "identity.parquet"
     assert personal_data_found(files, [ident]) == []
 
 
-def test_second_run_reuses_unchanged_stages(report, small_ingested):
-    index, reports = report
+def test_second_run_reuses_unchanged_stages(report):
+    index, reports, data = report
     nb = reports / "2025Q1" / "01_ingest_clean.ipynb"
     before = nb.stat().st_mtime_ns
-    run_period("2025Q1", small_ingested, reports, progress=False)
+    run_period("2025Q1", data, reports, progress=False)
     assert nb.stat().st_mtime_ns == before
     done = json.loads((reports / "2025Q1" / ".stages.json").read_text())["done"]
     assert len(done) == len(stages.SPECS)

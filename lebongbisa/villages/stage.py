@@ -14,6 +14,7 @@ from lebongbisa.folder import PeriodFolder
 from lebongbisa.indicators import Collector
 from lebongbisa.io import write_json, write_parquet
 from lebongbisa.targeting.households import load_stage_inputs
+from lebongbisa.villages.definitions import DesaBinaanSettings
 from lebongbisa.villages.priority import not_rankable, priority
 from lebongbisa.villages.table import FEATURES, village_table
 from lebongbisa.villages.typology import not_clusterable, typology
@@ -33,9 +34,13 @@ PRIORITY_COLUMNS = [
 ]
 
 
-def villages_period(folder: PeriodFolder, desa_binaan: dict | None = None, top_n: int = 10) -> dict:
-    """Stage 5 on a period folder, with the run configuration's Desa Binaan weights."""
-    weights, period = desa_binaan, folder.period
+def villages_period(
+    folder: PeriodFolder, desa_binaan: DesaBinaanSettings | None = None, top_n: int = 10
+) -> dict:
+    """Stage 5 on a period folder, with the run configuration's Desa Binaan weights and the
+    typology's bootstrap draws."""
+    desa_binaan = desa_binaan or DesaBinaanSettings()
+    weights, period = desa_binaan.weights or None, folder.period
     records, clean, h, acc = load_stage_inputs(folder)
     persons = employment_persons(acc, h)
     fe_file = folder.path("village_effects")
@@ -56,7 +61,7 @@ def villages_period(folder: PeriodFolder, desa_binaan: dict | None = None, top_n
         typ, choice = pd.DataFrame(columns=TYPOLOGY_COLUMNS), pd.DataFrame()
         info = {"skipped": typ_reason}
     else:
-        typ, choice, info = typology(has_data)
+        typ, choice, info = typology(has_data, draws=desa_binaan.stability_draws)
     if prio_reason:
         prio, used = pd.DataFrame(columns=PRIORITY_COLUMNS), {}
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import sklearn
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score, silhouette_score
@@ -125,7 +126,11 @@ def typology(t: pd.DataFrame, draws: int = 20) -> tuple[pd.DataFrame, pd.DataFra
     """Cluster the villages of `t` (those with records); returns per-village labels (+ PCA),
     the model-choice table and info. Check `not_clusterable` first."""
     x, cols = design(t)
-    choice = choose(x, ks=range(2, min(8, _distinct(x.to_numpy()) // 3 + 1)), draws=draws)
+    ks = range(2, min(8, _distinct(x.to_numpy()) // 3 + 1))
+    # a few hundred fits of 104 rows: scikit-learn's per-call argument checks are a fifth of
+    # the time; the design is finite and every argument is ours (same labels either way)
+    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+        choice = choose(x, ks=ks, draws=draws)
     best = choice.iloc[0]
     labels = cluster(x.to_numpy(), best.method, int(best.k))
     names = name_clusters(x, labels)
