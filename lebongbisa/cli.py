@@ -39,7 +39,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     """One period, or every period oldest first (`--all`, `report` without a period, or a key
     rotation). In a series a quarter that fails does not stop the later ones: each failure is
     printed, the others complete, and the exit code says something failed."""
-    from lebongbisa.ingest.errors import InputError
+    from lebongbisa.errors import InputError
     from lebongbisa.runner import StageFailed, relink_indexes, run_period
 
     data = Path(args.data)
@@ -338,7 +338,7 @@ class UserError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from lebongbisa.ingest.errors import InputError
+    from lebongbisa.errors import InputError
     from lebongbisa.privacy import KeyError_
     from lebongbisa.runlock import PeriodLocked
     from lebongbisa.runner import StageFailed

@@ -314,5 +314,10 @@ text) and the linkage review workbook; it is never linked from the index.
 
 
 if __name__ == "__main__":
+    from lebongbisa.settings import write_run_yml
+    from lebongbisa.stages import declared_sections
+
     for p in write(Path(sys.argv[1]) if len(sys.argv) > 1 else DOCS_DIR):
         print(f"wrote {p}")
+    write_run_yml(declared_sections())
+    print("wrote the packaged run.yml")

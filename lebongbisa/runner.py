@@ -30,7 +30,6 @@ from lebongbisa.kernels import KernelPool, quiet_kernel_manager
 from lebongbisa.privacy import check_key_continuity
 from lebongbisa.runlock import period_lock
 from lebongbisa.settings import Settings
-from lebongbisa.settings import load as load_settings
 
 
 class StageFailed(RuntimeError):
@@ -209,7 +208,7 @@ def run_period(
     reports_dir = (Path(reports_dir) if reports_dir else cfg.REPORTS_DIR).absolute()
     f = stages.folder(period, data_dir, reports_dir)
     raw, processed = f.raw, f.processed
-    settings = load_settings(raw, config, lang, min_cell)
+    settings = stages.load_settings(raw, config, lang, min_cell)
     lang, min_cell = settings.report.lang, settings.report.min_cell
     parameters = {
         "force": force,

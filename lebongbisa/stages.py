@@ -20,7 +20,8 @@ from functools import lru_cache, partial
 from pathlib import Path
 
 from lebongbisa import __version__, config
-from lebongbisa.folder import PeriodFolder
+from lebongbisa import settings as settings_module
+from lebongbisa.folder import ARTEFACTS, PeriodFolder
 from lebongbisa.ingest import SPEC as INGEST
 from lebongbisa.io import file_checksum, write_json
 from lebongbisa.link import SPEC as LINK
@@ -29,7 +30,6 @@ from lebongbisa.privacy import fingerprint as key_fingerprint
 from lebongbisa.report import SPEC as SUMMARY_SPEC
 from lebongbisa.series import SPEC as SERIES
 from lebongbisa.settings import Settings
-from lebongbisa.settings import load as load_settings
 from lebongbisa.stagespec import StageSpec
 from lebongbisa.targeting import SPEC as TARGETING
 from lebongbisa.villages import SPEC as VILLAGES
@@ -141,9 +141,35 @@ def cached(
 
 
 def _downstream(stage: str) -> list[str]:
-    """The stages after `stage` in the run order (their outputs derive from its outputs)."""
+    """The later stages whose outputs derive from `stage`'s: those that need it or read what
+    it writes (an artefact, or a group holding one), and so on down the run order. A stage
+    that reads nothing of it (e.g. one registered beside it) keeps its cache."""
     names = [s.name for s in SPECS]
-    return names[names.index(stage) + 1 :] if stage in names else []
+    if stage not in names:
+        return []
+    tainted, written = {stage}, {*BY_NAME[stage].writes}
+    for spec in SPECS[names.index(stage) + 1 :]:
+        read = {*spec.reads, *spec.reads_previous, *spec.reads_earlier}
+        groups = {ARTEFACTS[k].group for k in written if k in ARTEFACTS}
+        if tainted & {*spec.needs} or read & (written | groups):
+            tainted.add(spec.name)
+            written |= {*spec.writes}
+    return [n for n in names if n in tainted and n != stage]
+
+
+def declared_sections() -> list[type]:
+    """The run configuration sections the stages declare, in run order."""
+    return [s.section for s in SPECS if s.section is not None]
+
+
+def load_settings(
+    raw: Path | None = None,
+    config_file: Path | None = None,
+    lang: str | None = None,
+    min_cell: int | None = None,
+) -> Settings:
+    """The run configuration of a period's raw folder, with every stage's section."""
+    return settings_module.load(raw, config_file, lang, min_cell, declared_sections())
 
 
 def compute(
@@ -230,7 +256,7 @@ FAIL_STAGE_VARIABLE = "LEBONGBISA_FAIL_STAGE"
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     """Errors a user must fix before anything is computed: they stop the run, as before."""
-    from lebongbisa.ingest.errors import InputError
+    from lebongbisa.errors import InputError
     from lebongbisa.privacy import KeyError_
 
     return (InputError, KeyError_)

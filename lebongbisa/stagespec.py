@@ -22,8 +22,10 @@ class StageSpec:
       quarter's that has one (`reads_earlier`, e.g. a model to reuse). The files written are
       its outputs, discarded when it fails so that no stale table passes for this run's. No
       artefact is written by two stages.
-    - `settings`: the run configuration sections it uses; `params`: the run options that
-      change its outputs. Both are part of its cache fingerprint.
+    - `section`: the run configuration section it declares (a dataclass of `sections.py`'s
+      kind, next to its code); `settings`: the sections it reads (its own, a registered one,
+      or another stage's); `params`: the run options that change its outputs. The sections
+      read and the params are its cache fingerprint's parameters.
     - `options`: run options it takes that do not change its outputs (progress bars, engine).
     - `notebook_options`: run options its notebook receives besides the standard parameters.
     - `needs`: stages that must complete first; `last`: rendered after every other page and
@@ -39,6 +41,7 @@ class StageSpec:
     reads_previous: tuple[str, ...] = ()
     reads_earlier: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
+    section: type | None = None
     settings: tuple[str, ...] = ()
     params: tuple[str, ...] = ()
     options: tuple[str, ...] = ()

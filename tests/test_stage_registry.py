@@ -99,6 +99,13 @@ def test_a_registered_stage_and_setting_behave_like_the_built_in_ones(
     }
     assert json.loads((processed / "dummy.json").read_text()) == {"rows_times_factor": rows * 3}
 
+    # over the full run order, a change of its setting reruns it alone: no built-in stage
+    # reads what it writes
+    stages.ensure("2025Q1", None, data, reports, progress=False)
+    (data / "raw" / "2025Q1" / "run.yml").write_text("dummy: {factor: 4}\n")
+    status = stages.ensure("2025Q1", None, data, reports, progress=False)
+    assert {k for k, s in status.items() if s["recomputed"]} == {NAME}
+
     (data / "raw" / "2025Q1" / "run.yml").write_text("dummy: {factor: 3, colour: red}\n")
     with pytest.raises(Exception, match="unknown setting `colour`"):
         run_period("2025Q1", data, reports, until=NAME, progress=False)

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from lebongbisa.config import PACKAGE_DATA_DIR
-from lebongbisa.ingest.errors import InputError, Problem
+from lebongbisa.errors import InputError, Problem
 from lebongbisa.ingest.headers import header_score, map_headers
 from lebongbisa.ingest.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, ReadError, read_table
 from lebongbisa.ingest.sources import load_catalog

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lebongbisa.ingest.errors import Problem
+from lebongbisa.errors import Problem
 from lebongbisa.ingest.headers import header_score
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}

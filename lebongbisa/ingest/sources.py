@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from lebongbisa.config import PACKAGE_DATA_DIR, PERIOD_RE
-from lebongbisa.ingest.errors import InputError, Problem
+from lebongbisa.errors import InputError, Problem
 from lebongbisa.kinds import NAMES
 
 KINDS = NAMES  # (data/kinds.yml)

@@ -21,8 +21,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from lebongbisa import __version__, schemas
+from lebongbisa.errors import InputError, Problem
 from lebongbisa.folder import PeriodFolder, as_folder
-from lebongbisa.ingest.errors import InputError, Problem
 from lebongbisa.ingest.readers import ReadError, read_table
 from lebongbisa.ingest.sources import load_period
 from lebongbisa.ingest.standardize import HOUSING_FIELDS, missing_fields, standardize

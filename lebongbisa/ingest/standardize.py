@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from lebongbisa.clean import codes, dates, names, nik, villages
-from lebongbisa.ingest.errors import Problem
+from lebongbisa.errors import Problem
 from lebongbisa.ingest.headers import map_headers
 from lebongbisa.ingest.readers import RawTable
 from lebongbisa.ingest.sources import Source

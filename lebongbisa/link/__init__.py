@@ -5,6 +5,7 @@ columns; clusters out);
 `stage.link_period` runs it on a period's stage-1 outputs and writes the keys.
 """
 
+from lebongbisa.link.definitions import LinkSettings
 from lebongbisa.stagespec import StageSpec
 
 __all__ = ["SPEC", "link_records"]
@@ -26,6 +27,7 @@ SPEC = StageSpec(
         "review",
         "decisions_log",
     ),
+    section=LinkSettings,
     settings=("link",),
     params=("retrain",),
     options=("engine",),  # where the work runs, not the result

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from lebongbisa.link import model as fs
+from lebongbisa.link.definitions import DEFAULT
 from lebongbisa.link.engine import Engine
 from lebongbisa.link.features import ADDRESS_COLUMNS, plain_frame
 from lebongbisa.link.graph import both_ways, components
@@ -42,8 +43,8 @@ COLUMNS = [
     "district_code",
 ]
 log = logging.getLogger(__name__)
-DEFAULT_THRESHOLD = 0.95
-REVIEW_BAND = (0.50, DEFAULT_THRESHOLD)
+DEFAULT_THRESHOLD = DEFAULT.threshold
+REVIEW_BAND = (DEFAULT.review_lower, DEFAULT.threshold)
 #: pairs are scored and kept down to this probability (or the review floor, if lower): the
 #: unlikely candidates still count in the estimated recall (link/quality) and may be drawn
 #: in the intervals (targeting/uncertainty), though they are never linked or reviewed
@@ -175,7 +176,7 @@ def link_records(
     model: dict | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     review_lower: float = REVIEW_BAND[0],
-    attach_lower: float = 0.80,
+    attach_lower: float = DEFAULT.attach_lower,
     decisions: pd.DataFrame | None = None,
     seed: int = 58,
     engine: str | Engine = "duckdb",

@@ -24,6 +24,7 @@ from lebongbisa import kinds, schemas
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.io import write_csv, write_json, write_parquet
 from lebongbisa.link import decisions
+from lebongbisa.link.definitions import LinkSettings
 from lebongbisa.link.diagnostics import link_failure_profile, list_rows, standout
 from lebongbisa.link.features import linkage_frame
 from lebongbisa.link.households import resolve_households
@@ -33,7 +34,6 @@ from lebongbisa.link.quality import estimated_accuracy
 from lebongbisa.link.review import read_decisions, review_table, write_review
 from lebongbisa.privacy import pseudonymize
 from lebongbisa.restricted import restricted_folder
-from lebongbisa.settings import LinkSettings
 
 log = logging.getLogger(__name__)
 #: the columns this stage reads (the linker's and the review list's): not whole tables

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import math
 
-DEFAULT_MIN_CELL = 5
+from lebongbisa.sections import ReportSettings
+
+DEFAULT_MIN_CELL = ReportSettings.min_cell
 
 
 def count(n: float, min_cell: int = DEFAULT_MIN_CELL) -> str:

@@ -1,6 +1,7 @@
 """Stage 3: program inventory, receipt matrix, exclusion/inclusion error, overlaps, worklists."""
 
 from lebongbisa.stagespec import StageSpec
+from lebongbisa.targeting.definitions import TargetingSettings
 
 SPEC = StageSpec(
     "03_targeting",
@@ -25,7 +26,8 @@ SPEC = StageSpec(
         "worklist_d",
         "worklist_f",
     ),
-    settings=("link",),  # the review band and the number of draws of the intervals
+    section=TargetingSettings,
+    settings=("targeting",),  # the number of draws of the intervals
     missing_id="cakupan dan ketepatan sasaran program, pekerja miskin, dan Desa Binaan",
     missing_en="program coverage and targeting errors, working poor and Desa Binaan",
 )

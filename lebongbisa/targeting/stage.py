@@ -18,8 +18,8 @@ from lebongbisa.io import write_json, write_parquet
 from lebongbisa.link import decisions
 from lebongbisa.link.quality import Calibration
 from lebongbisa.restricted import restricted_folder
-from lebongbisa.settings import LinkSettings
 from lebongbisa.targeting import uncertainty, worklists
+from lebongbisa.targeting.definitions import TargetingSettings
 from lebongbisa.targeting.households import accepted_records, household_base
 from lebongbisa.targeting.measures import (
     agency_co_receipt,
@@ -64,11 +64,11 @@ def _intervals(
     catalog: list[dict],
     delivered: set[str],
     published: pd.DataFrame,
-    link: LinkSettings,
+    settings: TargetingSettings,
 ) -> pd.DataFrame:
     """The `_low` / `_high` rows of the headline indicators (targeting.uncertainty)."""
     c = Collector(folder.period)
-    if link.uncertainty_draws:
+    if settings.uncertainty_draws:
         scored = pd.read_parquet(folder.path("link_pairs"))
         links = uncertainty.list_links(records, clean, scored)
         answers = decisions.read_log(folder.path("decisions_log"))
@@ -77,16 +77,16 @@ def _intervals(
             h,
             catalog,
             delivered,
-            link.uncertainty_draws,
+            settings.uncertainty_draws,
             calibration=Calibration.fit(answers, "unfound"),
         )
         uncertainty.intervals(c, published, sample)
     return c.frame()
 
 
-def target_period(folder: PeriodFolder, link: LinkSettings | None = None) -> dict:
-    """Stage 3 on a period folder; `link` gives the number of draws of the intervals."""
-    link = link or LinkSettings()
+def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = None) -> dict:
+    """Stage 3 on a period folder; `targeting` gives the number of draws of the intervals."""
+    targeting = targeting or TargetingSettings()
     period = folder.period
     manifest = load_manifest(folder)
     catalog = manifest["programs"]
@@ -97,7 +97,9 @@ def target_period(folder: PeriodFolder, link: LinkSettings | None = None) -> dic
     write_parquet(h, folder.path("household_base"))
     delivered = delivered_programs(manifest)
     ind = measure(h, catalog, period, acc, delivered, registry_delivered(manifest))
-    ind = pd.concat([ind, _intervals(folder, records, clean, h, catalog, delivered, ind, link)])
+    ind = pd.concat(
+        [ind, _intervals(folder, records, clean, h, catalog, delivered, ind, targeting)]
+    )
     quality = Collector(period)
     scorecard_indicators(scorecard(records, clean, catalog), quality)
     ind = pd.concat([ind, quality.frame()], ignore_index=True)

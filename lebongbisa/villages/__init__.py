@@ -1,6 +1,7 @@
 """Stage 5: village indicators, a typology by clustering, and a priority ranking for Desa Binaan."""
 
 from lebongbisa.stagespec import StageSpec
+from lebongbisa.villages.definitions import DesaBinaanSettings
 
 SPEC = StageSpec(
     "05_villages",
@@ -18,6 +19,7 @@ SPEC = StageSpec(
         "villages_summary",
         "village_indicators_part",
     ),
+    section=DesaBinaanSettings,
     settings=("desa_binaan",),
     missing_id="tipologi desa dan usulan Desa Binaan",
     missing_en="the village typology and proposed Desa Binaan",

@@ -18,16 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lebongbisa.villages.definitions import DEFAULT_WEIGHTS
 from lebongbisa.villages.table import FEATURES
-
-DEFAULT_WEIGHTS = {
-    "share_desil1": 0.25,
-    "working_poverty_rate": 0.20,
-    "exclusion_desil1": 0.20,
-    "housing_deprivation": 0.15,
-    "underemployment_rate": 0.10,
-    "village_effect": 0.10,
-}
 
 
 def _ranks(t: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """Stage 4: the working poor — measure and model why people who work are still poor."""
 
 from lebongbisa.stagespec import StageSpec
+from lebongbisa.workpoor.definitions import Definitions
 
 SPEC = StageSpec(
     "04_working_poor",
@@ -17,6 +18,7 @@ SPEC = StageSpec(
         "village_effects",
         "working_poor_indicators",
     ),
+    section=Definitions,
     settings=("working_poor",),
     missing_id="angka pekerja miskin dan model penyebabnya",
     missing_en="working-poverty rates and their model",

@@ -16,13 +16,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import ClassVar
+
+from lebongbisa.sections import setting
 
 
 @dataclass(frozen=True)
 class Definitions:
-    poor_max_desil: int = 2
-    underemployed_hours: float = 35.0
-    min_age: int = 15
+    NAME: ClassVar[str] = "working_poor"
+    poor_max_desil: int = setting(2, "a household is poor at or below this recorded desil", 1, 10)
+    underemployed_hours: float = setting(35.0, "employed and working fewer hours last week", 1, 98)
+    min_age: int = setting(15, "persons counted in the labour measures", 10, 20)
 
     def as_dict(self) -> dict:
         return asdict(self)

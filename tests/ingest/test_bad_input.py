@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from lebongbisa.cli import main
-from lebongbisa.ingest.errors import InputError
+from lebongbisa.errors import InputError
 from lebongbisa.ingest.stage import ingest_period
 
 from .helpers import HEADER, ROWS, write_csv, write_period, write_xlsx

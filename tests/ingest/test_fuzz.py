@@ -17,7 +17,7 @@ from lebongbisa.clean.dates import parse_dates
 from lebongbisa.clean.names import clean_names, name_key
 from lebongbisa.clean.nik import normalize_id, validate_kk, validate_nik
 from lebongbisa.clean.villages import match_villages
-from lebongbisa.ingest.errors import InputError
+from lebongbisa.errors import InputError
 from lebongbisa.ingest.readers import RawTable, ReadError, read_table
 from lebongbisa.ingest.stage import ingest_period
 

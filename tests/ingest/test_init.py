@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from lebongbisa.cli import main
-from lebongbisa.ingest.errors import InputError
+from lebongbisa.errors import InputError
 from lebongbisa.ingest.propose import QUESTION
 from lebongbisa.ingest.stage import ingest_period
 from lebongbisa.synth import SCENARIOS, expand_periods, generate
