@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lebongbisa import config
+from lebongbisa.period import previous
 
 RUN_FILE = "run.yml"  # a period's own run configuration (not a delivery)
 
@@ -202,11 +203,7 @@ class PeriodFolder:
     @property
     def previous_period(self) -> str:
         """The immediately preceding quarter's name (2025Q1 -> 2024Q4)."""
-        m = config.PERIOD_RE.match(self.period)
-        if not m:
-            raise ValueError(f"{self.period!r} is not a quarter like 2025Q1")
-        year, quarter = int(m.group(1)), int(m.group(2))
-        return f"{year - 1}Q4" if quarter == 1 else f"{year}Q{quarter - 1}"
+        return previous(self.period)
 
     def sibling(self, period: str) -> PeriodFolder:
         """Another period's folders, next to this one's."""

@@ -20,6 +20,7 @@ import duckdb
 from lebongbisa import config
 from lebongbisa.config import PERIOD_RE
 from lebongbisa.folder import artefact, group
+from lebongbisa.period import previous
 
 FILE_NAME = "lebongbisa.duckdb"
 
@@ -35,28 +36,25 @@ TABLES = {
 }
 
 _PERIOD = r"regexp_extract(filename, '(\d{4}Q[1-4])[/\\][^/\\]+$', 1)"
-_PREVIOUS = (
-    "CASE WHEN right(period, 1) = '1' THEN CAST(CAST(left(period, 4) AS INTEGER) - 1 AS VARCHAR)"
-    " || 'Q4' ELSE left(period, 5) || CAST(CAST(right(period, 1) AS INTEGER) - 1 AS VARCHAR) END"
-)
 
 #: views built on the tables: persons (records' keys with the analytic fields), and each
 #: household's recorded desil and programs next to its own in the immediately preceding quarter
-_PREVIOUS_OF_H = _PREVIOUS.replace("period", "h.period")
+#: (the `quarters` view pairs each processed quarter with its predecessor, from `Period`)
 DERIVED = {
     "persons": """
         SELECT r.period, r.person_key, r.household_key, r.match_type, c.* EXCLUDE (period)
         FROM records r JOIN clean c USING (period, source_file, source_row)
         WHERE r.status = 'accepted'""",
-    "trajectories": f"""
+    "trajectories": """
         SELECT h.period, h.household_key, h.village_code, h.desil, h.in_registry,
                h.programs, h.receives_bansos, h.receives_pemberdayaan,
                p.period AS previous_period, p.desil AS previous_desil,
                p.programs AS previous_programs, p.receives_bansos AS previous_bansos,
                p.receives_pemberdayaan AS previous_pemberdayaan
         FROM households h
+        JOIN quarters q ON q.period = h.period
         LEFT JOIN households p
-          ON p.household_key = h.household_key AND p.period = ({_PREVIOUS_OF_H})""",
+          ON p.household_key = h.household_key AND p.period = q.previous_period""",
 }
 
 
@@ -82,6 +80,14 @@ def _source(processed_root: Path, key: str) -> str | None:
             "types = {'scope_code': 'VARCHAR', 'period': 'VARCHAR'})"
         )
     return f"read_parquet({paths}, filename = true, union_by_name = true)"
+
+
+def _quarters(con: duckdb.DuckDBPyConnection, processed_root: Path) -> None:
+    """A `quarters` table: each processed quarter and the one before it."""
+    names = sorted(p.name for p in processed_root.iterdir() if PERIOD_RE.match(p.name))
+    con.execute("CREATE TABLE quarters (period VARCHAR, previous_period VARCHAR)")
+    if names:
+        con.executemany("INSERT INTO quarters VALUES (?, ?)", [(n, previous(n)) for n in names])
 
 
 def _remove_dead_temporaries(path: Path) -> None:
@@ -121,6 +127,7 @@ def build(data_dir: Path | None = None, path: Path | None = None) -> Path:
         if {"records", "clean"} <= made:
             con.execute(f"CREATE VIEW persons AS {DERIVED['persons']}")
         if "households" in made:
+            _quarters(con, processed_root)
             con.execute(f"CREATE VIEW trajectories AS {DERIVED['trajectories']}")
     finally:
         con.close()

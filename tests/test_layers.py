@@ -20,6 +20,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "__init__",
             "config",
             "errors",
+            "period",
             "sections",
             "io",
             "flags",

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from lebongbisa import kinds
+from lebongbisa.period import previous
 
 HEADLINE = (
     "households",
@@ -22,11 +23,6 @@ HEADLINE = (
     "working_poverty_rate",
     "poor_households_head_working_share",
 )
-
-
-def _previous(period: str) -> str:
-    year, quarter = int(period[:4]), int(period[-1])
-    return f"{year - 1}Q4" if quarter == 1 else f"{year}Q{quarter - 1}"
 
 
 def _has(con: duckdb.DuckDBPyConnection, view: str) -> bool:
@@ -119,7 +115,7 @@ def desil_transitions(
     )
     rows = []
     for period in reg.index:
-        prev = _previous(period)
+        prev = previous(period)
         row = {"period": period, "previous": prev}
         if prev not in reg.index:
             row["not_computable"] = f"{prev} was not processed"
@@ -150,9 +146,7 @@ def empowerment_followup(con: duckdb.DuckDBPyConnection, upto: str | None = None
     regime = regimes(con, upto).set_index("period").regime
     if not _has(con, "trajectories") or regime.empty:
         return pd.DataFrame()
-    same = [
-        p for p in regime.index if regime.get(_previous(p)) == regime[p] and regime[p] != "none"
-    ]
+    same = [p for p in regime.index if regime.get(previous(p)) == regime[p] and regime[p] != "none"]
     if not same:
         return pd.DataFrame()
     periods = ", ".join(f"'{p}'" for p in same)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from lebongbisa import period as quarter
 from lebongbisa.synth import calibration as cal
 from lebongbisa.synth.deliveries import (
     Period,
@@ -41,12 +42,7 @@ __all__ = ["generate", "expand_periods", "period_start", "SCENARIOS"]
 
 def expand_periods(spec: str) -> list[str]:
     """'2024Q1:2025Q2' -> ['2024Q1', ..., '2025Q2']; a single period is allowed."""
-    first, _, last = spec.partition(":")
-    last = last or first
-    a, b = pd.Period(first, "Q"), pd.Period(last, "Q")
-    if b < a:
-        raise ValueError(f"period range {spec!r} ends before it starts")
-    return [str(p) for p in pd.period_range(a, b, freq="Q")]
+    return [str(p) for p in quarter.Period.span(spec)]
 
 
 def period_start(period: str) -> pd.Timestamp:
