@@ -12,8 +12,16 @@ try:
 except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0.0.0+unknown"
 
-# pandera probes pyspark.pandas when PySpark is installed (the optional Spark engine), and
-# PySpark warns that it does not yet support pandas 3: noise in every notebook and report.
-warnings.filterwarnings(
-    "ignore", message="PySpark does not yet fully support", category=FutureWarning
-)
+
+
+def quiet_known_warnings() -> None:
+    """Silence the warnings known to be noise (added to the warning filters on import).
+
+    pandera probes pyspark.pandas when PySpark is installed (the optional Spark engine), and
+    PySpark warns that it does not yet support pandas 3: noise in every notebook and report."""
+    warnings.filterwarnings(
+        "ignore", message="PySpark does not yet fully support", category=FutureWarning
+    )
+
+
+quiet_known_warnings()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
 
 from lebongbisa import __version__, config, privacy
+from lebongbisa.kernels import KernelPool
 from lebongbisa.runner import STAGES
 from lebongbisa.stages import all_periods, latest_period
 from lebongbisa.synth.scenarios import SCENARIOS
@@ -60,32 +62,36 @@ def _cmd_run(args: argparse.Namespace) -> int:
     else:
         periods = [args.period or every[-1]]
     failed = []
-    for p in periods:
-        try:
-            index = run_period(
-                p,
-                data,
-                Path(args.reports),
-                force=args.force or args.rotate_key,
-                allow_partial=args.allow_partial,
-                lang=args.lang,
-                retrain=args.retrain,
-                min_cell=args.min_cell,
-                wait=args.wait,
-                until=args.until,
-                notebooks=not args.no_notebooks,
-                pages=_pages(args.pages),
-                engine=args.engine,
-                config=Path(args.config) if args.config else None,
-            )
-        except (InputError, StageFailed) as exc:
-            if len(periods) == 1:
-                raise
-            failed.append(p)
-            print(f"lebongbisa: {p}: {exc}", file=sys.stderr)
-            continue
-        what = "Tables" if args.no_notebooks else "Report"
-        print(f"{what} for {p}: {index}")
+    given = getattr(args, "kernels", None)
+    pool = KernelPool(config.NOTEBOOKS_DIR) if given is None else contextlib.nullcontext(given)
+    with pool as kernels:  # the quarters share the kernels
+        for p in periods:
+            try:
+                index = run_period(
+                    p,
+                    data,
+                    Path(args.reports),
+                    force=args.force or args.rotate_key,
+                    allow_partial=args.allow_partial,
+                    lang=args.lang,
+                    retrain=args.retrain,
+                    min_cell=args.min_cell,
+                    wait=args.wait,
+                    until=args.until,
+                    notebooks=not args.no_notebooks,
+                    pages=_pages(args.pages),
+                    engine=args.engine,
+                    config=Path(args.config) if args.config else None,
+                    kernels=kernels,
+                )
+            except (InputError, StageFailed) as exc:
+                if len(periods) == 1:
+                    raise
+                failed.append(p)
+                print(f"lebongbisa: {p}: {exc}", file=sys.stderr)
+                continue
+            what = "Tables" if args.no_notebooks else "Report"
+            print(f"{what} for {p}: {index}")
     if len(periods) > 1 and not args.no_notebooks:
         relink_indexes(Path(args.reports))
     if args.rotate_key and not failed:
@@ -337,13 +343,17 @@ class UserError(Exception):
     """A problem the user can fix; printed without a traceback."""
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, kernels: KernelPool | None = None) -> int:
+    """The command line; returns the exit code. `kernels`: running kernels to render with
+    (for a caller that runs many commands in one process, as the tests do), else a command
+    that renders pages starts its own."""
     from lebongbisa.errors import InputError
     from lebongbisa.privacy import KeyError_
     from lebongbisa.runlock import PeriodLocked
     from lebongbisa.runner import StageFailed
 
     args = build_parser().parse_args(argv)
+    args.kernels = kernels
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -1,8 +1,8 @@
-"""Kernels for rendering a run's pages: one per rendering thread, reused from page to page.
+"""Kernels for rendering pages, reused from page to page and from quarter to quarter.
 
 Starting a kernel and importing pandas, matplotlib and the package costs a few seconds; a
-page's own work usually under one. So each rendering thread keeps its kernel for the whole run
-and, before every page, wipes it back to a fresh namespace (`%reset -f`: every variable and
+page's own work usually under one. So a kernel, once started, renders page after page and,
+before every page, wipes it back to a fresh namespace (`%reset -f`: every variable and
 import of the previous page gone; matplotlib figures closed; pandas options back to their
 defaults). Modules stay imported, which is the point. A kernel that died is replaced.
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 from pathlib import Path
 
@@ -63,33 +64,44 @@ async def _reset(km) -> None:
 
 
 class KernelPool:
-    """One live kernel per thread (started in `cwd`), reset before each use; `close` stops
-    them all. Use as a context manager around a run's rendering."""
+    """Live kernels started in `cwd`, each lent to one page at a time and reset before each
+    use; `close` stops them all. Not tied to a thread or a run: `lebongbisa run --all` lends
+    the same kernels to every quarter, so a series starts two kernels, not two per quarter.
+    Use as a context manager around the rendering. Every kernel gets the environment of
+    this process as it was when the pool was made."""
 
-    def __init__(self, log_file: Path, cwd: Path, kernel_name: str = "python3"):
-        self.log_file, self.cwd, self.kernel_name = log_file, cwd, kernel_name
-        self._local = threading.local()
+    def __init__(self, cwd: Path, kernel_name: str = "python3"):
+        self.cwd, self.kernel_name = cwd, kernel_name
+        self.env = dict(os.environ)
+        self._idle: list = []
         self._started: list = []
         self._lock = threading.Lock()
 
-    def kernel(self):
-        """This thread's kernel, fresh for the next page."""
-        km = getattr(self._local, "km", None)
+    @contextlib.contextmanager
+    def kernel(self, log_file: Path):
+        """Lend an idle kernel, fresh for the next page, else start one (its stderr goes to
+        `log_file`, the log of the run that started it); it is idle again afterwards."""
+        with self._lock:
+            km = self._idle.pop() if self._idle else None
         if km is not None and asyncio.run(km.is_alive()):
             asyncio.run(_reset(km))
-            return km
-        km = quiet_kernel_manager(self.log_file)(kernel_name=self.kernel_name)
-        asyncio.run(km.start_kernel(cwd=str(self.cwd)))
-        self._local.km = km
-        with self._lock:
-            self._started.append(km)
-        return km
+        else:  # none idle, or the idle one died: a new one
+            km = quiet_kernel_manager(log_file)(kernel_name=self.kernel_name)
+            asyncio.run(km.start_kernel(cwd=str(self.cwd), env=dict(self.env)))
+            with self._lock:
+                self._started.append(km)
+        try:
+            yield km
+        finally:
+            with self._lock:
+                self._idle.append(km)
 
     def close(self) -> None:
-        for km in self._started:
+        with self._lock:
+            started, self._started, self._idle = self._started, [], []
+        for km in started:
             with contextlib.suppress(Exception):  # a kernel that is already gone
                 asyncio.run(km.shutdown_kernel(now=True))
-        self._started.clear()
 
     def __enter__(self) -> KernelPool:
         return self

@@ -194,6 +194,7 @@ def run_period(
     pages: list[str] | None = None,
     engine: str = "duckdb",
     config: Path | None = None,
+    kernels: KernelPool | None = None,
 ) -> Path:
     """Run every stage for `period` (up to `until`, if given); returns the path of
     `reports/<period>/index.html` (with `notebooks=False`, only the stage tables are computed
@@ -203,7 +204,9 @@ def run_period(
     to the period's run log. A stage notebook is re-executed when its stage recomputed, an
     earlier notebook was re-executed, its parameters changed (e.g. `lang`, `min_cell`) or its
     output is missing. Settings come from the run configuration (packaged run.yml, the
-    period's run.yml, then `config`); `lang` and `min_cell`, when given, override it."""
+    period's run.yml, then `config`); `lang` and `min_cell`, when given, override it.
+    `kernels`: a pool to render with (a series lends the same kernels to every quarter),
+    else the run starts and stops its own."""
     data_dir = (Path(data_dir) if data_dir else cfg.DATA_DIR).absolute()
     reports_dir = (Path(reports_dir) if reports_dir else cfg.REPORTS_DIR).absolute()
     f = stages.folder(period, data_dir, reports_dir)
@@ -229,7 +232,9 @@ def run_period(
         log = RunLog(processed, raw, period, parameters)
         log.start()
         try:
-            done = _run_stages(until, f, data_dir, reports_dir, parameters, progress, log, settings)
+            done = _run_stages(
+                until, f, data_dir, reports_dir, parameters, progress, log, settings, kernels
+            )
             index = write_index(period, reports_dir, done, lang) if notebooks else processed
         except BaseException as exc:
             log.fail(exc)
@@ -265,6 +270,7 @@ def _run_stages(
     progress: bool,
     log: RunLog,
     settings: Settings,
+    kernels: KernelPool | None = None,
 ) -> list[dict]:
     """Compute the stages in order (a failing one fails alone), then render the notebooks of
     the stages that completed, two at a time, and the summary last (it names what failed).
@@ -332,7 +338,7 @@ def _run_stages(
             upstream_changed = True
             params_file.unlink(missing_ok=True)  # the notebook counts as rendered only after
             todo[spec.name] = params
-    seconds, errors = _render(todo, f, progress)
+    seconds, errors = _render(todo, f, progress, kernels)
     for name, err in errors.items():  # the message names the cell and where the notebook is
         status[name].update(status="failed", error=err, notebook_error=err)
     for spec in selected:  # a started run always ends with a summary page
@@ -376,28 +382,34 @@ def _label(st: dict, rendered: bool = False) -> str:
 RENDER_WORKERS = 2
 
 
-def _render(todo: dict[str, dict], f: PeriodFolder, progress: bool) -> tuple[dict, dict]:
+def _render(
+    todo: dict[str, dict], f: PeriodFolder, progress: bool, kernels: KernelPool | None = None
+) -> tuple[dict, dict]:
     """Execute and convert the notebooks in `todo` (name -> parameters), two at a time, the
-    summary last, each thread reusing one kernel with a fresh namespace per page (kernels.py);
-    returns (seconds per notebook, error message per failed notebook)."""
+    summary last, each page on a kernel of `kernels` (else of a pool of the run's own) reset
+    to a fresh namespace (kernels.py); returns (seconds per notebook, error message per failed
+    notebook)."""
+    if not todo:
+        return {}, {}
+    if kernels is None:
+        with KernelPool(cfg.NOTEBOOKS_DIR) as own:
+            return _render(todo, f, progress, own)
 
     def one(name: str) -> float:
         t0 = time.perf_counter()
         params = todo[name]
-        nb = execute_notebook(stages.BY_NAME[name], f, params, kernels.kernel())
+        with kernels.kernel(f.path("kernel_log")) as km:
+            nb = execute_notebook(stages.BY_NAME[name], f, params, km)
         notebook_to_html(nb)
         write_json(params, f.stage_parameters(name))
         return time.perf_counter() - t0
 
     seconds, errors = {}, {}
-    if not todo:
-        return seconds, errors
     bar = tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress)
     last = {s.name for s in STAGES if s.last}
     batches = [[n for n in todo if n not in last], [n for n in todo if n in last]]
     f.reports.mkdir(parents=True, exist_ok=True)
-    kernels = KernelPool(f.path("kernel_log"), cfg.NOTEBOOKS_DIR)
-    with kernels, ThreadPoolExecutor(max_workers=RENDER_WORKERS) as pool:
+    with ThreadPoolExecutor(max_workers=RENDER_WORKERS) as pool:
         for batch in batches:
             futures = {name: pool.submit(one, name) for name in batch}
             for name, fut in futures.items():

@@ -3,9 +3,12 @@ and the scenario worlds run through `lebongbisa run` once per session."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
+import warnings
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -101,6 +104,51 @@ def run_cli(
 ) -> subprocess.CompletedProcess:
     cmd = ["run", period, "--data", str(data), "--reports", str(data.parent / "reports")]
     return cli(*cmd, *(["--pages", pages] if pages else []), env={**os.environ, **(env or {})})
+
+
+#: the warnings Python's default filters do not print
+DEFAULT_IGNORED = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
+
+
+def run_here(
+    data: Path, period: str, env: dict | None = None, pages: str | None = None, kernels=None
+) -> subprocess.CompletedProcess:
+    """`run_cli` in this process, with `env` set meanwhile: no interpreter to start and, with
+    `kernels` (the session's), no kernel either. Returns what the command printed, and each
+    warning it raised printed as Python would, as a finished process would give them."""
+    from lebongbisa import quiet_known_warnings
+    from lebongbisa.cli import main
+
+    args = ["run", period, "--data", str(data), "--reports", str(data.parent / "reports")]
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        pytest.MonkeyPatch.context() as mp,
+        warnings.catch_warnings(record=True) as caught,
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        for name, value in (env or {}).items():
+            mp.setenv(name, value)
+        warnings.resetwarnings()  # the filters a new process has (restored afterwards)
+        warnings.simplefilter("default")
+        for category in DEFAULT_IGNORED:
+            warnings.simplefilter("ignore", category)
+        quiet_known_warnings()
+        code = main(args + (["--pages", pages] if pages else []), kernels=kernels)
+    shown = [warnings.formatwarning(w.message, w.category, w.filename, w.lineno) for w in caught]
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue() + "".join(shown))
+
+
+@pytest.fixture(scope="session")
+def kernels(_test_key):
+    """Kernels shared by the tests that render pages in this process (`run_here`): a page
+    costs its own work, not a kernel's start. They keep the environment of the session's
+    start (the test key; no injected failure)."""
+    from lebongbisa import config
+    from lebongbisa.kernels import KernelPool
+
+    with KernelPool(config.NOTEBOOKS_DIR) as pool:
+        yield pool
 
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

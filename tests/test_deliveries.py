@@ -6,11 +6,8 @@ stage or notebook that fails still leaves a summary page and an index."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +19,8 @@ from lebongbisa.cli import main
 from lebongbisa.runner import FAIL_NOTEBOOK_VARIABLE
 from lebongbisa.synth.shapes import SHAPES, reshape
 
+from .conftest import run_here
+
 PERIOD = "2025Q1"
 SUMMARY = next(s.name for s in stages.SPECS if s.last)
 
@@ -32,29 +31,19 @@ def base(tiny_lebong) -> Path:
     return tiny_lebong / "raw" / PERIOD
 
 
-def _run(data: Path, env: dict | None = None, pages: str = SUMMARY) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "lebongbisa.cli", "run", PERIOD, "--data", str(data)]
-    cmd += ["--reports", str(data.parent / "reports"), "--pages", pages]
-    return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
-
-
-def _parallel(jobs: dict) -> dict:
-    """Run `{name: (data, env[, pages])}` through the CLI two at a time (2 cores here)."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(_run, *args) for name, args in jobs.items()}
-        return {name: f.result() for name, f in futures.items()}
+def _run(data: Path, env: dict | None = None, pages: str = SUMMARY, kernels=None):
+    return run_here(data, PERIOD, env, pages, kernels)
 
 
 @pytest.fixture(scope="module")
-def shaped(base, tmp_path_factory) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
+def shaped(base, tmp_path_factory, kernels) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
     """Every delivery shape of `synth/shapes.py`, run once with its summary page."""
-    jobs = {}
+    runs = {}
     for name, shape in SHAPES.items():
         data = tmp_path_factory.mktemp(f"shape_{name}") / "data"
         reshape(base, data / "raw" / PERIOD, shape)
-        jobs[name] = (data, None)
-    runs = _parallel(jobs)
-    return {name: (jobs[name][0], runs[name]) for name in jobs}
+        runs[name] = (data, _run(data, kernels=kernels))
+    return runs
 
 
 def _page(data: Path, stage: str) -> Path:
@@ -143,11 +132,15 @@ FAILURE_CASES = [(stages.FAIL_STAGE_VARIABLE, s.name) for s in stages.SPECS] + [
 ]
 
 
-def test_a_failing_stage_or_notebook_still_ends_with_a_summary_and_an_index(base, tmp_path_factory):
+def test_a_failing_stage_or_notebook_still_ends_with_a_summary_and_an_index(
+    base, tmp_path_factory, kernels
+):
     """The forced-failure matrix, on the pilot lists (eight rows: every stage runs in
     seconds): each stage's computation, then two notebooks, made to fail in turn; each run
     exits 2, names the failure, and leaves a summary and an index. One more case on the
-    default quarter asks for every page with stage 05 failing: the others still appear."""
+    default quarter asks for every page with stage 05 failing: the others still appear.
+    The pilot cases render on the session's kernels (the summary is handed the failures);
+    the full case starts its own, which inherit the injected failure as a user's run would."""
     pilot = tmp_path_factory.mktemp("pilot_raw") / PERIOD
     reshape(base, pilot, SHAPES["pilot_lists"])
     cases = {  # label -> (raw folder, variable, stage, pages)
@@ -166,11 +159,14 @@ def test_a_failing_stage_or_notebook_still_ends_with_a_summary_and_an_index(base
         "05_villages",
         every_page,
     )
+    full = "default quarter, every page"
     jobs = {
         label: (_copy_world(raw, tmp_path_factory.mktemp("fail")), {var: stage}, pages)
         for label, (raw, var, stage, pages) in cases.items()
     }
-    runs = _parallel(jobs)
+    runs = {
+        label: _run(*job, kernels=None if label == full else kernels) for label, job in jobs.items()
+    }
     matrix = {}
     for label, (_, var, stage, _) in cases.items():
         data, res = jobs[label][0], runs[label]
@@ -187,7 +183,6 @@ def test_a_failing_stage_or_notebook_still_ends_with_a_summary_and_an_index(base
         failed = index.read_text(encoding="utf-8").split("Tahap yang gagal")
         assert len(failed) == 2 and title in failed[1], label
     print(matrix)  # the forced-failure matrix of the closing note
-    full = "default quarter, every page"
     _check_a_failed_stage_in_full(jobs[full][0], runs[full])
     failed_summary = _page(jobs[f"{FAIL_NOTEBOOK_VARIABLE}={SUMMARY}"][0], SUMMARY)
     assert "Halaman ini dibuat tanpa notebook" in failed_summary.read_text(encoding="utf-8")
