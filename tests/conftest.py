@@ -3,34 +3,26 @@ and the scenario worlds run through `lebongbisa run` once per session."""
 
 from __future__ import annotations
 
-import contextlib
-import io
+import multiprocessing
 import os
-import subprocess
-import sys
-import warnings
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
 import pytest
 
-from lebongbisa.synth import SCENARIOS, expand_periods, generate
+from lebongbisa.synth import SCENARIOS, generate
 
-SMALL_PERSONS = 4_000
-TINY_PERSONS = 1_000
-SCENARIO_PERSONS = 2_500  # per scenario world (`small` sets its own, smaller size)
-#: the run.yml of the test worlds: the village typology chosen on 5 bootstrap draws instead of
-#: 20 (a fifth of the cost of stage 5; the full-scale world, where the typology is what is
-#: tested, keeps the default)
-TEST_RUN_YML = "desa_binaan: {stability_draws: 5}\n"
-
-
-def quick_typology(raw: Path) -> None:
-    """Give every period folder under `raw` the tests' run.yml."""
-    for period in raw.iterdir():
-        if period.is_dir():
-            (period / "run.yml").write_text(TEST_RUN_YML)
+from .worlds import (
+    SMALL_PERSONS,
+    TINY_PERSONS,
+    build_full,
+    build_report,
+    build_world,
+    quick_typology,
+    start_worker,
+    stop_worker,
+)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -91,57 +83,9 @@ def full_processed(full_lebong) -> Path:
     return full_lebong
 
 
-#: the scenario worlds whose every page is rendered and checked: those whose data are missing
-#: something a page shows (registries, lists, employment, villages, a second regime). The
-#: others differ in what ingestion and the catalog see (checked on tables) and render only
-#: their summary.
-EVERY_PAGE = {"small", "pilot", "lists_only", "registries_only", "no_employment", "regime_change"}
-SUMMARY_PAGE = "06_ringkasan"
-
-
-def run_cli(
-    data: Path, period: str, env: dict | None = None, pages: str | None = None
-) -> subprocess.CompletedProcess:
-    cmd = ["run", period, "--data", str(data), "--reports", str(data.parent / "reports")]
-    return cli(*cmd, *(["--pages", pages] if pages else []), env={**os.environ, **(env or {})})
-
-
-#: the warnings Python's default filters do not print
-DEFAULT_IGNORED = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
-
-
-def run_here(
-    data: Path, period: str, env: dict | None = None, pages: str | None = None, kernels=None
-) -> subprocess.CompletedProcess:
-    """`run_cli` in this process, with `env` set meanwhile: no interpreter to start and, with
-    `kernels` (the session's), no kernel either. Returns what the command printed, and each
-    warning it raised printed as Python would, as a finished process would give them."""
-    from lebongbisa import quiet_known_warnings
-    from lebongbisa.cli import main
-
-    args = ["run", period, "--data", str(data), "--reports", str(data.parent / "reports")]
-    out, err = io.StringIO(), io.StringIO()
-    with (
-        pytest.MonkeyPatch.context() as mp,
-        warnings.catch_warnings(record=True) as caught,
-        contextlib.redirect_stdout(out),
-        contextlib.redirect_stderr(err),
-    ):
-        for name, value in (env or {}).items():
-            mp.setenv(name, value)
-        warnings.resetwarnings()  # the filters a new process has (restored afterwards)
-        warnings.simplefilter("default")
-        for category in DEFAULT_IGNORED:
-            warnings.simplefilter("ignore", category)
-        quiet_known_warnings()
-        code = main(args + (["--pages", pages] if pages else []), kernels=kernels)
-    shown = [warnings.formatwarning(w.message, w.category, w.filename, w.lineno) for w in caught]
-    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue() + "".join(shown))
-
-
 @pytest.fixture(scope="session")
 def kernels(_test_key):
-    """Kernels shared by the tests that render pages in this process (`run_here`): a page
+    """Kernels shared by the tests that render pages in this process (`commands.here`): a page
     costs its own work, not a kernel's start. They keep the environment of the session's
     start (the test key; no injected failure)."""
     from lebongbisa import config
@@ -151,72 +95,11 @@ def kernels(_test_key):
         yield pool
 
 
-def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`lebongbisa ARGS` in a new process (with `env`, else this process's environment)."""
-    cmd = [sys.executable, "-m", "lebongbisa.cli", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, env=env)
-
-
-def _checked(*args: str, env: dict) -> None:
-    done = cli(*args, env=env)
-    assert done.returncode == 0, (args, done.stderr[-2000:])
-
-
-def _build_world(name: str, root: Path, env: dict) -> tuple[Path, dict]:
-    data = root / "data"  # its reports beside it, in root/reports
-    sc = SCENARIOS[name]
-    size = ["--persons", str(SCENARIO_PERSONS)]
-    _checked(
-        "synth", "--scenario", name, "--seed", "11", *size, "--out", str(data / "raw"), env=env
-    )
-    quick_typology(data / "raw")
-    pages = None if name in EVERY_PAGE else SUMMARY_PAGE
-    return data, {p: run_cli(data, p, env, pages) for p in expand_periods(sc.periods)}
-
-
-def _build_full(root: Path, env: dict) -> Path:
-    data = root / "data"
-    _checked(
-        "synth", "--periods", "2024Q1:2025Q1", "--seed", "58", "--out", str(data / "raw"), env=env
-    )
-    reports = ["--reports", str(root / "reports"), "--until", "05_villages", "--no-notebooks"]
-    _checked("run", "2025Q1", "--data", str(data), *reports, env=env)
-    return data
-
-
-def _build_report(root: Path, env: dict) -> tuple[Path, Path, Path]:
-    """The English 2025Q1 first (a run with other reports recomputes the stages that write
-    restricted files there), then both quarters in Indonesian, as the report tests expect."""
-    data, reports, english = root / "data", root / "reports_id", root / "reports_en"
-    size = ["--persons", str(SMALL_PERSONS)]
-    _checked(
-        "synth",
-        "--periods",
-        "2024Q4:2025Q1",
-        "--seed",
-        "7",
-        *size,
-        "--out",
-        str(data / "raw"),
-        env=env,
-    )
-    quick_typology(data / "raw")
-    for period, where, lang in (
-        ("2025Q1", english, "en"),
-        ("2024Q4", reports, "id"),
-        ("2025Q1", reports, "id"),
-    ):
-        _checked(
-            "run", period, "--data", str(data), "--reports", str(where), "--lang", lang, env=env
-        )
-    return data, reports, english
-
-
 #: what the background builds, in order: fixture it serves -> [(job, builder)]
 BACKGROUND = {
-    "full_lebong": [("full", _build_full)],
-    "worlds": [(f"world-{n}", partial(_build_world, n)) for n in SCENARIOS if n != "default"],
-    "small_report": [("report", _build_report)],
+    "full_lebong": [("full", build_full)],
+    "worlds": [(f"world-{n}", partial(build_world, n)) for n in SCENARIOS if n != "default"],
+    "small_report": [("report", build_report)],
 }
 ALIASES = {"full_processed": "full_lebong", "small_report_en": "small_report"}
 
@@ -234,20 +117,28 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def background(request, tmp_path_factory, _test_key):
-    """The session's costly worlds, built one after another in other processes from the start
-    of the session while the tests that need none of them run (two streams of work for the two
-    cores here; each run also renders pages two at a time): only those the collected tests
-    use. `background(job)` waits for one and returns it."""
+    """The session's costly worlds, built one after another in a worker process (tests/worlds.py)
+    from the start of the session while the tests that need none of them run (two streams of
+    work for the two cores here): only those the collected tests use. The worker has the
+    environment of the session's start (tests that change it run meanwhile).
+    `background(job)` waits for one and returns it."""
     used = {f for item in request.session.items for f in getattr(item, "fixturenames", ())}
     used |= {ALIASES[f] for f in used if f in ALIASES}
-    env = dict(os.environ)  # as the session starts: tests that change it run meanwhile
-    pool = ThreadPoolExecutor(max_workers=1)
+    worker = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),  # not a fork of a threaded pytest
+        initializer=start_worker,
+        initargs=(dict(os.environ),),
+    )
     jobs: dict[str, Future] = {}
     for fixture, builds in BACKGROUND.items():
         for job, build in builds if fixture in used else []:
-            jobs[job] = pool.submit(build, tmp_path_factory.mktemp(job), env)
+            jobs[job] = worker.submit(build, tmp_path_factory.mktemp(job))
     yield lambda job: jobs[job].result()
-    pool.shutdown(cancel_futures=True)
+    for job in jobs.values():
+        job.cancel()  # those not started (a session stopped early)
+    worker.submit(stop_worker).result()
+    worker.shutdown()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -19,7 +19,7 @@ from lebongbisa.cli import main
 from lebongbisa.runner import FAIL_NOTEBOOK_VARIABLE
 from lebongbisa.synth.shapes import SHAPES, reshape
 
-from .conftest import run_here
+from .commands import run_here
 
 PERIOD = "2025Q1"
 SUMMARY = next(s.name for s in stages.SPECS if s.last)

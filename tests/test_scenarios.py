@@ -1,7 +1,8 @@
 """Every valid delivery gets its whole report: each scenario world (`synth/scenarios.py`) runs
-through every stage and notebook as a user runs it (`lebongbisa run`, in a subprocess), and is
-checked for exit code, pages, reconciliation, indicators against its own truth, and clean
-pages and console (a stage forced to fail: tests/test_deliveries.py)."""
+through every stage and notebook as a user runs it (`lebongbisa run`, in the background
+worker of tests/worlds.py), and is checked for exit code, pages, reconciliation, indicators
+against its own truth, and clean pages and console (a stage forced to fail:
+tests/test_deliveries.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from lebongbisa import indicators, stages
 from lebongbisa.synth import SCENARIOS
 from lebongbisa.targeting.evaluate import compare_with_truth
 
-from .conftest import EVERY_PAGE, SUMMARY_PAGE
+from .worlds import EVERY_PAGE, SUMMARY_PAGE
 
 NAMES = [n for n in SCENARIOS if n != "default"]  # the default world has its own tests
 

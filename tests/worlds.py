@@ -1,0 +1,99 @@
+"""The test worlds: their sizes, their run.yml, and the builds of the costly ones, which run
+one after another in a worker process of the session's own (tests/conftest.py `background`)
+while the other tests run. In that worker every command runs in-process and every page on the
+worker's kernels: a build costs its work, not interpreter and kernel starts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from lebongbisa.synth import SCENARIOS, expand_periods
+
+from .commands import checked, here, run_args
+
+SMALL_PERSONS = 4_000
+TINY_PERSONS = 1_000
+SCENARIO_PERSONS = 2_500  # per scenario world (`small` sets its own, smaller size)
+#: the run.yml of the test worlds: the village typology chosen on 5 bootstrap draws instead of
+#: 20 (a fifth of the cost of stage 5; the full-scale world, where the typology is what is
+#: tested, keeps the default)
+TEST_RUN_YML = "desa_binaan: {stability_draws: 5}\n"
+#: the scenario worlds whose every page is rendered and checked: those whose data are missing
+#: something a page shows (registries, lists, employment, villages, a second regime). The
+#: others differ in what ingestion and the catalog see (checked on tables) and render only
+#: their summary.
+EVERY_PAGE = {"small", "pilot", "lists_only", "registries_only", "no_employment", "regime_change"}
+SUMMARY_PAGE = "06_ringkasan"
+
+
+def quick_typology(raw: Path) -> None:
+    """Give every period folder under `raw` the tests' run.yml."""
+    for period in raw.iterdir():
+        if period.is_dir():
+            (period / "run.yml").write_text(TEST_RUN_YML)
+
+
+def build_world(name: str, root: Path) -> tuple[Path, dict]:
+    """Scenario world `name` generated and run quarter by quarter as a user runs it:
+    (data folder, {period: the run's CompletedProcess})."""
+    data = root / "data"  # its reports beside it, in root/reports
+    size = ["--persons", str(SCENARIO_PERSONS)]
+    checked("synth", "--scenario", name, "--seed", "11", *size, "--out", str(data / "raw"))
+    quick_typology(data / "raw")
+    pages = None if name in EVERY_PAGE else SUMMARY_PAGE
+    return data, {
+        p: here(*run_args(data, p, pages), kernels=_kernels())
+        for p in expand_periods(SCENARIOS[name].periods)
+    }
+
+
+def build_full(root: Path) -> Path:
+    """Kabupaten scale, 2024Q1..2025Q1, stages 1-5 of 2025Q1: the data folder."""
+    data = root / "data"
+    checked("synth", "--periods", "2024Q1:2025Q1", "--seed", "58", "--out", str(data / "raw"))
+    reports = ["--reports", str(root / "reports"), "--until", "05_villages", "--no-notebooks"]
+    checked("run", "2025Q1", "--data", str(data), *reports)
+    return data
+
+
+def build_report(root: Path) -> tuple[Path, Path, Path]:
+    """The small Lebong rendered: the English 2025Q1 first (a run with other reports
+    recomputes the stages that write restricted files there), then both quarters in
+    Indonesian, as the report tests expect. (data, Indonesian reports, English reports)."""
+    data, reports, english = root / "data", root / "reports_id", root / "reports_en"
+    size = ["--persons", str(SMALL_PERSONS)]
+    checked("synth", "--periods", "2024Q4:2025Q1", "--seed", "7", *size, "--out", str(data / "raw"))
+    quick_typology(data / "raw")
+    for period, where, lang in (
+        ("2025Q1", english, "en"),
+        ("2024Q4", reports, "id"),
+        ("2025Q1", reports, "id"),
+    ):
+        args = ["run", period, "--data", str(data), "--reports", str(where), "--lang", lang]
+        checked(*args, kernels=_kernels())
+    return data, reports, english
+
+
+_POOL: list = []  # the worker's kernels, started on first use
+
+
+def _kernels():
+    if not _POOL:
+        from lebongbisa import config
+        from lebongbisa.kernels import KernelPool
+
+        _POOL.append(KernelPool(config.NOTEBOOKS_DIR))
+    return _POOL[0]
+
+
+def start_worker(env: dict) -> None:
+    """The worker's environment: the session's as it started."""
+    os.environ.clear()
+    os.environ.update(env)
+
+
+def stop_worker() -> None:
+    """Stop the worker's kernels (its last job)."""
+    for pool in _POOL:
+        pool.close()
