@@ -13,7 +13,6 @@ except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0.0.0+unknown"
 
 
-
 def quiet_known_warnings() -> None:
     """Silence the warnings known to be noise (added to the warning filters on import).
 

@@ -49,13 +49,18 @@ def quiet_kernel_manager(log_file: Path) -> type:
     return QuietKernelManager
 
 
-async def _reset(km) -> None:
+def _environment(env: dict) -> str:
+    """Code that gives the kernel `env` as its environment."""
+    return f"import os as _os\n_os.environ.clear()\n_os.environ.update({env!r})\ndel _os\n"
+
+
+async def _reset(km, env: dict) -> None:
     kc = km.client()
     kc.start_channels()
     try:
         await kc.wait_for_ready(timeout=60)
         reply = await kc.execute_interactive(
-            RESET, timeout=60, store_history=False, output_hook=lambda msg: None
+            RESET + _environment(env), timeout=60, store_history=False, output_hook=lambda m: None
         )
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"could not reset the kernel: {reply['content'].get('evalue')}")
@@ -67,12 +72,11 @@ class KernelPool:
     """Live kernels started in `cwd`, each lent to one page at a time and reset before each
     use; `close` stops them all. Not tied to a thread or a run: `lebongbisa run --all` lends
     the same kernels to every quarter, so a series starts two kernels, not two per quarter.
-    Use as a context manager around the rendering. Every kernel gets the environment of
-    this process as it was when the pool was made."""
+    Use as a context manager around the rendering. A lent kernel has this process's
+    environment as it is when lent, as a kernel started then would."""
 
     def __init__(self, cwd: Path, kernel_name: str = "python3"):
         self.cwd, self.kernel_name = cwd, kernel_name
-        self.env = dict(os.environ)
         self._idle: list = []
         self._started: list = []
         self._lock = threading.Lock()
@@ -84,10 +88,10 @@ class KernelPool:
         with self._lock:
             km = self._idle.pop() if self._idle else None
         if km is not None and asyncio.run(km.is_alive()):
-            asyncio.run(_reset(km))
+            asyncio.run(_reset(km, dict(os.environ)))
         else:  # none idle, or the idle one died: a new one
             km = quiet_kernel_manager(log_file)(kernel_name=self.kernel_name)
-            asyncio.run(km.start_kernel(cwd=str(self.cwd), env=dict(self.env)))
+            asyncio.run(km.start_kernel(cwd=str(self.cwd)))
             with self._lock:
                 self._started.append(km)
         try:

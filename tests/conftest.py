@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -15,13 +16,16 @@ from lebongbisa.synth import SCENARIOS, generate
 
 from .worlds import (
     SMALL_PERSONS,
-    TINY_PERSONS,
+    build_failures,
     build_full,
     build_report,
+    build_series,
+    build_shapes,
     build_world,
     quick_typology,
     start_worker,
     stop_worker,
+    tiny_world,
 )
 
 
@@ -54,10 +58,7 @@ def tiny_lebong(tmp_path_factory) -> Path:
     """A thousand people, one DTSEN quarter (2025Q1) with every kind of source: for tests
     that run whole quarters many times (kill trials, delivery shapes, forced failures).
     Returns the data folder (raw/, truth/)."""
-    root = tmp_path_factory.mktemp("tiny_lebong") / "data"
-    generate("2025Q1", seed=23, out=root / "raw", persons=TINY_PERSONS, progress=False)
-    quick_typology(root / "raw")
-    return root
+    return tiny_world(tmp_path_factory.mktemp("tiny_lebong"))
 
 
 @pytest.fixture(scope="session")
@@ -97,6 +98,9 @@ def kernels(_test_key):
 
 #: what the background builds, in order: fixture it serves -> [(job, builder)]
 BACKGROUND = {
+    "shaped": [("shapes", build_shapes)],
+    "failure_matrix": [("failures", build_failures)],
+    "small_series": [("series", build_series)],
     "full_lebong": [("full", build_full)],
     "worlds": [(f"world-{n}", partial(build_world, n)) for n in SCENARIOS if n != "default"],
     "small_report": [("report", build_report)],
@@ -104,15 +108,21 @@ BACKGROUND = {
 ALIASES = {"full_processed": "full_lebong", "small_report_en": "small_report"}
 
 
-def _uses_background(item: pytest.Item) -> bool:
-    names = set(getattr(item, "fixturenames", ()))
-    return bool(names & (set(BACKGROUND) | set(ALIASES)))
+ORDER = {f: i for i, f in enumerate(BACKGROUND)}
+ORDER |= {alias: ORDER[f] for alias, f in ALIASES.items()}
+
+
+def _background_order(item: pytest.Item) -> int:
+    """-1 for a test that needs no background world, else the build order of the last one it
+    needs."""
+    needed = [ORDER[f] for f in getattr(item, "fixturenames", ()) if f in ORDER]
+    return max(needed, default=-1)
 
 
 def pytest_collection_modifyitems(config, items):
-    """The tests that wait for a background world run last, so that the others run while
-    the worlds are built."""
-    items.sort(key=_uses_background)
+    """The tests that wait for a background world run last, in the order the worlds are
+    built, so that the others run while the worlds are built."""
+    items.sort(key=_background_order)
 
 
 @pytest.fixture(scope="session")
@@ -131,14 +141,44 @@ def background(request, tmp_path_factory, _test_key):
         initargs=(dict(os.environ),),
     )
     jobs: dict[str, Future] = {}
+    start = time.perf_counter()
     for fixture, builds in BACKGROUND.items():
         for job, build in builds if fixture in used else []:
             jobs[job] = worker.submit(build, tmp_path_factory.mktemp(job))
-    yield lambda job: jobs[job].result()
+            jobs[job].add_done_callback(partial(_finished, job, start))
+
+    def wait(job: str):
+        t0 = time.perf_counter()
+        try:
+            return jobs[job].result()
+        finally:
+            TIMES.setdefault(job, {}).setdefault("waited", 0.0)
+            TIMES[job]["waited"] += time.perf_counter() - t0
+
+    yield wait
     for job in jobs.values():
         job.cancel()  # those not started (a session stopped early)
     worker.submit(stop_worker).result()
     worker.shutdown()
+
+
+#: each background job: seconds from the session's start until it was ready, and how long the
+#: tests waited for it (printed at the end of the session)
+TIMES: dict[str, dict[str, float]] = {}
+
+
+def _finished(job: str, start: float, _future) -> None:
+    TIMES.setdefault(job, {})["ready"] = time.perf_counter() - start
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The suite reports its background builds: when each was ready, how long tests waited."""
+    if not TIMES:
+        return
+    terminalreporter.write_sep("=", "background worlds (s from the session's start)")
+    for job, t in TIMES.items():
+        ready, waited = t.get("ready", float("nan")), t.get("waited", 0.0)
+        terminalreporter.write_line(f"{job:28s} ready at {ready:6.1f}   tests waited {waited:6.1f}")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -154,17 +194,22 @@ def worlds(background):
 
 
 @pytest.fixture(scope="session")
-def small_series(tmp_path_factory) -> Path:
+def small_series(background) -> Path:
     """Two consecutive DTSEN quarters of the small Lebong, every stage computed (no
     notebooks), for the series and the store; returns the data folder."""
-    from lebongbisa import stages
+    return background("series")
 
-    root = tmp_path_factory.mktemp("small_series") / "data"
-    generate("2025Q1:2025Q2", seed=7, out=root / "raw", persons=SMALL_PERSONS, progress=False)
-    quick_typology(root / "raw")
-    for period in ("2025Q1", "2025Q2"):
-        stages.ensure(period, None, root, root.parent / "reports", progress=False)
-    return root
+
+@pytest.fixture(scope="session")
+def shaped(background) -> dict:
+    """Every delivery shape run once with its summary page: {shape: (data, process)}."""
+    return background("shapes")
+
+
+@pytest.fixture(scope="session")
+def failure_matrix(background) -> dict:
+    """The forced-failure matrix (worlds.FAILURE_CASES) run: {label: (data, process)}."""
+    return background("failures")
 
 
 @pytest.fixture(scope="session")

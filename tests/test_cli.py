@@ -41,7 +41,7 @@ def test_run_without_any_period_is_a_clear_error(tmp_path, capsys):
     assert "no period with a sources.yml" in capsys.readouterr().err
 
 
-def test_report_generates_data_when_raw_is_empty(tmp_path, capsys, monkeypatch):
+def test_report_generates_data_when_raw_is_empty(tmp_path, capsys, monkeypatch, kernels):
     import lebongbisa.synth as synth
 
     calls = []
@@ -53,8 +53,10 @@ def test_report_generates_data_when_raw_is_empty(tmp_path, capsys, monkeypatch):
             calls.append(k) or real("2024Q1", 5, out=k["out"], persons=600, progress=False)
         ),
     )
-    assert main(["report", "--data", str(tmp_path), "--reports", str(tmp_path / "rep")]) == 0
+    where = ["--data", str(tmp_path), "--reports", str(tmp_path / "rep")]
+    assert main(["report", *where, "--pages", "06_ringkasan"], kernels=kernels) == 0
     assert calls and "2024Q1" in capsys.readouterr().out
+    assert (tmp_path / "rep" / "2024Q1" / "06_ringkasan.html").exists()
     assert (tmp_path / "rep" / "2024Q1" / "index.html").exists()
 
 

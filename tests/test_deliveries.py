@@ -19,9 +19,9 @@ from lebongbisa.cli import main
 from lebongbisa.runner import FAIL_NOTEBOOK_VARIABLE
 from lebongbisa.synth.shapes import SHAPES, reshape
 
-from .commands import run_here
+from .worlds import DELIVERY_PERIOD as PERIOD
+from .worlds import FAILURE_CASES
 
-PERIOD = "2025Q1"
 SUMMARY = next(s.name for s in stages.SPECS if s.last)
 
 
@@ -29,21 +29,6 @@ SUMMARY = next(s.name for s in stages.SPECS if s.last)
 def base(tiny_lebong) -> Path:
     """A small default quarter (every kind of source) to reshape."""
     return tiny_lebong / "raw" / PERIOD
-
-
-def _run(data: Path, env: dict | None = None, pages: str = SUMMARY, kernels=None):
-    return run_here(data, PERIOD, env, pages, kernels)
-
-
-@pytest.fixture(scope="module")
-def shaped(base, tmp_path_factory, kernels) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
-    """Every delivery shape of `synth/shapes.py`, run once with its summary page."""
-    runs = {}
-    for name, shape in SHAPES.items():
-        data = tmp_path_factory.mktemp(f"shape_{name}") / "data"
-        reshape(base, data / "raw" / PERIOD, shape)
-        runs[name] = (data, _run(data, kernels=kernels))
-    return runs
 
 
 def _page(data: Path, stage: str) -> Path:
@@ -120,56 +105,14 @@ def test_init_proposes_the_files_in_subfolders_and_skips_what_is_not_a_delivery(
     assert f"same content as {lists[0].relative_to(folder).as_posix()}" in text
 
 
-def _copy_world(raw: Path, where: Path) -> Path:
-    data = where / "data"
-    shutil.copytree(raw, data / "raw" / PERIOD)
-    return data
-
-
-FAILURE_CASES = [(stages.FAIL_STAGE_VARIABLE, s.name) for s in stages.SPECS] + [
-    (FAIL_NOTEBOOK_VARIABLE, SUMMARY),
-    (FAIL_NOTEBOOK_VARIABLE, "03_targeting"),
-]
-
-
-def test_a_failing_stage_or_notebook_still_ends_with_a_summary_and_an_index(
-    base, tmp_path_factory, kernels
-):
-    """The forced-failure matrix, on the pilot lists (eight rows: every stage runs in
-    seconds): each stage's computation, then two notebooks, made to fail in turn; each run
-    exits 2, names the failure, and leaves a summary and an index. One more case on the
-    default quarter asks for every page with stage 05 failing: the others still appear.
-    The pilot cases render on the session's kernels (the summary is handed the failures);
-    the full case starts its own, which inherit the injected failure as a user's run would."""
-    pilot = tmp_path_factory.mktemp("pilot_raw") / PERIOD
-    reshape(base, pilot, SHAPES["pilot_lists"])
-    cases = {  # label -> (raw folder, variable, stage, pages)
-        f"{var}={stage}": (pilot, var, stage, SUMMARY) for var, stage in FAILURE_CASES
-    }
-    cases[f"{FAIL_NOTEBOOK_VARIABLE}=03_targeting"] = (
-        pilot,
-        FAIL_NOTEBOOK_VARIABLE,
-        "03_targeting",
-        f"{SUMMARY},03_targeting",
-    )
-    every_page = ",".join(s.name for s in stages.SPECS)
-    cases["default quarter, every page"] = (
-        base,
-        stages.FAIL_STAGE_VARIABLE,
-        "05_villages",
-        every_page,
-    )
-    full = "default quarter, every page"
-    jobs = {
-        label: (_copy_world(raw, tmp_path_factory.mktemp("fail")), {var: stage}, pages)
-        for label, (raw, var, stage, pages) in cases.items()
-    }
-    runs = {
-        label: _run(*job, kernels=None if label == full else kernels) for label, job in jobs.items()
-    }
+def test_a_failing_stage_or_notebook_still_ends_with_a_summary_and_an_index(failure_matrix):
+    """The forced-failure matrix (tests/worlds.py `FAILURE_CASES`): each stage's computation,
+    then two notebooks, made to fail in turn on the pilot lists; each run exits 2, names the
+    failure, and leaves a summary and an index. The case on the default quarter asks for
+    every page with stage 05 failing: the others still appear."""
     matrix = {}
-    for label, (_, var, stage, _) in cases.items():
-        data, res = jobs[label][0], runs[label]
+    for label, (_, var, stage, _) in FAILURE_CASES.items():
+        data, res = failure_matrix[label]
         summary, index = _page(data, SUMMARY), _page(data, "index")
         matrix[label] = (res.returncode, summary.exists(), index.exists())
         assert res.returncode == 2, (label, res.stderr[-1500:])
@@ -183,8 +126,8 @@ def test_a_failing_stage_or_notebook_still_ends_with_a_summary_and_an_index(
         failed = index.read_text(encoding="utf-8").split("Tahap yang gagal")
         assert len(failed) == 2 and title in failed[1], label
     print(matrix)  # the forced-failure matrix of the closing note
-    _check_a_failed_stage_in_full(jobs[full][0], runs[full])
-    failed_summary = _page(jobs[f"{FAIL_NOTEBOOK_VARIABLE}={SUMMARY}"][0], SUMMARY)
+    _check_a_failed_stage_in_full(*failure_matrix["default quarter, every page"])
+    failed_summary = _page(failure_matrix[f"{FAIL_NOTEBOOK_VARIABLE}={SUMMARY}"][0], SUMMARY)
     assert "Halaman ini dibuat tanpa notebook" in failed_summary.read_text(encoding="utf-8")
 
 

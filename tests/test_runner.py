@@ -141,13 +141,17 @@ def test_pages_share_a_kernel_but_no_variable_option_or_figure_leaks_between_the
 ):
     """One kernel renders the pages in turn (kernels.KernelPool), from quarter to quarter:
     every page after the first runs in the same process as the first, yet sees none of its
-    variables, imports, pandas options or open figures."""
+    variables, imports, pandas options or open figures, and sees the environment of the run
+    it renders for."""
     import lebongbisa.runner as runner
 
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
     pids = tmp_path / "pids.txt"
-    record = f"import os\nopen({str(pids)!r}, 'a').write(f'{{os.getpid()}}\\n')"
+    record = (
+        f"import os\nopen({str(pids)!r}, 'a')"
+        ".write(f\"{os.getpid()} {os.environ.get('PROBE', '-')}\\n\")"
+    )
     _notebook(
         nbdir / "01_ingest_clean.ipynb",
         record,
@@ -164,7 +168,8 @@ def test_pages_share_a_kernel_but_no_variable_option_or_figure_leaks_between_the
     monkeypatch.setattr(config, "NOTEBOOKS_DIR", nbdir)
     monkeypatch.setattr(runner, "RENDER_WORKERS", 1)
     with KernelPool(nbdir) as kernels:  # as `run --all` lends its kernels to every quarter
-        for period in ("2024Q4", "2025Q1"):
+        for period, probe in (("2024Q4", "-"), ("2025Q1", "second")):
+            monkeypatch.setenv("PROBE", probe)
             run_period(
                 period,
                 small_ingested,
@@ -173,5 +178,6 @@ def test_pages_share_a_kernel_but_no_variable_option_or_figure_leaks_between_the
                 progress=False,
                 kernels=kernels,
             )
-    seen = pids.read_text().split()
-    assert len(seen) == 6 and len(set(seen)) == 1, seen  # one kernel, two quarters' pages
+    seen = [line.split() for line in pids.read_text().splitlines()]
+    assert len(seen) == 6 and len({pid for pid, _ in seen}) == 1, seen  # one kernel, 2 quarters
+    assert [probe for _, probe in seen] == ["-"] * 3 + ["second"] * 3  # each run's environment

@@ -6,9 +6,13 @@ worker's kernels: a build costs its work, not interpreter and kernel starts."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
-from lebongbisa.synth import SCENARIOS, expand_periods
+from lebongbisa import stages
+from lebongbisa.runner import FAIL_NOTEBOOK_VARIABLE
+from lebongbisa.synth import SCENARIOS, expand_periods, generate
+from lebongbisa.synth.shapes import SHAPES, reshape
 
 from .commands import checked, here, run_args
 
@@ -32,6 +36,85 @@ def quick_typology(raw: Path) -> None:
     for period in raw.iterdir():
         if period.is_dir():
             (period / "run.yml").write_text(TEST_RUN_YML)
+
+
+def tiny_world(root: Path) -> Path:
+    """A thousand people, one DTSEN quarter (2025Q1) with every kind of source: the data
+    folder (raw/, truth/)."""
+    data = root / "data"
+    generate("2025Q1", seed=23, out=data / "raw", persons=TINY_PERSONS, progress=False)
+    quick_typology(data / "raw")
+    return data
+
+
+#: the quarter of the delivery shapes and the failure matrix (the tiny world's)
+DELIVERY_PERIOD = "2025Q1"
+
+
+def build_shapes(root: Path) -> dict:
+    """Every delivery shape of `synth/shapes.py` made from the tiny quarter and run once with
+    its summary page: {shape: (data folder, the run's CompletedProcess)}."""
+    base = tiny_world(root / "base") / "raw" / DELIVERY_PERIOD
+    runs = {}
+    for name, shape in SHAPES.items():
+        data = root / name / "data"
+        reshape(base, data / "raw" / DELIVERY_PERIOD, shape)
+        runs[name] = (data, _run_delivery(data, SUMMARY_PAGE))
+    return runs
+
+
+#: the forced-failure matrix: label -> (world, variable, stage, pages). Each stage's
+#: computation, then two notebooks, fail in turn on the pilot lists (eight rows: every stage
+#: runs in seconds); one case on the default quarter asks for every page with stage 05 failing
+FAILURE_CASES = {
+    **{
+        f"{var}={stage}": ("pilot_lists", var, stage, SUMMARY_PAGE)
+        for var, stage in [(stages.FAIL_STAGE_VARIABLE, s.name) for s in stages.SPECS]
+        + [(FAIL_NOTEBOOK_VARIABLE, SUMMARY_PAGE)]
+    },
+    f"{FAIL_NOTEBOOK_VARIABLE}=03_targeting": (
+        "pilot_lists",
+        FAIL_NOTEBOOK_VARIABLE,
+        "03_targeting",
+        f"{SUMMARY_PAGE},03_targeting",
+    ),
+    "default quarter, every page": (
+        "default",
+        stages.FAIL_STAGE_VARIABLE,
+        "05_villages",
+        ",".join(s.name for s in stages.SPECS),
+    ),
+}
+
+
+def build_failures(root: Path) -> dict:
+    """The forced-failure matrix run: {label: (data folder, the run's CompletedProcess)}."""
+    default = tiny_world(root / "base") / "raw" / DELIVERY_PERIOD
+    pilot = root / "pilot" / DELIVERY_PERIOD
+    reshape(default, pilot, SHAPES["pilot_lists"])
+    runs = {}
+    for i, (label, (world, var, stage, pages)) in enumerate(FAILURE_CASES.items()):
+        data = root / f"case{i}" / "data"
+        shutil.copytree(
+            pilot if world == "pilot_lists" else default, data / "raw" / DELIVERY_PERIOD
+        )
+        runs[label] = (data, _run_delivery(data, pages, {var: stage}))
+    return runs
+
+
+def _run_delivery(data: Path, pages: str, env: dict | None = None):
+    return here(*run_args(data, DELIVERY_PERIOD, pages), env=env, kernels=_kernels())
+
+
+def build_series(root: Path) -> Path:
+    """Two consecutive DTSEN quarters of the small Lebong, every stage computed (no pages):
+    the data folder."""
+    data = root / "data"
+    generate("2025Q1:2025Q2", seed=7, out=data / "raw", persons=SMALL_PERSONS, progress=False)
+    quick_typology(data / "raw")
+    for period in ("2025Q1", "2025Q2"):
+        stages.ensure(period, None, data, root / "reports", progress=False)
+    return data
 
 
 def build_world(name: str, root: Path) -> tuple[Path, dict]:

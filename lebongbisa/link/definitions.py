@@ -1,5 +1,5 @@
-"""Stage 2's run.yml section (`link`): where a pair is a link, where it goes to review, and
-how many pairs the officers are asked to review."""
+"""Stage 2's run.yml section (`link`): which model scores the pairs, where a pair is a link,
+where it goes to review, and how many pairs the officers are asked to review."""
 
 from __future__ import annotations
 
@@ -12,6 +12,12 @@ from lebongbisa.sections import setting
 @dataclass(frozen=True)
 class LinkSettings:
     NAME: ClassVar[str] = "link"
+    model: str = setting(
+        "train",
+        "train (each quarter trains, or reuses an earlier quarter's) or packaged (the "
+        "packaged model, no training: a pilot, or one fixed model for every quarter)",
+        choices=("train", "packaged"),
+    )
     threshold: float = setting(0.95, "link pairs at or above this match probability", 0.5, 1.0)
     review_lower: float = setting(
         0.50, "pairs from here up to the threshold go to clerical review", 0.0, 1.0

@@ -240,7 +240,8 @@ def link_quality_vs_truth(data_dir: Path, period: str) -> dict | None:
 def model_origin(info: dict) -> tuple[str, str]:
     """Where the quarter's linkage model came from, in Indonesian and English, to follow the
     word "Model" (link_model.json `model_source`: trained, reused, an earlier quarter's for a
-    quarter too small to train on, or the packaged default)."""
+    quarter too small to train on, the packaged default for want of one, or the packaged
+    model because run.yml asks for it)."""
     source, reused = info.get("model_source", "trained"), info.get("reused_from")
     n = info.get("records")
     if n is not None and n < MIN_TRAINING_RECORDS:
@@ -256,6 +257,13 @@ def model_origin(info: dict) -> tuple[str, str]:
         why_en = "training on this quarter's data gave no usable model"
     if source == "given":
         return f"dipakai ulang dari {reused}", f"reused from {reused}"
+    if source == "packaged":
+        return (
+            "bawaan paket (aturan deterministik dan nilai m/u tetap), sesuai pengaturan "
+            "`link.model: packaged` di run.yml",
+            "the packaged default (deterministic rules and fixed m/u values), as run.yml's "
+            "`link.model: packaged` asks",
+        )
     if source == "fallback":
         return f"diambil dari {reused}, karena {why_id}", f"taken from {reused}, because {why_en}"
     if source == "default":

@@ -30,6 +30,7 @@ from lebongbisa.link.features import linkage_frame
 from lebongbisa.link.households import resolve_households
 from lebongbisa.link.identity import identity_keys
 from lebongbisa.link.linker import link_records
+from lebongbisa.link.model import default_model
 from lebongbisa.link.quality import estimated_accuracy
 from lebongbisa.link.review import read_decisions, review_table, write_review
 from lebongbisa.privacy import pseudonymize
@@ -154,8 +155,9 @@ def link_period(
     retrain: bool = False,
     engine: str = "duckdb",
 ) -> dict:
-    """Stage 2 on a period folder, with the run configuration's `link` thresholds; the model
-    is reused from the latest earlier quarter that saved one unless `retrain`."""
+    """Stage 2 on a period folder, with the run configuration's `link` section; the model is
+    reused from the latest earlier quarter that saved one unless `retrain`, and is the
+    packaged one, untrained, when `link.model` is `packaged`."""
     settings = link or LinkSettings()
     period = folder.period
     t0 = time.perf_counter()
@@ -166,8 +168,9 @@ def link_period(
     log.info("read and prepared %d records in %.1f s", len(frame), time.perf_counter() - t0)
     restricted_folder(folder.path("review").parent)
 
-    earlier = _earlier_model(folder)
-    model = earlier[1] if earlier and not retrain else None
+    packaged = settings.model == "packaged"
+    earlier = None if packaged else _earlier_model(folder)
+    model = default_model() if packaged else earlier[1] if earlier and not retrain else None
     keys = identity_keys(frame).set_axis(frame.unique_id)
     records["identity_key"] = None
     records.loc[frame.unique_id, "identity_key"] = keys.to_numpy()
@@ -188,7 +191,7 @@ def link_period(
         fallback=earlier[1] if earlier else None,
     )
     threshold = clusters.attrs["threshold"]
-    model_source = clusters.attrs["model_source"]
+    model_source = "packaged" if packaged else clusters.attrs["model_source"]
     reused_from = earlier[0] if model_source in ("given", "fallback") else None
     t1 = time.perf_counter()
     fr = frame.set_index("unique_id").loc[clusters.unique_id].reset_index()
@@ -253,7 +256,7 @@ def link_period(
         "reused_from": reused_from,
         "trained": model_source == "trained",
         "model_source": model_source,
-        "model_note": clusters.attrs["model_note"],
+        "model_note": "run.yml: link.model: packaged" if packaged else clusters.attrs["model_note"],
         "records": int(len(frame)),
         "threshold": threshold,
         "target_precision": settings.target_precision,
@@ -282,7 +285,7 @@ def link_period(
         "standout": None if stand is None else json.loads(stand.to_json()),
         "model_reused_from": reused_from,
         "model_source": model_source,
-        "model_note": clusters.attrs["model_note"],
+        "model_note": "run.yml: link.model: packaged" if packaged else clusters.attrs["model_note"],
     }
     write_json(summary, folder.path("link_summary"))
     return summary

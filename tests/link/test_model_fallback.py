@@ -4,7 +4,10 @@ train on."""
 from __future__ import annotations
 
 import copy
+import json
+import shutil
 
+from lebongbisa import stages
 from lebongbisa.link import model as fs
 
 
@@ -44,3 +47,21 @@ def test_page_02_says_where_the_model_came_from_in_each_language():
     assert (
         model_origin({"model_source": "given", "reused_from": "2024Q4"})[1] == "reused from 2024Q4"
     )
+
+
+def test_run_yml_can_ask_for_the_packaged_model_instead_of_training(tiny_lebong, tmp_path):
+    """`link.model: packaged`: a quarter large enough to train on links with the packaged
+    model, untrained, and page 02 says that run.yml asked for it."""
+    from lebongbisa.link.diagnostics import model_origin
+
+    data, period = tmp_path / "data", "2025Q1"
+    shutil.copytree(tiny_lebong / "raw" / period, data / "raw" / period)
+    run_yml = data / "raw" / period / "run.yml"
+    run_yml.write_text(run_yml.read_text() + "link: {model: packaged}\n")
+    stages.ensure(period, "02_link", data, tmp_path / "reports", progress=False)
+    info = json.loads(stages.folder(period, data).path("link_model").read_text())
+    assert info["records"] >= fs.MIN_TRAINING_RECORDS  # it could have trained
+    assert info["model_source"] == "packaged" and not info["trained"]
+    assert info["model"] == fs.default_model()
+    ind, eng = model_origin(info)
+    assert "`link.model: packaged`" in ind and "`link.model: packaged`" in eng
