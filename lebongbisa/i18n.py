@@ -4,6 +4,10 @@ speaks through a `Translator` bound to the run's `lang`.
 Inline text is written as a pair, Indonesian first (`_("Sumber data", "Source")`), so both
 languages sit side by side where the text is used; labels shared by several places (table
 headers, headline names) live once in the packaged `labels.yml` (`_.label("households")`).
+
+A notebook's narrative (its Markdown cells) is written in both languages too: each Markdown
+cell is tagged `lang-id` or `lang-en`, the Indonesian one first, and a page keeps only the
+cells of the run's language (`runner.notebook_to_html`). In JupyterLab the analyst reads both.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import yaml
 from lebongbisa.config import PACKAGE_DATA_DIR
 
 LANGS = ("id", "en")
+#: the tag of a notebook's Markdown cell written in one language: `lang-id`, `lang-en`
+LANG_TAG = "lang-"
 
 
 @lru_cache(maxsize=1)

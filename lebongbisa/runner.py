@@ -24,7 +24,7 @@ from lebongbisa import __version__, stages
 from lebongbisa import config as cfg
 from lebongbisa.audit import RunLog
 from lebongbisa.folder import PeriodFolder, artefact
-from lebongbisa.i18n import Translator
+from lebongbisa.i18n import LANG_TAG, LANGS, Translator
 from lebongbisa.io import atomic_write, write_json
 from lebongbisa.kernels import KernelPool, quiet_kernel_manager
 from lebongbisa.privacy import check_key_continuity
@@ -159,10 +159,13 @@ img { max-width: 100%; height: auto; }
 """
 
 
-def notebook_to_html(nb_path: Path) -> Path:
-    """Self-contained HTML without code cells or prompts (no CDN scripts)."""
+def notebook_to_html(nb_path: Path, lang: str = "id") -> Path:
+    """Self-contained HTML without code cells or prompts (no CDN scripts), in `lang`: the
+    Markdown cells of the other language (tagged `lang-id` / `lang-en`, see i18n.py) are
+    left out."""
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(
         template_name="lab",
@@ -170,6 +173,8 @@ def notebook_to_html(nb_path: Path) -> Path:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+    other = {f"{LANG_TAG}{code}" for code in LANGS if code != lang}
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=other), enabled=True)
     body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
     body = _MATHJAX.sub("", _CDN.sub("", _CDN_SRC.sub("", body)))
     body = body.replace("</head>", READING_CSS + "</head>", 1)
@@ -400,7 +405,7 @@ def _render(
         params = todo[name]
         with kernels.kernel(f.path("kernel_log")) as km:
             nb = execute_notebook(stages.BY_NAME[name], f, params, km)
-        notebook_to_html(nb)
+        notebook_to_html(nb, params["lang"])
         write_json(params, f.stage_parameters(name))
         return time.perf_counter() - t0
 

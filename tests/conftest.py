@@ -24,7 +24,6 @@ from .worlds import (
     build_world,
     quick_typology,
     start_worker,
-    stop_worker,
     tiny_world,
 )
 
@@ -96,6 +95,8 @@ def kernels(_test_key):
         yield pool
 
 
+#: background worker processes
+WORKERS = 2
 #: what the background builds, in order: fixture it serves -> [(job, builder)]
 BACKGROUND = {
     "shaped": [("shapes", build_shapes)],
@@ -127,15 +128,15 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def background(request, tmp_path_factory, _test_key):
-    """The session's costly worlds, built one after another in a worker process (tests/worlds.py)
-    from the start of the session while the tests that need none of them run (two streams of
-    work for the two cores here): only those the collected tests use. The worker has the
-    environment of the session's start (tests that change it run meanwhile).
+    """The session's costly worlds, built in worker processes (tests/worlds.py) from the start
+    of the session while the tests that need none of them run: only those the collected tests
+    use. The workers have the environment of the session's start (tests that change it run
+    meanwhile).
     `background(job)` waits for one and returns it."""
     used = {f for item in request.session.items for f in getattr(item, "fixturenames", ())}
     used |= {ALIASES[f] for f in used if f in ALIASES}
     worker = ProcessPoolExecutor(
-        max_workers=1,
+        max_workers=WORKERS,
         mp_context=multiprocessing.get_context("spawn"),  # not a fork of a threaded pytest
         initializer=start_worker,
         initargs=(dict(os.environ),),
@@ -158,7 +159,6 @@ def background(request, tmp_path_factory, _test_key):
     yield wait
     for job in jobs.values():
         job.cancel()  # those not started (a session stopped early)
-    worker.submit(stop_worker).result()
     worker.shutdown()
 
 

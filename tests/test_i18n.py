@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import re
 
+import nbformat
 import pytest
 import yaml
 
 from lebongbisa import config, stages
-from lebongbisa.i18n import LANGS, Translator
+from lebongbisa.i18n import LANG_TAG, LANGS, Translator
 
 
 def test_every_shared_label_exists_in_every_language():
@@ -60,3 +62,47 @@ def test_an_english_run_renders_the_index_every_stage_page_and_the_summary_in_en
         assert indonesian_text not in text, name
     summary = _text((english / "06_ringkasan.html").read_text(encoding="utf-8"))
     assert "Valid NIK" in summary and " nan " not in summary.lower()  # a whole scorecard
+
+
+def _narrative(name: str) -> dict[str, list[str]]:
+    """The headings of a stage notebook's Markdown cells, by language tag."""
+    nb = nbformat.read(config.NOTEBOOKS_DIR / stages.BY_NAME[name].notebook, as_version=4)
+    out: dict[str, list[str]] = {lang: [] for lang in LANGS}
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            heading = cell.source.splitlines()[0]
+            out[cell.metadata["tags"][0].removeprefix(LANG_TAG)].append(_plain(heading))
+    return out
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[#*`]", " ", html.unescape(text)).split())
+
+
+def test_every_markdown_cell_of_a_stage_notebook_comes_in_both_languages():
+    """Each Markdown cell is tagged with one language, the Indonesian one right before its
+    English twin: no narrative without its translation."""
+    for spec in stages.SPECS:
+        nb = nbformat.read(config.NOTEBOOKS_DIR / spec.notebook, as_version=4)
+        tags = [
+            [t for t in c.metadata.get("tags", []) if t.startswith(LANG_TAG)]
+            for c in nb.cells
+            if c.cell_type == "markdown"
+        ]
+        assert all(len(t) == 1 for t in tags), spec.notebook
+        flat = [t[0] for t in tags]
+        assert flat == ["lang-id", "lang-en"] * (len(flat) // 2), (spec.notebook, flat)
+
+
+def test_each_page_tells_its_narrative_in_the_run_language_only(small_report, english):
+    """The stage pages of an Indonesian and an English run: every heading of the run's
+    language is there, none of the other's."""
+    runs = {"id": small_report[1] / "2025Q1", "en": english}
+    for spec in stages.SPECS:
+        narrative = _narrative(spec.name)
+        for lang, folder in runs.items():
+            page = _plain(_text((folder / f"{spec.name}.html").read_text(encoding="utf-8")))
+            other = next(code for code in LANGS if code != lang)
+            missing = [h for h in narrative[lang] if h not in page]
+            foreign = [h for h in narrative[other] if h not in narrative[lang] and h in page]
+            assert not missing and not foreign, (spec.name, lang, missing, foreign)

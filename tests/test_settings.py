@@ -15,6 +15,8 @@ from lebongbisa.errors import InputError
 from lebongbisa.villages.definitions import DEFAULT_WEIGHTS
 from lebongbisa.workpoor.definitions import DEFAULT
 
+from .worlds import TEST_RUN_YML
+
 
 def test_packaged_defaults_are_the_documented_ones():
     s = stages.load_settings()
@@ -91,22 +93,21 @@ def test_a_target_precision_is_optional_and_checked(tmp_path):
         stages.load_settings(tmp_path)
 
 
-def test_changing_a_setting_recomputes_exactly_the_stages_that_use_it(small_ingested, tmp_path):
+def test_changing_a_setting_recomputes_exactly_the_stages_that_use_it(tiny_lebong, tmp_path):
     data = tmp_path / "data"
-    shutil.copytree(small_ingested / "raw", data / "raw")
+    shutil.copytree(tiny_lebong / "raw", data / "raw")
     reports = tmp_path / "reports"
     run = lambda: stages.ensure("2025Q1", "05_villages", data, reports, progress=False)  # noqa: E731
     run()
     assert not any(s["recomputed"] for s in run().values())
 
     weights = {"share_desil1": 0.5, "housing_deprivation": 0.5}
-    (data / "raw" / "2025Q1" / "run.yml").write_text(
-        yaml.safe_dump({"desa_binaan": {"weights": weights}})
-    )
+    villages = {**yaml.safe_load(TEST_RUN_YML)["desa_binaan"], "weights": weights}
+    (data / "raw" / "2025Q1" / "run.yml").write_text(yaml.safe_dump({"desa_binaan": villages}))
     recomputed = {k for k, s in run().items() if s["recomputed"]}
     assert recomputed == {"05_villages"}
 
-    doc = {"desa_binaan": {"weights": weights}, "working_poor": {"underemployed_hours": 30}}
+    doc = {"desa_binaan": villages, "working_poor": {"underemployed_hours": 30}}
     (data / "raw" / "2025Q1" / "run.yml").write_text(yaml.safe_dump(doc))
     recomputed = {k for k, s in run().items() if s["recomputed"]}
     assert recomputed == {"04_working_poor", "05_villages"}

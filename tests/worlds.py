@@ -5,6 +5,7 @@ worker's kernels: a build costs its work, not interpreter and kernel starts."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 from pathlib import Path
@@ -167,6 +168,7 @@ def _kernels():
         from lebongbisa.kernels import KernelPool
 
         _POOL.append(KernelPool(config.NOTEBOOKS_DIR))
+        atexit.register(_POOL[0].close)  # when the worker exits
     return _POOL[0]
 
 
@@ -174,9 +176,3 @@ def start_worker(env: dict) -> None:
     """The worker's environment: the session's as it started."""
     os.environ.clear()
     os.environ.update(env)
-
-
-def stop_worker() -> None:
-    """Stop the worker's kernels (its last job)."""
-    for pool in _POOL:
-        pool.close()
