@@ -5,6 +5,10 @@ Inline text is written as a pair, Indonesian first (`_("Sumber data", "Source")`
 languages sit side by side where the text is used; labels shared by several places (table
 headers, headline names) live once in the packaged `labels.yml` (`_.label("households")`).
 
+A sentence a stage writes into an artefact (why a model was not estimated, why there is no
+typology) is made in both languages where the fact is known, as an `(Indonesian, English)`
+pair, and kept in two fields, `key` (English) and `key_id` (Indonesian): `_.field(doc, key)`.
+
 A notebook's narrative (its Markdown cells) is written in both languages too: each Markdown
 cell is tagged `lang-id` or `lang-en`, the Indonesian one first, and a page keeps only the
 cells of the run's language (`runner.notebook_to_html`). In JupyterLab the analyst reads both.
@@ -52,14 +56,24 @@ class Translator:
             raise KeyError(f"no label {key!r} in labels.yml") from None
         return text.format(**fields) if fields else text
 
+    def field(self, doc: dict, key: str) -> str:
+        """A sentence an artefact keeps in both languages: `key` holds the English (the
+        contract's field), `key_id` the Indonesian."""
+        return doc.get(f"{key}_id") or doc[key] if self.indonesian else doc[key]
+
     def title(self, spec: object) -> str:
         """A stage's title (its spec carries both languages)."""
         return getattr(spec, f"title_{self.lang}")
 
+    def number(self, value: float, digits: int = 0, sign: bool = False) -> str:
+        """A number with this language's marks: 1.234,5 (id) or 1,234.5 (en)."""
+        text = f"{value:{'+' if sign else ''},.{digits}f}"
+        return text.translate(str.maketrans(",.", ".,")) if self.indonesian else text
+
     def points(self, value: float) -> str:
         """A change in percentage points, signed, with this language's decimal mark."""
-        text = f"{value:+.1f}"
-        return self(f"{text.replace('.', ',')} poin", f"{text} points")
+        text = self.number(value, 1, sign=True)
+        return self(f"{text} poin", f"{text} points")
 
     def md(self, id_text: str, en_text: str) -> None:
         """Show the text as Markdown in a notebook."""

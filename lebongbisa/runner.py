@@ -25,7 +25,7 @@ from lebongbisa import config as cfg
 from lebongbisa.audit import RunLog
 from lebongbisa.folder import PeriodFolder, artefact
 from lebongbisa.i18n import LANG_TAG, LANGS, Translator
-from lebongbisa.io import atomic_write, write_json
+from lebongbisa.io import atomic_write, sha256_file, write_json
 from lebongbisa.kernels import KernelPool, quiet_kernel_manager
 from lebongbisa.privacy import check_key_continuity
 from lebongbisa.runlock import period_lock
@@ -336,7 +336,9 @@ def _run_stages(
                 if st["status"] != "ok"
             }
         params_file = f.stage_parameters(spec.name)
-        same_params = params_file.exists() and json.loads(params_file.read_text()) == params
+        same_params = params_file.exists() and json.loads(params_file.read_text()) == _made_from(
+            spec, params
+        )
         rendered = f.stage_page(spec.name).exists() and f.stage_notebook(spec.name).exists()
         stale = st["recomputed"] or parameters["force"] or upstream_changed
         if stale or not same_params or not rendered:
@@ -374,6 +376,12 @@ def _run_stages(
     ]
 
 
+def _made_from(spec: Stage, params: dict) -> dict:
+    """What a rendered page was made from: its parameters and its notebook's checksum (an
+    upgrade that changes only a notebook renders its page again)."""
+    return {**params, "notebook_sha256": sha256_file(cfg.NOTEBOOKS_DIR / spec.notebook)}
+
+
 def _label(st: dict, rendered: bool = False) -> str:
     if st["status"] == "failed":
         return "gagal"
@@ -406,7 +414,7 @@ def _render(
         with kernels.kernel(f.path("kernel_log")) as km:
             nb = execute_notebook(stages.BY_NAME[name], f, params, km)
         notebook_to_html(nb, params["lang"])
-        write_json(params, f.stage_parameters(name))
+        write_json(_made_from(stages.BY_NAME[name], params), f.stage_parameters(name))
         return time.perf_counter() - t0
 
     seconds, errors = {}, {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import nbformat
@@ -11,6 +12,8 @@ import yaml
 
 from lebongbisa import config, stages
 from lebongbisa.i18n import LANG_TAG, LANGS, Translator
+
+from .language import foreign_lines
 
 
 def test_every_shared_label_exists_in_every_language():
@@ -106,3 +109,21 @@ def test_each_page_tells_its_narrative_in_the_run_language_only(small_report, en
             missing = [h for h in narrative[lang] if h not in page]
             foreign = [h for h in narrative[other] if h not in narrative[lang] and h in page]
             assert not missing and not foreign, (spec.name, lang, missing, foreign)
+
+
+def test_no_page_of_a_run_has_a_line_in_the_other_language(small_report, english):
+    """Every page linked from the index of an Indonesian and of an English run: no line of
+    the other language (tests/language.py's word lists), narrative, printed lines, tables
+    and labels alike; the programs' official names are names, not sentences."""
+    data, reports = small_report
+    runs = {"id": reports / "2025Q1", "en": english}
+    manifest = json.loads((data / "processed" / "2025Q1" / "manifest.json").read_text())
+    names = tuple(p["name"] for p in manifest["programs"])
+    found = {}
+    for lang, folder in runs.items():
+        for name in ["index", *(s.name for s in stages.SPECS)]:
+            page = (folder / f"{name}.html").read_text(encoding="utf-8")
+            lines = foreign_lines(page, lang, names)
+            if lines:
+                found[lang, name] = lines
+    assert not found, found

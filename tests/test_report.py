@@ -23,11 +23,13 @@ def rendered(small_report):
     return small_report
 
 
-def test_small_cells_are_suppressed():
+def test_small_cells_are_suppressed_and_numbers_follow_the_language():
     assert (
         suppress.count(3) == "<5" and suppress.count(0) == "0" and suppress.count(1234) == "1.234"
     )
     assert suppress.rate(0.5, 4) == "–" and suppress.rate(0.125, 40) == "12,5%"
+    assert suppress.count(1234, lang="en") == "1,234" and suppress.count(3, lang="en") == "<5"
+    assert suppress.rate(0.125, 40, lang="en") == "12.5%"
 
 
 def test_model_terms_are_labelled_in_plain_indonesian_and_filtered():

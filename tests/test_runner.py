@@ -34,7 +34,7 @@ def test_run_writes_notebook_html_and_index(report):
     out = reports / "2025Q1"
     assert (out / "01_ingest_clean.ipynb").exists()
     html = (out / "01_ingest_clean.html").read_text()
-    assert "Reconciliation per source" in html and "<img" in html
+    assert "Rekonsiliasi per sumber" in html and "<img" in html
     assert "hl-ipython3" not in html and "import pandas" not in html  # no code
     for page in out.glob("*.html"):  # no warnings, errors or stderr in what readers see
         text = page.read_text()
@@ -181,3 +181,28 @@ def test_pages_share_a_kernel_but_no_variable_option_or_figure_leaks_between_the
     seen = [line.split() for line in pids.read_text().splitlines()]
     assert len(seen) == 6 and len({pid for pid, _ in seen}) == 1, seen  # one kernel, 2 quarters
     assert [probe for _, probe in seen] == ["-"] * 3 + ["second"] * 3  # each run's environment
+
+
+def test_a_changed_notebook_renders_its_page_again_and_only_that_page(
+    small_ingested, tmp_path, monkeypatch
+):
+    """An upgrade that changes a notebook and no stage: its page is rendered again on the
+    next run, the others are kept."""
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    names = ("01_ingest_clean", "02_link")
+    for name in names:
+        _notebook(nbdir / f"{name}.ipynb", "x = 1")
+    monkeypatch.setattr(config, "NOTEBOOKS_DIR", nbdir)
+    out = tmp_path / "rep" / "2025Q1"
+
+    def run() -> dict[str, int]:
+        run_period("2025Q1", small_ingested, tmp_path / "rep", until="02_link", progress=False)
+        return {n: (out / f"{n}.html").stat().st_mtime_ns for n in names}
+
+    before = run()
+    assert run() == before  # nothing changed: nothing rendered
+    _notebook(nbdir / "02_link.ipynb", "x = 2")
+    after = run()
+    assert after["01_ingest_clean"] == before["01_ingest_clean"]
+    assert after["02_link"] != before["02_link"]

@@ -1,12 +1,21 @@
 """Stage-1 summaries: reconciliation, reasons and flags, NIK quality, village matching, and a
-data-quality scorecard per dinas that a head of office can act on (Indonesian labels)."""
+data-quality scorecard per dinas that a head of office can act on (labels in the run's
+language)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from lebongbisa import indicators, kinds
-from lebongbisa.flags import NIK_DAMAGE, NIK_INVALID, REASON_LABELS, has_flag, nik_category
+from lebongbisa.flags import (
+    NIK_DAMAGE,
+    NIK_INVALID,
+    REASON_LABELS,
+    REASON_LABELS_EN,
+    has_flag,
+    nik_category,
+)
+from lebongbisa.i18n import Translator
 
 
 def _flags(reason: pd.Series) -> pd.DataFrame:
@@ -35,12 +44,14 @@ def reconciliation(manifest: dict) -> pd.DataFrame:
     return t
 
 
-def reason_counts(records: pd.DataFrame) -> pd.DataFrame:
-    """How often each quarantine reason and flag occurs, by status, with its Indonesian label."""
+def reason_counts(records: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """How often each quarantine reason and flag occurs, by status, with its label in
+    `lang`."""
     f = _flags(records.reason)
     f["status"] = records.status.to_numpy()[f["index"].to_numpy()]
     t = f.groupby(["status", "flag"]).size().rename("rows").reset_index()
-    t["label"] = t.flag.map(REASON_LABELS).fillna(t.flag)
+    labels = REASON_LABELS if Translator(lang).indonesian else REASON_LABELS_EN
+    t["label"] = t.flag.map(labels).fillna(t.flag)
     return t.sort_values(["status", "rows"], ascending=[False, False]).reset_index(drop=True)
 
 
@@ -66,8 +77,11 @@ def village_match(clean: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def scorecard(records: pd.DataFrame, clean: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
-    """One row per dinas (program agency or registry owner): the numbers and what to fix."""
+def scorecard(
+    records: pd.DataFrame, clean: pd.DataFrame, catalog: list[dict], lang: str = "id"
+) -> pd.DataFrame:
+    """One row per dinas (program agency or registry owner): the numbers and what to fix (in
+    `lang`)."""
     agency = {p["code"]: p["agency"] for p in catalog}
     owner = clean.program.map(agency).fillna(clean.kind.map(kinds.AGENCY)).fillna(clean.kind)
     r = clean.reason
@@ -99,7 +113,7 @@ def scorecard(records: pd.DataFrame, clean: pd.DataFrame, catalog: list[dict]) -
         )
         .reset_index()
     )
-    return graded(t)
+    return graded(t, lang)
 
 
 SCORECARD_NUMBERS = [
@@ -115,13 +129,14 @@ SCORECARD_NUMBERS = [
 ]
 
 
-def graded(t: pd.DataFrame) -> pd.DataFrame:
-    """Add the grade (A–D by the share of valid NIKs) and the advice to scorecard numbers."""
+def graded(t: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """Add the grade (A–D by the share of valid NIKs) and the advice (in `lang`) to scorecard
+    numbers."""
     t = t.copy()
     t["grade"] = pd.cut(t.nik_valid, [-0.01, 0.7, 0.85, 0.95, 1.01], labels=list("DCBA")).astype(
         str
     )
-    t["what_to_fix"] = t.apply(_advice, axis=1)
+    t["what_to_fix"] = t.apply(_advice, axis=1, say=Translator(lang))
     return t.sort_values("nik_valid").reset_index(drop=True)
 
 
@@ -132,24 +147,45 @@ def scorecard_indicators(card: pd.DataFrame, collector) -> None:
             collector.value(f"quality_{col}", "agency", r.dinas, getattr(r, col))
 
 
-def scorecard_from_indicators(ind: pd.DataFrame) -> pd.DataFrame:
+def scorecard_from_indicators(ind: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
     """The scorecard rebuilt from `indicators.csv` (what the published summary reads)."""
     t = indicators.wide(ind, "agency", "quality_")
-    return graded(t.rename_axis("dinas").reset_index())
+    return graded(t.rename_axis("dinas").reset_index(), lang)
 
 
-def _advice(r: pd.Series) -> str:
+def _advice(r: pd.Series, say: Translator) -> str:
     tips = []
     if r.nik_excel_damaged > 0.01:
-        tips.append("format kolom NIK sebagai Teks di Excel sebelum mengisi/menyimpan")
+        tips.append(
+            say(
+                "format kolom NIK sebagai Teks di Excel sebelum mengisi/menyimpan",
+                "format the NIK column as Text in Excel before filling in or saving",
+            )
+        )
     if r.nik_invalid > 0.02:
-        tips.append("periksa NIK yang tidak 16 digit atau kodenya tidak sah dengan KTP/KK")
+        tips.append(
+            say(
+                "periksa NIK yang tidak 16 digit atau kodenya tidak sah dengan KTP/KK",
+                "check the NIKs that are not 16 digits or whose codes are invalid against KTP/KK",
+            )
+        )
     if r.nik_missing > 0.02:
-        tips.append("lengkapi NIK yang kosong")
+        tips.append(say("lengkapi NIK yang kosong", "fill in the missing NIKs"))
     if r.village_matched < 0.98:
-        tips.append("tulis nama desa sesuai daftar Kemendagri")
+        tips.append(
+            say(
+                "tulis nama desa sesuai daftar Kemendagri",
+                "write village names as in the Kemendagri list",
+            )
+        )
     if r.duplicate_rows > 0:
-        tips.append(f"hapus {int(r.duplicate_rows)} baris ganda")
+        n = int(r.duplicate_rows)
+        tips.append(say(f"hapus {n} baris ganda", f"remove {n} duplicate row(s)"))
     if r.birth_date_problems > 0.03:
-        tips.append("periksa tanggal lahir (format hari/bulan/tahun)")
-    return "; ".join(tips) or "tidak ada perbaikan mendesak"
+        tips.append(
+            say(
+                "periksa tanggal lahir (format hari/bulan/tahun)",
+                "check the birth dates (day/month/year format)",
+            )
+        )
+    return "; ".join(tips) or say("tidak ada perbaikan mendesak", "nothing urgent to fix")

@@ -18,6 +18,7 @@ from lebongbisa.folder import PeriodFolder, artefact, as_folder
 from lebongbisa.i18n import Translator
 from lebongbisa.report import suppress
 from lebongbisa.series.stage import desil_regime
+from lebongbisa.workpoor.interpret import WORK_TERM, sector
 
 RUN_LOG = artefact("run_log").file
 
@@ -35,16 +36,17 @@ def with_interval(
     min_cell: int,
     scope_type: str = "kabupaten",
     code: str | None = None,
+    lang: str = "id",
 ) -> str:
     """A published rate (indicator row `r`) with its 90% linkage interval (`_low`/`_high`), as
     "3,8% (3,6–3,9%)"; the rate alone when it is suppressed, has no interval, or the interval
     rounds to the rate itself."""
-    text = suppress.rate(r.value, r.denominator, min_cell)
+    text = suppress.rate(r.value, r.denominator, min_cell, lang=lang)
     lo = indicators.row(ind, f"{name}_low", scope_type, code)
     hi = indicators.row(ind, f"{name}_high", scope_type, code)
     if text == "–" or lo is None or hi is None:
         return text
-    a, b = (suppress.rate(x.value, r.denominator, min_cell) for x in (lo, hi))
+    a, b = (suppress.rate(x.value, r.denominator, min_cell, lang=lang) for x in (lo, hi))
     return text if a == b else f"{text} ({a.rstrip('%')}–{b})"
 
 
@@ -70,10 +72,10 @@ def headline(
             continue
         p = indicators.row(prev, name) if prev is not None else None
         if kind == "count":
-            value = suppress.count(r.value, min_cell)
-            change = "–" if p is None else f"{r.value - p.value:+,.0f}".replace(",", ".")
+            value = suppress.count(r.value, min_cell, lang)
+            change = "–" if p is None else _.number(r.value - p.value, sign=True)
         else:
-            value = with_interval(r, ind, name, min_cell)
+            value = with_interval(r, ind, name, min_cell, lang=lang)
             points = round((r.value - p.value) * 100, 1) + 0.0 if p is not None else None
             points = 0.0 if points == 0 else points  # never "-0,0"
             change = "–" if p is None or pd.isna(points) else _.points(points)
@@ -154,7 +156,8 @@ def program_trend(
         ind = indicators.read(p.parent)
         e = ind[(ind.scope_type == "program") & (ind.indicator == "exclusion_error")]
         cols[p.parent.name] = {
-            r.scope_code: suppress.rate(r.value, r.denominator, min_cell) for r in e.itertuples()
+            r.scope_code: suppress.rate(r.value, r.denominator, min_cell, lang=lang)
+            for r in e.itertuples()
         }
     if len(cols) < 2:
         return pd.DataFrame()
@@ -194,15 +197,15 @@ def program_table(
             {
                 label("program"): code,
                 label("agency"): p["agency"],
-                label("recipients"): suppress.count(rec.value, min_cell),
+                label("recipients"): suppress.count(rec.value, min_cell, lang),
                 label("exclusion"): with_interval(
-                    exc, ind, "exclusion_error", min_cell, "program", code
+                    exc, ind, "exclusion_error", min_cell, "program", code, lang
                 ),
-                label("excluded"): suppress.count(exc.numerator, min_cell),
+                label("excluded"): suppress.count(exc.numerator, min_cell, lang),
                 label("inclusion"): with_interval(
-                    inc, ind, "inclusion_error", min_cell, "program", code
+                    inc, ind, "inclusion_error", min_cell, "program", code, lang
                 ),
-                label("included"): suppress.count(inc.numerator, min_cell),
+                label("included"): suppress.count(inc.numerator, min_cell, lang),
             }
         )
     return pd.DataFrame(rows)
@@ -244,19 +247,6 @@ TERM_LABELS_ID = {
     "other_working_members": "setiap tambahan anggota yang bekerja",
     "has_business": "memiliki usaha",
 }
-SECTOR_ID = {
-    "agriculture": "pertanian",
-    "mining": "pertambangan",
-    "trade": "perdagangan",
-    "services": "jasa",
-    "government": "pemerintahan",
-    "transport": "transportasi",
-    "utilities_construction": "konstruksi dan utilitas",
-    "industry": "industri",
-    "unknown": "tidak diketahui",
-    "other": "lainnya",
-}
-WORK_TERM = "head works in: "
 
 
 def headline_terms(me: pd.DataFrame) -> pd.DataFrame:
@@ -271,14 +261,19 @@ def term_label(term: str, lang: str = "id") -> str:
     if term == WORK_TERM + "not working":
         return "kepala keluarga tidak bekerja"
     if term.startswith(WORK_TERM):
-        sector = term.removeprefix(WORK_TERM)
-        return "kepala keluarga di sektor " + SECTOR_ID.get(sector, sector)
+        return "kepala keluarga di sektor " + sector(term.removeprefix(WORK_TERM))
     return TERM_LABELS_ID.get(term, term)
 
 
-def desa_binaan(ind: pd.DataFrame, reasons: pd.Series | None = None, top: int = 10) -> pd.DataFrame:
+#: the main reasons a village is proposed, in Indonesian and English (stage 5's desa_binaan)
+REASONS = ["reasons", "reasons_en"]
+
+
+def desa_binaan(
+    ind: pd.DataFrame, reasons: pd.DataFrame | None = None, top: int = 10
+) -> pd.DataFrame:
     """The top villages by priority rank, with the rank range under varied weights; `reasons`
-    (village_code -> text, from the villages stage) adds the main reasons."""
+    (by village_code, the REASONS columns of the villages stage) adds the main reasons."""
     t = indicators.wide(ind, "desa", "priority_rank")
     if t.empty:
         return pd.DataFrame()
@@ -290,9 +285,10 @@ def desa_binaan(ind: pd.DataFrame, reasons: pd.Series | None = None, top: int = 
             "district_name": v.district_name.reindex(t.index),
             "rank_p05": t["_p05"].astype(int),
             "rank_p95": t["_p95"].astype(int),
-            "reasons": reasons.reindex(t.index) if reasons is not None else "",
         }
     )
+    for col in REASONS:
+        out[col] = reasons[col].reindex(t.index) if reasons is not None else ""
     return out.sort_values(["rank", "village_name"]).head(top).reset_index(drop=True)
 
 
@@ -383,9 +379,9 @@ def load(processed: Path | PeriodFolder, done: set[str] | None = None) -> dict:
     )
     ind = indicators.read(f) if have("03_targeting", "targeting_indicators") else indicators.empty()
     reasons = (
-        pd.read_parquet(f.path("desa_binaan"), columns=["village_code", "reasons"])
-        .set_index("village_code")
-        .reasons
+        pd.read_parquet(f.path("desa_binaan"), columns=["village_code", *REASONS]).set_index(
+            "village_code"
+        )
         if have("05_villages", "desa_binaan")
         else None
     )
@@ -456,7 +452,7 @@ def linkage_notes(S: dict, lang: str = "id") -> list[str]:
             who = _(f"program {g['group']}", f"of {g['group']}")
         if g["dimension"] == "age_group":
             who = _(f"berumur {g['group']} tahun", f"aged {g['group']}")
-        share, overall = (suppress.rate(g[k], None) for k in ("not_found", "overall"))
+        share, overall = (suppress.rate(g[k], None, lang=lang) for k in ("not_found", "overall"))
         out.append(
             _(
                 f"Penerima {who} lebih sering tidak ditemukan di DTSEN/DTKS/P3KE ({share}, "
@@ -568,14 +564,16 @@ def limits(S: dict, lang: str = "id") -> list[str]:
         if "skipped" in vs.get("typology", {}):
             out.append(
                 _(
-                    "Tipologi desa tidak dibuat: terlalu sedikit desa atau indikator dengan data.",
+                    "Tipologi desa tidak dibuat: " + _.field(vs["typology"], "skipped") + ".",
                     "No village typology: " + vs["typology"]["skipped"] + ".",
                 )
             )
         if vs.get("priority_skipped"):
             out.append(
                 _(
-                    "Peringkat Desa Binaan tidak dapat dibuat: indikator prioritas tidak tersedia.",
+                    "Peringkat Desa Binaan tidak dapat dibuat: "
+                    + _.field(vs, "priority_skipped")
+                    + ".",
                     "No Desa Binaan ranking: " + vs["priority_skipped"] + ".",
                 )
             )

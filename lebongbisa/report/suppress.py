@@ -6,27 +6,34 @@ from __future__ import annotations
 
 import math
 
+from lebongbisa.i18n import Translator
 from lebongbisa.sections import ReportSettings
 
 DEFAULT_MIN_CELL = ReportSettings.min_cell
 
 
-def count(n: float, min_cell: int = DEFAULT_MIN_CELL) -> str:
+def count(n: float, min_cell: int = DEFAULT_MIN_CELL, lang: str = "id") -> str:
+    """A published count, in the language's number format."""
     if n is None or (isinstance(n, float) and math.isnan(n)):
         return "–"
     if 0 < n < min_cell:
         return f"<{min_cell}"
-    return f"{n:,.0f}".replace(",", ".")
+    return Translator(lang).number(n)
 
 
 def rate(
-    value: float, denominator: float | None, min_cell: int = DEFAULT_MIN_CELL, digits: int = 1
+    value: float,
+    denominator: float | None,
+    min_cell: int = DEFAULT_MIN_CELL,
+    digits: int = 1,
+    lang: str = "id",
 ) -> str:
+    """A published rate as a percentage, in the language's number format."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if denominator is not None and not math.isnan(denominator) and denominator < min_cell:
         return "–"
-    return f"{value * 100:.{digits}f}%".replace(".", ",")
+    return Translator(lang).number(value * 100, digits) + "%"
 
 
 def percent(value: float | None, digits: int = 1) -> str:

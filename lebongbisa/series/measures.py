@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from lebongbisa import kinds
+from lebongbisa.i18n import Translator
 from lebongbisa.period import previous
 
 HEADLINE = (
@@ -77,7 +78,7 @@ def program_errors(con: duckdb.DuckDBPyConnection, upto: str | None = None) -> p
 
 
 def desil_transitions(
-    con: duckdb.DuckDBPyConnection, upto: str | None = None, top: int = 1
+    con: duckdb.DuckDBPyConnection, upto: str | None = None, top: int = 1, lang: str = "id"
 ) -> pd.DataFrame:
     """Households entering and leaving desil 1..`top` (1: desil 1; 2: desil 1-2) between each
     quarter and the one before.
@@ -86,7 +87,8 @@ def desil_transitions(
     in the group in the previous quarter, recorded now with a higher desil. Rates are over the
     previous quarter's households in the group (`base_previous`). Households recorded in only
     one of the two quarters (new to or gone from the registry) are counted apart (`new`), not
-    as moves."""
+    as moves. `not_computable` says why a quarter has no moves, in `lang`."""
+    say = Translator(lang)
     reg = regimes(con, upto).set_index("period")
     if not _has(con, "trajectories") or reg.empty:
         return pd.DataFrame()
@@ -118,12 +120,15 @@ def desil_transitions(
         prev = previous(period)
         row = {"period": period, "previous": prev}
         if prev not in reg.index:
-            row["not_computable"] = f"{prev} was not processed"
+            row["not_computable"] = say(f"{prev} belum diolah", f"{prev} was not processed")
         elif reg.regime[prev] != reg.regime[period]:
-            change = f"{reg.regime[prev]} to {reg.regime[period]}"
-            row["not_computable"] = f"registry changed ({change}): desil scales differ"
+            was, now = reg.regime[prev], reg.regime[period]
+            row["not_computable"] = say(
+                f"registri berganti ({was} ke {now}): skala desil berbeda",
+                f"registry changed ({was} to {now}): desil scales differ",
+            )
         elif reg.regime[period] == "none":
-            row["not_computable"] = "no registry: no desil"
+            row["not_computable"] = say("tanpa registri: tanpa desil", "no registry: no desil")
         else:
             c = counts.loc[period] if period in counts.index else None
             n = float(base.get(prev, 0))

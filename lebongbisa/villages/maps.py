@@ -8,20 +8,31 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from lebongbisa import gazetteer
+from lebongbisa.i18n import Translator
 
 
-def village_map(typ: pd.DataFrame, prio: pd.DataFrame, top_n: int = 10):
+def village_map(typ: pd.DataFrame, prio: pd.DataFrame, top_n: int = 10, lang: str = "id"):
+    """The map, its legend in `lang`."""
+    say = Translator(lang)
+    name_col = say("cluster_name", "cluster_name_en")
     allv = gazetteer.villages()
     v = allv.merge(prio[["village_code", "priority_index", "rank"]], on="village_code")
     if len(typ):
-        v = v.merge(typ[["village_code", "cluster", "cluster_name"]], on="village_code")
+        v = v.merge(typ[["village_code", "cluster", name_col]], on="village_code")
     else:
-        v = v.assign(cluster=0, cluster_name="tanpa tipologi")
+        v = v.assign(cluster=0, **{name_col: say("tanpa tipologi", "no typology")})
     fig, ax = plt.subplots(figsize=(8, 9))
     rest = allv[~allv.village_code.isin(v.village_code)]
     if len(rest):
-        ax.scatter(rest.lon, rest.lat, s=12, color="#bbbbbb", marker="x", label="tidak ada data")
-    names = v.drop_duplicates("cluster").set_index("cluster").cluster_name
+        ax.scatter(
+            rest.lon,
+            rest.lat,
+            s=12,
+            color="#bbbbbb",
+            marker="x",
+            label=say("tidak ada data", "no data"),
+        )
+    names = v.drop_duplicates("cluster").set_index("cluster")[name_col]
     cmap = plt.get_cmap("tab10")
     for c, g in v.groupby("cluster"):
         ax.scatter(
@@ -42,7 +53,7 @@ def village_map(typ: pd.DataFrame, prio: pd.DataFrame, top_n: int = 10):
         facecolor="none",
         edgecolor="black",
         linewidth=1.5,
-        label=f"{top_n} prioritas teratas",
+        label=say(f"{top_n} prioritas teratas", f"top {top_n} priorities"),
     )
     for r in top.itertuples():
         ax.annotate(
@@ -60,10 +71,15 @@ def village_map(typ: pd.DataFrame, prio: pd.DataFrame, top_n: int = 10):
             alpha=0.8,
             fontweight="bold",
         )
-    ax.set_xlabel("bujur")
-    ax.set_ylabel("lintang")
+    ax.set_xlabel(say("bujur", "longitude"))
+    ax.set_ylabel(say("lintang", "latitude"))
     ax.set_aspect("equal")
     ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
-    ax.set_title("Desa/kelurahan Kabupaten Lebong: tipologi dan prioritas Desa Binaan")
+    ax.set_title(
+        say(
+            "Desa/kelurahan Kabupaten Lebong: tipologi dan prioritas Desa Binaan",
+            "Villages of Kabupaten Lebong: typology and Desa Binaan priority",
+        )
+    )
     fig.tight_layout()
     return fig

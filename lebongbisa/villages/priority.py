@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from lebongbisa.villages.definitions import DEFAULT_WEIGHTS
-from lebongbisa.villages.table import FEATURES
+from lebongbisa.villages.table import FEATURES, feature_label
 
 
 def _ranks(t: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
@@ -31,16 +31,24 @@ def _ranks(t: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
     return r
 
 
-def not_rankable(t: pd.DataFrame, weights: dict[str, float] | None = None) -> str | None:
-    """Why the villages in `t` (those with records) cannot be ranked (None when they can)."""
+def not_rankable(
+    t: pd.DataFrame, weights: dict[str, float] | None = None
+) -> tuple[str, str] | None:
+    """Why the villages in `t` (those with records) cannot be ranked, in (Indonesian,
+    English); None when they can."""
     if len(t) < 2:
-        return f"only {len(t)} village(s) have records: there is nothing to rank"
+        return (
+            f"hanya {len(t)} desa yang punya data: tidak ada yang dapat diperingkat",
+            f"only {len(t)} village(s) have records: there is nothing to rank",
+        )
     weights = dict(weights or DEFAULT_WEIGHTS)
     used = [c for c in _ranks(t, weights).columns if t[c].nunique() > 1]
     if not used:
         return (
+            "tidak ada indikator prioritas (desil, pekerja miskin, eksklusi, rumah, setengah "
+            "menganggur) yang datanya berbeda antar desa yang punya data",
             "no priority indicator (desil, working poverty, exclusion, housing, "
-            "underemployment) has data that differ between the villages with records"
+            "underemployment) has data that differ between the villages with records",
         )
     return None
 
@@ -63,10 +71,9 @@ def priority(
     sims = rng.dirichlet(w.to_numpy() * concentration, size=draws)
     sim_ranks = pd.DataFrame(r.to_numpy() @ sims.T, index=t.index).rank(ascending=False)
     contrib = r.mul(w, axis=1)
-    reasons = contrib.apply(
-        lambda row: ", ".join(FEATURES[c][0] for c in row.sort_values(ascending=False).index[:3]),
-        axis=1,
-    )
+    main = contrib.apply(lambda row: list(row.sort_values(ascending=False).index[:3]), axis=1)
+    reasons = main.map(lambda cols: ", ".join(feature_label(c, "id") for c in cols))
+    reasons_en = main.map(lambda cols: ", ".join(feature_label(c, "en") for c in cols))
     out = pd.DataFrame(
         {
             "village_code": t.village_code,
@@ -77,6 +84,7 @@ def priority(
             "rank_p05": sim_ranks.quantile(0.05, axis=1).round().astype(int),
             "rank_p95": sim_ranks.quantile(0.95, axis=1).round().astype(int),
             "reasons": reasons,
+            "reasons_en": reasons_en,
         }
     ).sort_values("rank")
     return out, w.to_dict()

@@ -21,7 +21,7 @@ from lebongbisa.villages.typology import not_clusterable, typology
 from lebongbisa.workpoor.persons import employment_persons
 
 CHANGE_COLUMNS = ["share_desil1", "share_desil12", "working_poverty_rate", "coverage_desil1"]
-TYPOLOGY_COLUMNS = ["village_code", "cluster", "cluster_name", "pc1", "pc2"]
+TYPOLOGY_COLUMNS = ["village_code", "cluster", "cluster_name", "cluster_name_en", "pc1", "pc2"]
 PRIORITY_COLUMNS = [
     "village_code",
     "village_name",
@@ -31,6 +31,7 @@ PRIORITY_COLUMNS = [
     "rank_p05",
     "rank_p95",
     "reasons",
+    "reasons_en",
 ]
 
 
@@ -59,7 +60,7 @@ def villages_period(
     typ_reason, prio_reason = not_clusterable(has_data), not_rankable(has_data, weights)
     if typ_reason:
         typ, choice = pd.DataFrame(columns=TYPOLOGY_COLUMNS), pd.DataFrame()
-        info = {"skipped": typ_reason}
+        info = {"skipped": typ_reason[1], "skipped_id": typ_reason[0]}
     else:
         typ, choice, info = typology(has_data, draws=desa_binaan.stability_draws)
     if prio_reason:
@@ -90,7 +91,8 @@ def villages_period(
         "villages": len(t),
         "villages_with_records": len(has_data),
         "typology": info,
-        "priority_skipped": prio_reason,
+        "priority_skipped": prio_reason[1] if prio_reason else None,
+        "priority_skipped_id": prio_reason[0] if prio_reason else None,
         "weights": used,
         "previous_period": prev.parent.name if prev else None,
         "top": prio.head(top_n)[[c for c in PRIORITY_COLUMNS if c != "priority_index"]].to_dict(

@@ -13,25 +13,39 @@ import pandas as pd
 from lebongbisa import gazetteer
 from lebongbisa.flags import nik_category
 
-FEATURES = {  # column: (Indonesian label, higher is worse?)
-    "share_desil1": ("keluarga desil 1", True),
-    "share_desil12": ("keluarga desil 1-2", True),
-    "working_poverty_rate": ("pekerja miskin", True),
-    "underemployment_rate": ("setengah menganggur", True),
-    "share_workers_agriculture": ("pekerja pertanian", True),
-    "share_workers_plantation": ("pekerja perkebunan", True),
-    "share_workers_mining": ("pekerja tambang", True),
-    "share_workers_services": ("pekerja jasa/dagang/pemerintahan", False),
-    "coverage_desil1": ("cakupan program desil 1", False),
-    "exclusion_desil1": ("desil 1 tanpa program", True),
-    "inclusion_any": ("penerima di luar desil 1-4", True),
-    "programs_per_desil1": ("program per keluarga desil 1", False),
-    "housing_deprivation": ("rumah tidak layak", True),
-    "female_headed": ("kepala keluarga perempuan", True),
-    "nik_defect_rate": ("NIK bermasalah", True),
-    "businesses_per_100": ("usaha per 100 keluarga", False),
-    "village_effect": ("efek desa (model)", True),
+FEATURES = {  # column: (Indonesian label, higher is worse?, English label)
+    "share_desil1": ("keluarga desil 1", True, "desil-1 households"),
+    "share_desil12": ("keluarga desil 1-2", True, "desil 1-2 households"),
+    "working_poverty_rate": ("pekerja miskin", True, "working poor"),
+    "underemployment_rate": ("setengah menganggur", True, "underemployed"),
+    "share_workers_agriculture": ("pekerja pertanian", True, "farm workers"),
+    "share_workers_plantation": ("pekerja perkebunan", True, "plantation workers"),
+    "share_workers_mining": ("pekerja tambang", True, "mining workers"),
+    "share_workers_services": (
+        "pekerja jasa/dagang/pemerintahan",
+        False,
+        "services/trade/government workers",
+    ),
+    "coverage_desil1": ("cakupan program desil 1", False, "program coverage of desil 1"),
+    "exclusion_desil1": ("desil 1 tanpa program", True, "desil 1 without a program"),
+    "inclusion_any": ("penerima di luar desil 1-4", True, "recipients outside desil 1-4"),
+    "programs_per_desil1": (
+        "program per keluarga desil 1",
+        False,
+        "programs per desil-1 household",
+    ),
+    "housing_deprivation": ("rumah tidak layak", True, "inadequate housing"),
+    "female_headed": ("kepala keluarga perempuan", True, "female household head"),
+    "nik_defect_rate": ("NIK bermasalah", True, "NIK problems"),
+    "businesses_per_100": ("usaha per 100 keluarga", False, "businesses per 100 households"),
+    "village_effect": ("efek desa (model)", True, "village effect (model)"),
 }
+
+
+def feature_label(column: str, lang: str = "id") -> str:
+    """An indicator's plain label in the language."""
+    label_id, _, label_en = FEATURES[column]
+    return label_id if lang == "id" else label_en
 
 
 def village_table(

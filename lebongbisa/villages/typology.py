@@ -12,7 +12,8 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import RobustScaler
 
-from lebongbisa.villages.table import FEATURES
+from lebongbisa.i18n import Translator
+from lebongbisa.villages.table import FEATURES, feature_label
 
 METHODS = ("kmeans", "ward", "gmm")
 #: fewer villages with data than this, or fewer usable features, and no typology is made
@@ -82,18 +83,22 @@ def choose(x: pd.DataFrame, ks: range = range(2, 8), draws: int = 20) -> pd.Data
     return s.sort_values(["score", "stability"], ascending=False).reset_index(drop=True)
 
 
-def name_clusters(x: pd.DataFrame, labels: np.ndarray) -> dict[int, str]:
-    """Indonesian names from the two traits that most distinguish each cluster."""
+def name_clusters(x: pd.DataFrame, labels: np.ndarray, lang: str = "id") -> dict[int, str]:
+    """Names (in `lang`) from the two traits that most distinguish each cluster."""
+    say = Translator(lang)
     means = x.groupby(labels).mean()
     names = {}
     for c, row in means.iterrows():
         top = row.abs().sort_values(ascending=False).head(2)
         parts = [
-            f"{FEATURES[f][0]} {'tinggi' if row[f] > 0 else 'rendah'}"
+            say(
+                f"{feature_label(f, 'id')} {'tinggi' if row[f] > 0 else 'rendah'}",
+                f"{'high' if row[f] > 0 else 'low'} {feature_label(f, 'en')}",
+            )
             for f in top.index
             if abs(row[f]) >= 0.3
         ]
-        names[c] = ", ".join(parts) or "mendekati rata-rata"
+        names[c] = ", ".join(parts) or say("mendekati rata-rata", "close to the average")
     # two clusters with the same name get a number
     seen: dict[str, int] = {}
     for c, n in names.items():
@@ -103,21 +108,29 @@ def name_clusters(x: pd.DataFrame, labels: np.ndarray) -> dict[int, str]:
     return names
 
 
-def not_clusterable(t: pd.DataFrame) -> str | None:
-    """Why the villages in `t` cannot carry a typology (None when they can)."""
+def not_clusterable(t: pd.DataFrame) -> tuple[str, str] | None:
+    """Why the villages in `t` cannot carry a typology, in (Indonesian, English); None when
+    they can."""
     if len(t) < MIN_VILLAGES:
-        return f"only {len(t)} villages have records (a typology needs at least {MIN_VILLAGES})"
+        return (
+            f"hanya {len(t)} desa yang punya data (tipologi memerlukan sedikitnya {MIN_VILLAGES})",
+            f"only {len(t)} villages have records (a typology needs at least {MIN_VILLAGES})",
+        )
     x, cols = design(t)
     if len(cols) < MIN_FEATURES:
         return (
+            f"hanya {len(cols)} indikator yang punya data untuk 80% desa yang punya data "
+            f"(tipologi memerlukan sedikitnya {MIN_FEATURES})",
             f"only {len(cols)} indicator(s) have data for 80% of the villages with records "
-            f"(a typology needs at least {MIN_FEATURES})"
+            f"(a typology needs at least {MIN_FEATURES})",
         )
     distinct = _distinct(x.to_numpy())
     if distinct < MIN_VILLAGES:
         return (
+            f"hanya {distinct} dari {len(t)} desa yang punya data berbeda indikatornya "
+            f"(tipologi memerlukan sedikitnya {MIN_VILLAGES})",
             f"only {distinct} of the {len(t)} villages with records differ in their indicators "
-            f"(a typology needs at least {MIN_VILLAGES})"
+            f"(a typology needs at least {MIN_VILLAGES})",
         )
     return None
 
@@ -133,7 +146,7 @@ def typology(t: pd.DataFrame, draws: int = 20) -> tuple[pd.DataFrame, pd.DataFra
         choice = choose(x, ks=ks, draws=draws)
     best = choice.iloc[0]
     labels = cluster(x.to_numpy(), best.method, int(best.k))
-    names = name_clusters(x, labels)
+    names, names_en = name_clusters(x, labels), name_clusters(x, labels, "en")
     pcs = PCA(2, random_state=58).fit(x)
     proj = pcs.transform(x)
     out = pd.DataFrame(
@@ -141,6 +154,7 @@ def typology(t: pd.DataFrame, draws: int = 20) -> tuple[pd.DataFrame, pd.DataFra
             "village_code": t.village_code,
             "cluster": labels,
             "cluster_name": [names[c] for c in labels],
+            "cluster_name_en": [names_en[c] for c in labels],
             "pc1": proj[:, 0],
             "pc2": proj[:, 1],
         }

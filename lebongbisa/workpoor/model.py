@@ -100,26 +100,34 @@ def _formula(t: pd.DataFrame, outcome: str = "poor") -> tuple[str, list[str]]:
     return f"{outcome} ~ " + (" + ".join(terms) or "1"), covs
 
 
-def not_estimable(t: pd.DataFrame, outcome: str = "poor") -> str | None:
-    """Why the poverty model cannot be estimated on `t` (None when it can), in plain words."""
+def not_estimable(t: pd.DataFrame, outcome: str = "poor") -> tuple[str, str] | None:
+    """Why the poverty model cannot be estimated on `t`, in plain (Indonesian, English)
+    words; None when it can."""
     if len(t) < MIN_HOUSEHOLDS:
         return (
+            f"hanya {len(t)} rumah tangga yang kepalanya punya status pekerjaan dan desil "
+            f"tercatat (diperlukan sedikitnya {MIN_HOUSEHOLDS})",
             f"only {len(t)} households have a head with recorded employment and a recorded "
-            f"desil (at least {MIN_HOUSEHOLDS} are needed)"
+            f"desil (at least {MIN_HOUSEHOLDS} are needed)",
         )
     _, covs = _formula(t, outcome)
     params = 1 + len(covs) + max(t.head_work.nunique() - 1, 0)
     rarer = int(min(t[outcome].sum(), (1 - t[outcome]).sum()))
     if rarer < MIN_EVENTS_PER_PARAMETER * params:
         return (
+            f"hasil yang lebih jarang (miskin atau tidak miskin) hanya {rarer} rumah tangga "
+            f"untuk {params} parameter (diperlukan sedikitnya {MIN_EVENTS_PER_PARAMETER} per "
+            "parameter)",
             f"the rarer outcome (poor or not poor) has only {rarer} households for {params} "
-            f"parameters (at least {MIN_EVENTS_PER_PARAMETER} per parameter are needed)"
+            f"parameters (at least {MIN_EVENTS_PER_PARAMETER} per parameter are needed)",
         )
     clusters = t.village_code.nunique()
     if clusters < MIN_CLUSTERS:
         return (
+            f"rumah tangga hanya tinggal di {clusters} desa: galat baku yang dikelompokkan per "
+            f"desa memerlukan sedikitnya {MIN_CLUSTERS}",
             f"the households live in only {clusters} villages: standard errors clustered by "
-            f"village need at least {MIN_CLUSTERS}"
+            f"village need at least {MIN_CLUSTERS}",
         )
     return None
 

@@ -62,7 +62,8 @@ def working_poor_period(folder: PeriodFolder, working_poor: Definitions = DEFAUL
         "period": period,
         "definitions": d.as_dict(),
         "estimated": fit is not None,
-        "reason": reason,
+        "reason": reason[1] if reason else None,
+        "reason_id": reason[0] if reason else None,
         "households": int(len(t)),
     }
     if fit is not None:
