@@ -42,6 +42,8 @@ NAMES = {
     ),
     "house_owned": ("rumah tangga memiliki rumahnya sendiri", "the household owns its house"),
 }
+#: the terms whose effect is per unit ("each additional …")
+PER_UNIT = {"head_education", "other_working_members", "household_size"}
 #: what a policy can act on, as a lever: (Indonesian, English)
 LEVERS = {
     "other_working_members": ("tambahan anggota yang bekerja", "additional working member"),
@@ -112,13 +114,23 @@ def findings(
                 " (dibanding kepala keluarga di sektor perdagangan)",
                 " (compared with a head in trade)",
             )
+        interval = say(f"(selang 95% {low} sampai {high})", f"(95% interval {low} to {high})")
+        if r.term in PER_UNIT:  # "each additional member raises …", not "when each …"
+            out.append(
+                say(
+                    f"{what[0].upper() + what[1:]} {'menaikkan' if r.ame > 0 else 'menurunkan'} "
+                    f"peluang miskin {by} poin persen {interval}.",
+                    f"{what[0].upper() + what[1:]} {'raises' if r.ame > 0 else 'lowers'} the "
+                    f"probability of being poor by {by} percentage points {interval}.",
+                )
+            )
+            continue
         out.append(
             say(
                 f"Bila {what}, peluang miskin {'naik' if r.ame > 0 else 'turun'} {by} poin persen "
-                f"(selang 95% {low} sampai {high}).",
+                f"{interval}.",
                 f"When {what}, the probability of being poor "
-                f"{'raises' if r.ame > 0 else 'lowers'} by {by} percentage points "
-                f"(95% interval {low} to {high}).",
+                f"{'rises' if r.ame > 0 else 'falls'} by {by} percentage points {interval}.",
             )
         )
     by_sector = rates[(rates.dimension == "sector") & (rates.group != "not working")]
