@@ -17,8 +17,12 @@ cells of the run's language (`runner.notebook_to_html`). In JupyterLab the analy
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import yaml
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from lebongbisa.config import PACKAGE_DATA_DIR
 
@@ -55,6 +59,15 @@ class Translator:
         except KeyError:
             raise KeyError(f"no label {key!r} in labels.yml") from None
         return text.format(**fields) if fields else text
+
+    def column(self, code: str) -> str:
+        """A table column's header: its `col_<code>` label, else the code itself."""
+        texts = _labels().get(f"col_{code}")
+        return texts[self.lang] if texts else code
+
+    def columns(self, df: pd.DataFrame) -> pd.DataFrame:
+        """The table with its column headers in this language (see `column`)."""
+        return df.rename(columns=self.column)
 
     def field(self, doc: dict, key: str) -> str:
         """A sentence an artefact keeps in both languages: `key` holds the English (the

@@ -127,3 +127,16 @@ def test_no_page_of_a_run_has_a_line_in_the_other_language(small_report, english
             if lines:
                 found[lang, name] = lines
     assert not found, found
+
+
+def test_the_data_quality_page_heads_its_tables_in_the_run_language(small_report, english):
+    """Page 01's tables (reconciliation, reasons, villages, the scorecard) show their columns
+    by their labels (`Translator.columns`), not by their codes."""
+    labels = yaml.safe_load((config.PACKAGE_DATA_DIR / "labels.yml").read_text(encoding="utf-8"))
+    codes = {key.removeprefix("col_") for key in labels if key.startswith("col_")}
+    for lang, folder in {"id": small_report[1] / "2025Q1", "en": english}.items():
+        page = (folder / "01_ingest_clean.html").read_text(encoding="utf-8")
+        heads = {_plain(_text(h)) for h in re.findall(r"(?s)<th[^>]*>(.*?)</th>", page)}
+        assert not heads & codes, (lang, sorted(heads & codes))
+        say = Translator(lang)
+        assert {say.column(c) for c in ("rows_read", "nik_valid", "what_to_fix")} <= heads, lang
