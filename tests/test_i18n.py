@@ -12,6 +12,7 @@ import yaml
 
 from lebongbisa import config, stages
 from lebongbisa.i18n import LANG_TAG, LANGS, Translator
+from lebongbisa.villages.table import FEATURES
 
 from .language import foreign_lines
 
@@ -129,14 +130,24 @@ def test_no_page_of_a_run_has_a_line_in_the_other_language(small_report, english
     assert not found, found
 
 
-def test_the_data_quality_page_heads_its_tables_in_the_run_language(small_report, english):
-    """Page 01's tables (reconciliation, reasons, villages, the scorecard) show their columns
-    by their labels (`Translator.columns`), not by their codes."""
+#: pages whose tables head their columns by label, with columns each must show
+LABELLED_PAGES = {
+    "01_ingest_clean": ("rows_read", "nik_valid", "what_to_fix"),
+    "05_villages": ("village_name", "priority_index", "rank_p95"),
+}
+
+
+def test_the_data_quality_and_village_pages_head_their_tables_in_the_run_language(
+    small_report, english
+):
+    """Pages 01 and 05 show their tables' columns by their labels (`Translator.columns`,
+    `villages.table.labelled`), not by their codes."""
     labels = yaml.safe_load((config.PACKAGE_DATA_DIR / "labels.yml").read_text(encoding="utf-8"))
-    codes = {key.removeprefix("col_") for key in labels if key.startswith("col_")}
+    codes = {key.removeprefix("col_") for key in labels if key.startswith("col_")} | set(FEATURES)
     for lang, folder in {"id": small_report[1] / "2025Q1", "en": english}.items():
-        page = (folder / "01_ingest_clean.html").read_text(encoding="utf-8")
-        heads = {_plain(_text(h)) for h in re.findall(r"(?s)<th[^>]*>(.*?)</th>", page)}
-        assert not heads & codes, (lang, sorted(heads & codes))
         say = Translator(lang)
-        assert {say.column(c) for c in ("rows_read", "nik_valid", "what_to_fix")} <= heads, lang
+        for name, expected in LABELLED_PAGES.items():
+            page = (folder / f"{name}.html").read_text(encoding="utf-8")
+            heads = {_plain(_text(h)) for h in re.findall(r"(?s)<th[^>]*>(.*?)</th>", page)}
+            assert not heads & codes, (lang, name, sorted(heads & codes))
+            assert {say.column(c) for c in expected} <= heads, (lang, name)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from lebongbisa import gazetteer
 from lebongbisa.flags import nik_category
+from lebongbisa.i18n import Translator
 
 FEATURES = {  # column: (Indonesian label, higher is worse?, English label)
     "share_desil1": ("keluarga desil 1", True, "desil-1 households"),
@@ -46,6 +47,13 @@ def feature_label(column: str, lang: str = "id") -> str:
     """An indicator's plain label in the language."""
     label_id, _, label_en = FEATURES[column]
     return label_id if lang == "id" else label_en
+
+
+def labelled(t: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """A village table with its column headers in the language: the indicators by their
+    labels, the other columns by `Translator.column`."""
+    say = Translator(lang)
+    return t.rename(columns=lambda c: feature_label(c, lang) if c in FEATURES else say.column(c))
 
 
 def village_table(
