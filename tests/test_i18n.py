@@ -134,14 +134,14 @@ def test_no_page_of_a_run_has_a_line_in_the_other_language(small_report, english
 LABELLED_PAGES = {
     "01_ingest_clean": ("rows_read", "nik_valid", "what_to_fix"),
     "05_villages": ("village_name", "priority_index", "rank_p95"),
+    "04_working_poor": ("working_poverty_rate", "ame", "village_effect"),
+    "07_series": ("households_desil1", "not_computable"),
 }
 
 
-def test_the_data_quality_and_village_pages_head_their_tables_in_the_run_language(
-    small_report, english
-):
-    """Pages 01 and 05 show their tables' columns by their labels (`Translator.columns`,
-    `villages.table.labelled`), not by their codes."""
+def test_the_stage_pages_head_their_tables_in_the_run_language(small_report, english):
+    """Pages 01, 04, 05 and 07 show their tables' columns by their labels
+    (`Translator.columns`, `villages.table.labelled`), not by their codes."""
     labels = yaml.safe_load((config.PACKAGE_DATA_DIR / "labels.yml").read_text(encoding="utf-8"))
     codes = {key.removeprefix("col_") for key in labels if key.startswith("col_")} | set(FEATURES)
     for lang, folder in {"id": small_report[1] / "2025Q1", "en": english}.items():
