@@ -17,7 +17,7 @@ cells of the run's language (`runner.notebook_to_html`). In JupyterLab the analy
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -69,9 +69,9 @@ class Translator:
         """The table with its column headers in this language (see `column`)."""
         return df.rename(columns=self.column)
 
-    def field(self, doc: dict, key: str) -> str:
-        """A sentence an artefact keeps in both languages: `key` holds the English (the
-        contract's field), `key_id` the Indonesian."""
+    def field(self, doc: dict, key: str) -> Any:
+        """A sentence (or a list of them) an artefact keeps in both languages: `key` holds the
+        English (the contract's field), `key_id` the Indonesian."""
         return doc.get(f"{key}_id") or doc[key] if self.indonesian else doc[key]
 
     def title(self, spec: object) -> str:

@@ -86,8 +86,8 @@ def full_processed(full_lebong) -> Path:
 @pytest.fixture(scope="session")
 def kernels(_test_key):
     """Kernels shared by the tests that render pages in this process (`commands.here`): a page
-    costs its own work, not a kernel's start. They keep the environment of the session's
-    start (the test key; no injected failure)."""
+    costs its own work, not a kernel's start. A lent kernel takes the environment of the run
+    it renders for (kernels.KernelPool)."""
     from lebongbisa import config
     from lebongbisa.kernels import KernelPool
 

@@ -160,9 +160,14 @@ def ingest_period(
         status = "ok"
         if len(rows) == 0:
             status = "empty"
+            what = src.program or src.kind
             warnings.append(
-                f"{src.file}: header only, no data rows — accepted as an empty "
-                f"delivery ({src.program or src.kind} has no records this quarter)"
+                (
+                    f"{src.file}: hanya baris judul, tanpa baris data — diterima sebagai "
+                    f"penyerahan kosong ({what} tidak punya catatan triwulan ini)",
+                    f"{src.file}: header only, no data rows — accepted as an empty "
+                    f"delivery ({what} has no records this quarter)",
+                )
             )
         sources_meta.append(
             {
@@ -195,13 +200,14 @@ def ingest_period(
         "partial": bool(broken),
         "failed_sources": sorted(broken),
         "problems": [str(p) for p in problems],
-        "warnings": warnings,
+        "warnings": [en for _, en in warnings],
+        "warnings_id": [id_ for id_, _ in warnings],
         "sources": sources_meta,
         "programs": period.programs,
         "key_fingerprint": fingerprint(),
     }
     write_json(manifest, out.path("manifest"))
-    return IngestResult(period.period, out_folder, manifest, problems, warnings)
+    return IngestResult(period.period, out_folder, manifest, problems, manifest["warnings"])
 
 
 def _write_outputs(rows: pd.DataFrame, out: PeriodFolder, on: pd.Timestamp) -> None:
