@@ -10,22 +10,27 @@ from __future__ import annotations
 
 import re
 import sys
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from lebongbisa import indicators, schemas
 from lebongbisa.config import PACKAGE_DATA_DIR
+from lebongbisa.flags import QUARANTINE_REASONS, REASON_LABELS
+from lebongbisa.ingest.sources import PROGRAM_TYPES, UNITS
+from lebongbisa.kinds import KINDS, REQUIRED
+from lebongbisa.settings import write_run_yml
+from lebongbisa.stages import declared_sections
+from lebongbisa.targeting_rules import ATTRIBUTES
 
 DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
 PLACEHOLDERS = {"{d}": r"(?:10|[1-9])", "{sector}": r"[a-z_]+"}
 
 
-@lru_cache(maxsize=1)
 def indicator_definitions() -> list[dict]:
-    """The indicator catalog (`data/indicators.yml`): name (maybe a pattern), scopes,
-    definition, contract flag."""
-    return yaml.safe_load((PACKAGE_DATA_DIR / "indicators.yml").read_text())["indicators"]
+    """The indicator catalog's definitions (`data/indicators.yml`): name (maybe a pattern),
+    scopes, definition, contract flag."""
+    return indicators.catalog()["indicators"]
 
 
 def _pattern(name: str, of: list[str] | None = None) -> re.Pattern:
@@ -60,11 +65,6 @@ def _synonym_rows() -> list[list[str]]:
 
 
 def deliveries_markdown() -> str:
-    from lebongbisa.flags import QUARANTINE_REASONS, REASON_LABELS
-    from lebongbisa.ingest.sources import PROGRAM_TYPES, UNITS
-    from lebongbisa.kinds import KINDS, REQUIRED
-    from lebongbisa.targeting_rules import ATTRIBUTES
-
     kinds = [
         [
             f"`{k.name}`",
@@ -94,8 +94,6 @@ def deliveries_markdown() -> str:
 
 
 def outputs_markdown() -> str:
-    from lebongbisa import indicators, schemas
-
     records = [[f"`{c}`", RECORD_MEANING.get(c, "")] for c in schemas.RECORDS.columns]
     rows = [
         [
@@ -111,6 +109,7 @@ def outputs_markdown() -> str:
         columns=", ".join(f"`{c}`" for c in indicators.COLUMNS),
         scopes=", ".join(f"`{s}`" for s in indicators.SCOPES),
         indicators=_table(["indicator", "scopes", "contract", "definition"], rows),
+        headline=", ".join(f"`{n}`" for n in indicators.headline()),
     )
 
 
@@ -303,6 +302,10 @@ the kabupaten is `1707`.
 
 {indicators}
 
+The headline indicators, in the order the summary and the series show them (those published
+for the kabupaten), with `change_` rows from stage 3 and compared with ground truth in the
+evaluations: {headline}.
+
 ## Reports
 
 `reports/<period>/index.html` (the summary first, then the stage pages; a stage that failed is
@@ -314,9 +317,6 @@ text) and the linkage review workbook; it is never linked from the index.
 
 
 if __name__ == "__main__":
-    from lebongbisa.settings import write_run_yml
-    from lebongbisa.stages import declared_sections
-
     for p in write(Path(sys.argv[1]) if len(sys.argv) > 1 else DOCS_DIR):
         print(f"wrote {p}")
     write_run_yml(declared_sections())

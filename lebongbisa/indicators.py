@@ -11,16 +11,48 @@ denominator. Rates are fractions.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
+from lebongbisa.config import PACKAGE_DATA_DIR
 from lebongbisa.folder import PeriodFolder, as_folder
 from lebongbisa.io import atomic_write
 from lebongbisa.schemas import INDICATOR_COLUMNS, INDICATORS, SCOPES
 
 COLUMNS = INDICATOR_COLUMNS
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict:
+    """The indicator catalog, `data/indicators.yml`: `indicators` (name, maybe a pattern,
+    scopes, definition, contract flag) and the `headline` list."""
+    return yaml.safe_load((PACKAGE_DATA_DIR / "indicators.yml").read_text())
+
+
+def _scopes(name: str) -> set[str]:
+    """The scopes of the definition that names `name` (a `{d}` pattern for a desil name)."""
+    for d in catalog()["indicators"]:
+        if d["name"] in (name, name.rstrip("0123456789") + "{d}"):
+            return set(d["scopes"])
+    raise KeyError(f"indicator {name!r} is not defined in indicators.yml")
+
+
+def headline(*scope_types: str) -> list[str]:
+    """The headline indicators in their order (`headline` in indicators.yml); with
+    `scope_types`, those published at one of them."""
+    names = catalog()["headline"]
+    return [n for n in names if not scope_types or _scopes(n) & set(scope_types)]
+
+
+def with_interval() -> list[tuple[str, str]]:
+    """(indicator, scope_type) published with a 90% linkage interval: the `of:` of the
+    `{indicator}_low` definition, at the scopes it shares with that definition."""
+    low = next(d for d in catalog()["indicators"] if d["name"] == "{indicator}_low")
+    return [(n, s) for n in low["of"] for s in low["scopes"] if s in _scopes(n)]
 
 
 class Collector:

@@ -60,3 +60,34 @@ def test_schema_refuses_records_outside_the_contract():
         schemas.RECORDS.validate(rec)
     rec["status"] = "accepted"
     schemas.RECORDS.validate(rec)
+
+
+def test_the_summary_shows_the_catalogs_headline_list_in_its_order():
+    from lebongbisa.i18n import Translator
+    from lebongbisa.report.summary import headline
+
+    names = indicators.headline("kabupaten")
+    assert names[:3] == ["households", "persons", "households_desil1"]
+    c = Collector("2025Q2")
+    for n in reversed(names):  # published in another order than shown
+        if n in ("households", "persons", "households_desil1"):
+            c.count(n, "kabupaten", "1707", 10)
+        else:
+            c.rate(n, "kabupaten", "1707", 3, 10)
+    shown = headline(c.frame(), None, "en").iloc[:, 0].tolist()
+    assert shown == [Translator("en").label(f"headline_{n}") for n in names]
+
+
+def test_every_headline_indicator_is_defined_and_intervals_follow_the_catalog():
+    names = indicators.headline()
+    assert len(set(names)) == len(names)
+    assert set(indicators.headline("kabupaten")) < set(names)
+    assert "exclusion_error" in indicators.headline("program")
+    assert "exclusion_error" not in indicators.headline("kabupaten")
+    assert indicators.with_interval() == [
+        ("exclusion_error_any_program", "kabupaten"),
+        ("exclusion_error", "program"),
+        ("inclusion_error", "program"),
+    ]
+    with pytest.raises(KeyError, match="not defined"):
+        indicators._scopes("no_such_indicator")

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from lebongbisa import __version__, schemas
+from lebongbisa import __version__, kinds, schemas
 from lebongbisa.errors import InputError, Problem
 from lebongbisa.folder import PeriodFolder, as_folder
 from lebongbisa.ingest.readers import ReadError, read_table
@@ -253,3 +253,22 @@ def load_manifest(folder: Path | PeriodFolder) -> dict:
     """A processed period's manifest."""
     f = as_folder(folder)
     return json.loads(f.path("manifest").read_text(encoding="utf-8"))
+
+
+def read_sources(manifest: dict) -> list[dict]:
+    """The manifest's sources that stage 1 could read: a header-only file counts as
+    delivered (with zero rows), a failed one does not."""
+    return [s for s in manifest.get("sources", []) if s.get("status") in ("ok", "empty")]
+
+
+def registry_delivered(manifest: dict) -> bool:
+    """Whether the period has a registry (the only source of desil) that stage 1 could read."""
+    return any(s.get("kind") in kinds.REGISTRIES for s in read_sources(manifest))
+
+
+def quarter_regime(folder: PeriodFolder) -> str:
+    """A processed quarter's desil regime (`kinds.desil_regime` of the kinds stage 1 read);
+    `none` before stage 1 ran."""
+    if not folder.path("manifest").exists():
+        return "none"
+    return kinds.desil_regime({s.get("kind") for s in read_sources(load_manifest(folder))})

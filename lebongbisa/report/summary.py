@@ -16,8 +16,8 @@ from lebongbisa import gazetteer, indicators
 from lebongbisa import kinds as source_kinds
 from lebongbisa.folder import PeriodFolder, artefact, as_folder
 from lebongbisa.i18n import Translator
+from lebongbisa.ingest.stage import quarter_regime, registry_delivered
 from lebongbisa.report import suppress
-from lebongbisa.series.stage import desil_regime
 from lebongbisa.workpoor.interpret import WORK_TERM, sector
 
 RUN_LOG = artefact("run_log").file
@@ -59,19 +59,12 @@ def headline(
     """The quarter's headline figures with the change since the previous quarter."""
     _ = Translator(lang)
     rows = []
-    for key, name, kind in (
-        ("households", "households", "count"),
-        ("persons", "persons", "count"),
-        ("desil1", "households_desil1", "count"),
-        ("excl_any", "exclusion_error_any_program", "rate"),
-        ("wpr", "working_poverty_rate", "rate"),
-        ("head_working", "poor_households_head_working_share", "rate"),
-    ):
+    for name in indicators.headline("kabupaten"):
         r = indicators.row(ind, name)
         if r is None:
             continue
         p = indicators.row(prev, name) if prev is not None else None
-        if kind == "count":
+        if pd.isna(r.denominator):  # a count
             value = suppress.count(r.value, min_cell, lang)
             change = "–" if p is None else _.number(r.value - p.value, sign=True)
         else:
@@ -81,7 +74,11 @@ def headline(
             change = "–" if p is None or pd.isna(points) else _.points(points)
         label = _.label
         rows.append(
-            {label("indicator"): label(key), label("value"): value, label("change"): change}
+            {
+                label("indicator"): label(f"headline_{name}"),
+                label("value"): value,
+                label("change"): change,
+            }
         )
     return pd.DataFrame(rows)
 
@@ -107,7 +104,7 @@ def trend(processed: Path | PeriodFolder) -> pd.DataFrame:
                     "desil1": d1.value,
                     "covered": 1 - ex.value if ex.denominator else float("nan"),
                     "working_poverty_rate": indicators.lookup(ind, "working_poverty_rate"),
-                    "regime": desil_regime(as_folder(p.parent)),
+                    "regime": quarter_regime(as_folder(p.parent)),
                 }
             )
     return pd.DataFrame(rows)
@@ -495,8 +492,7 @@ def limits(S: dict, lang: str = "id") -> list[str]:
     """Plain sentences on what this quarter's data could not carry (never a 0% or 100%)."""
     _ = Translator(lang)
     ind, out = S["ind"], []
-    kinds = {s.get("kind") for s in S["manifest"].get("sources", []) if s.get("status") != "failed"}
-    if S["manifest"].get("sources") and not kinds & set(source_kinds.REGISTRIES):
+    if S["manifest"].get("sources") and not registry_delivered(S["manifest"]):
         out.append(
             _(
                 "Triwulan ini tidak ada registri (DTSEN, DTKS atau P3KE): desil keluarga tidak "

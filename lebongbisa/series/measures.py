@@ -12,18 +12,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from lebongbisa import kinds
+from lebongbisa import indicators, kinds
 from lebongbisa.i18n import Translator
 from lebongbisa.period import previous
-
-HEADLINE = (
-    "households",
-    "households_desil1",
-    "coverage_any_program",
-    "exclusion_error_any_program",
-    "working_poverty_rate",
-    "poor_households_head_working_share",
-)
 
 
 def _has(con: duckdb.DuckDBPyConnection, view: str) -> bool:
@@ -53,16 +44,16 @@ def headline(con: duckdb.DuckDBPyConnection, upto: str | None = None) -> pd.Data
     """The kabupaten headline indicators, a row per quarter and a column per indicator."""
     if not _has(con, "indicators"):
         return pd.DataFrame()
-    names = ", ".join(f"'{n}'" for n in HEADLINE)
+    names = indicators.headline("kabupaten")
     df = con.execute(
         "SELECT period, indicator, value FROM indicators WHERE scope_type = 'kabupaten' "
-        f"AND indicator IN ({names}) AND (? IS NULL OR period <= ?)",
-        [upto, upto],
+        "AND list_contains(?, indicator) AND (? IS NULL OR period <= ?)",
+        [names, upto, upto],
     ).df()
     if df.empty:
         return pd.DataFrame()
     t = df.pivot_table(index="period", columns="indicator", values="value", aggfunc="first")
-    return t[[c for c in HEADLINE if c in t.columns]].sort_index()
+    return t[[c for c in names if c in t.columns]].sort_index()
 
 
 def program_errors(con: duckdb.DuckDBPyConnection, upto: str | None = None) -> pd.DataFrame:

@@ -23,20 +23,13 @@ from lebongbisa import indicators, store
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
-from lebongbisa.ingest.stage import load_manifest
+from lebongbisa.ingest.stage import load_manifest, quarter_regime
 from lebongbisa.link.graph import components
 from lebongbisa.targeting import measures
 from lebongbisa.targeting.measures import delivered_programs
 
 MOVES = ("households_entered_desil1", "households_left_desil1", "households_excluded_two_quarters")
 CHURN = ("program_starts", "program_stops")
-
-
-def desil_regime(folder: PeriodFolder) -> str:
-    """A processed quarter's desil regime (`none` before stage 1 ran)."""
-    return (
-        measures.desil_regime(load_manifest(folder)) if folder.path("manifest").exists() else "none"
-    )
 
 
 def _by_area(
@@ -137,9 +130,9 @@ def series_period(folder: PeriodFolder) -> dict:
     reason = None
     if folder.previous("household_base") is None:
         reason = f"{folder.previous_period} was not processed"
-    elif desil_regime(previous) != desil_regime(folder):
-        reason = f"desil regime changed ({desil_regime(previous)} to {desil_regime(folder)})"
-    elif desil_regime(folder) == "none":
+    elif quarter_regime(previous) != quarter_regime(folder):
+        reason = f"desil regime changed ({quarter_regime(previous)} to {quarter_regime(folder)})"
+    elif quarter_regime(folder) == "none":
         reason = "no registry: no desil"
     now = pd.read_parquet(folder.path("household_base"))
     before = (
@@ -153,7 +146,7 @@ def series_period(folder: PeriodFolder) -> dict:
     else:
         desil1_moves(now, before, c)
     manifest = load_manifest(folder)
-    comparable = before is not None and desil_regime(previous) == desil_regime(folder)
+    comparable = before is not None and quarter_regime(previous) == quarter_regime(folder)
     # across a change of registry the households are resolved from other records: no churn
     delivered_before = delivered_programs(load_manifest(previous)) if comparable else set()
     ids = None

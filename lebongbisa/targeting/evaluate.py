@@ -12,24 +12,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from lebongbisa import indicators
 from lebongbisa.folder import PeriodFolder
-from lebongbisa.ingest.stage import load_manifest
+from lebongbisa.ingest.stage import load_manifest, registry_delivered
 from lebongbisa.link.evaluate import exact_household_clusters, exact_nik_clusters
 from lebongbisa.targeting.households import accepted_records, household_base
-from lebongbisa.targeting.measures import delivered_programs, measure, registry_delivered
+from lebongbisa.targeting.measures import delivered_programs, measure
 
 KEY = ["indicator", "scope_type", "scope_code"]
-HEADLINE = [
-    "persons",
-    "households",
-    "households_desil1",
-    "exclusion_error_any_program",
-    "coverage",
-    "exclusion_error",
-    "inclusion_error",
-    "exclusion_error_persons",
-    "inclusion_error_persons",
-]
+SCOPES = ["kabupaten", "program"]
 
 
 def _indicators(
@@ -72,7 +63,7 @@ def compare_with_truth(data_dir: Path, period: str) -> pd.DataFrame | None:
         for n, r in (("estimate", rec), ("truth", oracle), ("exact_nik", exact))
     ]
     out = parts[0].merge(parts[1], on=KEY).merge(parts[2], on=KEY, how="left")
-    out = out[out.indicator.isin(HEADLINE) & out.scope_type.isin(["kabupaten", "program"])]
+    out = out[out.indicator.isin(indicators.headline(*SCOPES)) & out.scope_type.isin(SCOPES)]
     out["error"] = out.estimate - out.truth
     out["error_exact_nik"] = out.exact_nik - out.truth
     return out.reset_index(drop=True)

@@ -13,9 +13,9 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from lebongbisa import kinds
 from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
+from lebongbisa.ingest.stage import read_sources
 from lebongbisa.targeting_rules import evaluate_rule
 
 POOR_RULE = "desil <= 2"
@@ -31,11 +31,7 @@ def targets(h: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
 def delivered_programs(manifest: dict) -> set[str]:
     """Catalog programs whose list the period delivered and stage 1 could read (a header-only
     list counts: delivered, with zero recipients)."""
-    return {
-        s["program"]
-        for s in manifest.get("sources", [])
-        if s.get("kind") == "program" and s.get("status") in ("ok", "empty")
-    }
+    return {s["program"] for s in read_sources(manifest) if s.get("kind") == "program"}
 
 
 #: program indicators that judge recipients by their recorded desil
@@ -48,20 +44,6 @@ DESIL_PROGRAM_INDICATORS = (
     "recipients_in_registry",
     "benefit_incidence_poor",
 )
-
-
-def registry_delivered(manifest: dict) -> bool:
-    """Whether the period has a registry (the only source of desil) that stage 1 could read."""
-    return any(
-        s.get("kind") in kinds.REGISTRIES and s.get("status") in ("ok", "empty")
-        for s in manifest.get("sources", [])
-    )
-
-
-def desil_regime(manifest: dict) -> str:
-    """The quarter's desil regime (kinds.desil_regime) from the sources stage 1 read."""
-    read = {s.get("kind") for s in manifest.get("sources", []) if s.get("status") != "failed"}
-    return kinds.desil_regime(read)
 
 
 def excluded_two_quarters(now: pd.DataFrame, before: pd.DataFrame) -> pd.Series:

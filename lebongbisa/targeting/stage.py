@@ -13,7 +13,7 @@ from lebongbisa import indicators
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.indicators import Collector
 from lebongbisa.ingest.quality import scorecard, scorecard_indicators
-from lebongbisa.ingest.stage import load_manifest
+from lebongbisa.ingest.stage import load_manifest, quarter_regime, registry_delivered
 from lebongbisa.io import write_json, write_parquet
 from lebongbisa.link import decisions
 from lebongbisa.link.quality import Calibration
@@ -25,33 +25,19 @@ from lebongbisa.targeting.measures import (
     agency_co_receipt,
     combinations_table,
     delivered_programs,
-    desil_regime,
     excluded_two_quarters,
     measure,
-    registry_delivered,
 )
-
-CHANGE_INDICATORS = [
-    "households",
-    "households_desil1",
-    "exclusion_error_any_program",
-    "coverage_any_program",
-    "recipients_households",
-    "coverage",
-    "exclusion_error",
-    "inclusion_error",
-]
 
 
 def _excluded_twice(folder: PeriodFolder, h: pd.DataFrame, manifest: dict) -> pd.Series | None:
     """Desil-1 households reached by no program here and in the immediately preceding quarter,
     when that quarter was processed in the same desil regime (else None)."""
     prev = folder.previous("household_base")
-    if prev is None or desil_regime(manifest) == "none":
+    regime = quarter_regime(folder)
+    if prev is None or regime == "none":
         return None
-    if desil_regime(load_manifest(folder.sibling(folder.previous_period))) != desil_regime(
-        manifest
-    ):
+    if quarter_regime(folder.sibling(folder.previous_period)) != regime:
         return None
     return excluded_two_quarters(h, pd.read_parquet(prev))
 
@@ -104,7 +90,7 @@ def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = No
     scorecard_indicators(scorecard(records, clean, catalog), quality)
     ind = pd.concat([ind, quality.frame()], ignore_index=True)
     ind = indicators.with_changes(
-        ind, indicators.previous_part(folder, "targeting_indicators"), CHANGE_INDICATORS
+        ind, indicators.previous_part(folder, "targeting_indicators"), indicators.headline()
     )
     indicators.write_part(ind, folder, "targeting_indicators")
     lists = [p for p in catalog if p["code"] in delivered]

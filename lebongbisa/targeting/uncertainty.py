@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lebongbisa import kinds
+from lebongbisa import indicators, kinds
 from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
 from lebongbisa.link.decisions import best_pair
@@ -39,11 +39,6 @@ from lebongbisa.targeting.households import LIST_ATTRIBUTES
 from lebongbisa.targeting.measures import targets
 
 LEVEL = 0.90
-INDICATORS = (
-    ("exclusion_error_any_program", "kabupaten"),
-    ("exclusion_error", "program"),
-    ("inclusion_error", "program"),
-)
 
 
 def list_links(records: pd.DataFrame, clean: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
@@ -216,7 +211,7 @@ def intervals(c: Collector, published: pd.DataFrame, sample: pd.DataFrame) -> No
         return
     tail = (1 - LEVEL) / 2
     key = published.set_index(["indicator", "scope_code"]).value
-    for name, scope in INDICATORS:
+    for name, scope in indicators.with_interval():
         for col in [c for c in sample.columns if c.startswith(f"{name}|")]:
             code = col.split("|", 1)[1]
             value = key.get((name, code), np.nan)
