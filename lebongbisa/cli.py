@@ -9,8 +9,12 @@ import sys
 from pathlib import Path
 
 from lebongbisa import __version__, config, privacy
+from lebongbisa.errors import InputError
+from lebongbisa.folder import DataRoot, PeriodFolder
 from lebongbisa.kernels import KernelPool
-from lebongbisa.runner import STAGES
+from lebongbisa.privacy import KeyError_
+from lebongbisa.runlock import PeriodLocked
+from lebongbisa.runner import STAGES, StageFailed, relink_indexes, run_period
 from lebongbisa.stages import all_periods, latest_period
 from lebongbisa.synth.scenarios import SCENARIOS
 
@@ -41,11 +45,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     """One period, or every period oldest first (`--all`, `report` without a period, or a key
     rotation). In a series a quarter that fails does not stop the later ones: each failure is
     printed, the others complete, and the exit code says something failed."""
-    from lebongbisa.errors import InputError
-    from lebongbisa.runner import StageFailed, relink_indexes, run_period
 
     data = Path(args.data)
-    every = all_periods(data / "raw")
+    every = all_periods(DataRoot.of(data).raw)
     if not every:
         raise UserError(
             f"no period with a sources.yml under {data / 'raw'}; "
@@ -95,7 +97,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if len(periods) > 1 and not args.no_notebooks:
         relink_indexes(Path(args.reports))
     if args.rotate_key and not failed:
-        privacy.finish_rotation(data / "processed")
+        privacy.finish_rotation(DataRoot.of(data))
     if failed:
         raise StageFailed(
             f"{len(failed)} of {len(periods)} quarters did not complete: {', '.join(failed)} "
@@ -108,11 +110,10 @@ def _start_rotation(data: Path, reports: Path, periods: list[str]) -> None:
     """Before every quarter is reprocessed with a new key: carry the officers' decisions over
     to the new identity keys, and mark the rotation so the quarters not yet reprocessed pass
     the key check until their turn."""
-    from lebongbisa.folder import PeriodFolder
     from lebongbisa.link.rekey import NOT_CARRIED, rekey_decisions
 
     print(f"Rotating the key: reprocessing {', '.join(periods)} with the current key.")
-    if not (data / "processed" / privacy.ROTATION_FILE).exists():
+    if not privacy.rotating(DataRoot.of(data)):
         counts = rekey_decisions([PeriodFolder.of(p, data, reports) for p in periods])
         print(
             f"Officers' decisions carried over to the new key: {counts['carried']}"
@@ -124,7 +125,7 @@ def _start_rotation(data: Path, reports: Path, periods: list[str]) -> None:
             )
             + "."
         )
-    privacy.start_rotation(data / "processed")
+    privacy.start_rotation(DataRoot.of(data))
 
 
 def _pages(value: str | None) -> list[str] | None:
@@ -144,17 +145,14 @@ def _pages(value: str | None) -> list[str] | None:
 def _cmd_init(args: argparse.Namespace) -> int:
     from lebongbisa.ingest.propose import init_period
 
-    folder = Path(args.data) / "raw" / args.period
     if not config.PERIOD_RE.match(args.period):
         raise UserError(f"{args.period!r} is not a quarter like 2025Q1")
-    for note in init_period(folder, args.period):
+    for note in init_period(PeriodFolder.of(args.period, Path(args.data)).raw, args.period):
         print(note)
     return 0
 
 
 def _cmd_key(args: argparse.Namespace) -> int:
-    from lebongbisa import privacy
-
     if args.action in ("export", "import") and not args.file:
         raise UserError(f"`lebongbisa key {args.action}` needs a FILE")
     if args.action == "export":
@@ -176,7 +174,7 @@ def _cmd_key(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    raw = Path(args.data) / "raw"
+    raw = DataRoot.of(Path(args.data)).raw
     if latest_period(raw) is None:
         print(f"{raw}/ holds no period yet: generating the synthetic Lebong (2024Q1..2025Q2).")
         from lebongbisa.synth import generate
@@ -347,10 +345,6 @@ def main(argv: list[str] | None = None, kernels: KernelPool | None = None) -> in
     """The command line; returns the exit code. `kernels`: running kernels to render with
     (for a caller that runs many commands in one process, as the tests do), else a command
     that renders pages starts its own."""
-    from lebongbisa.errors import InputError
-    from lebongbisa.privacy import KeyError_
-    from lebongbisa.runlock import PeriodLocked
-    from lebongbisa.runner import StageFailed
 
     args = build_parser().parse_args(argv)
     args.kernels = kernels

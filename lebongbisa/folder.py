@@ -21,8 +21,9 @@ RUN_FILE = "run.yml"  # a period's own run configuration (not a delivery)
 @dataclass(frozen=True)
 class Artefact:
     """A file of a period: its name below its root (`processed`: data/processed/<period>/,
-    `reports`: reports/<period>/, `truth`: data/truth/<period>/), and the group it belongs
-    to, if any (a stage may read a whole group, e.g. every stage's indicators part)."""
+    `reports`: reports/<period>/, `truth`: data/truth/<period>/; `quarters`: data/processed/
+    itself, for a file that spans every quarter), and the group it belongs to, if any (a
+    stage may read a whole group, e.g. every stage's indicators part)."""
 
     file: str
     root: str = "processed"
@@ -86,6 +87,10 @@ ARTEFACTS: dict[str, Artefact] = {
     "index": Artefact("index.html", "reports"),
     "stage_status": Artefact(".stages.json", "reports"),  # what the index shows, to relink it
     "kernel_log": Artefact(".kernels.log", "reports"),
+    "run_lock": Artefact(".run.lock"),  # one run per period at a time (runlock)
+    # what spans the quarters
+    "store": Artefact("lebongbisa.duckdb", "quarters"),  # DuckDB views over every quarter
+    "key_rotation": Artefact(".key_rotation.json", "quarters"),  # a key rotation under way
 }
 
 #: the delivery (every file under data/raw/<period>/ except the run configuration): a stage
@@ -116,6 +121,37 @@ def group(name: str) -> list[str]:
     return [k for k, a in ARTEFACTS.items() if a.group == name]
 
 
+@dataclass(frozen=True)
+class DataRoot:
+    """The data folder: every quarter's delivery (`raw/`), computed tables (`processed/`),
+    ground truth where there is one (`truth/`), and the files that span the quarters."""
+
+    data: Path
+
+    @classmethod
+    def of(cls, data_dir: Path | None = None) -> DataRoot:
+        return cls((Path(data_dir) if data_dir else config.DATA_DIR).absolute())
+
+    @property
+    def raw(self) -> Path:
+        return self.data / "raw"
+
+    @property
+    def processed(self) -> Path:
+        return self.data / "processed"
+
+    @property
+    def truth(self) -> Path:
+        return self.data / "truth"
+
+    def path(self, key: str) -> Path:
+        """Where artefact `key` that spans the quarters (root `quarters`) lives."""
+        a = artefact(key)
+        if a.root != "quarters":
+            raise KeyError(f"{key!r} belongs to a period: ask its PeriodFolder")
+        return self.processed / a.file
+
+
 def as_folder(where: Path | PeriodFolder) -> PeriodFolder:
     """A `PeriodFolder` as is, or one around a processed folder's path."""
     return where if isinstance(where, PeriodFolder) else PeriodFolder.at(where)
@@ -137,16 +173,16 @@ class PeriodFolder:
         """The folders of `period` under the data and reports folders (default: config's),
         as absolute paths: notebooks run in the notebooks folder, and the DuckDB store keeps
         the paths it was built with."""
-        data = (Path(data_dir) if data_dir else config.DATA_DIR).absolute()
+        root = DataRoot.of(data_dir)
         reports = (Path(reports_dir) if reports_dir else config.REPORTS_DIR).absolute()
-        return cls(data / "raw" / period, data / "processed" / period, reports / period)
+        return cls(root.raw / period, root.processed / period, reports / period)
 
     @classmethod
     def at(cls, processed: Path, reports: Path | None = None) -> PeriodFolder:
         """A folder object around an existing processed folder (its raw folder is the
         sibling `raw/<name>`; its reports folder `reports`, default the configured one)."""
         processed = Path(processed)
-        raw = processed.parent.parent / "raw" / processed.name
+        raw = DataRoot(processed.parent.parent).raw / processed.name
         return cls(
             raw, processed, Path(reports) if reports else config.REPORTS_DIR / processed.name
         )
@@ -156,12 +192,18 @@ class PeriodFolder:
         return self.processed.name
 
     @property
+    def root(self) -> DataRoot:
+        """The data folder this period belongs to."""
+        return DataRoot(self.processed.parent.parent)
+
+    @property
     def truth(self) -> Path:
         """The synthetic world's ground truth, next to raw/ and processed/ (real data has none)."""
-        return self.processed.parent.parent / "truth" / self.period
+        return self.root.truth / self.period
 
     def _root(self, a: Artefact) -> Path:
-        return {"reports": self.reports, "truth": self.truth}.get(a.root, self.processed)
+        roots = {"reports": self.reports, "truth": self.truth, "quarters": self.root.processed}
+        return roots.get(a.root, self.processed)
 
     def path(self, key: str) -> Path:
         """Where artefact `key` of this period lives (whether or not it exists yet)."""

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from lebongbisa.folder import DataRoot, artefact
+
 KEY_ENV = "LEBONGBISA_KEY"
 KEY_FILE_ENV = "LEBONGBISA_KEY_FILE"
 DEFAULT_KEY_FILE = Path("~/.config/lebongbisa/key")
@@ -131,10 +133,6 @@ class KeyMissing(KeyError_):
     """No key on this machine, but the data folder holds quarters processed with one."""
 
 
-#: written in `data/processed/` while `--rotate-key` reprocesses the quarters: the quarters
-#: not yet reprocessed may keep the old key's fingerprint until their turn
-ROTATION_FILE = ".key_rotation.json"
-
 _FIX = (
     "Import the key used before — `lebongbisa key export FILE` on the machine that has it, "
     "then `lebongbisa key import FILE` here — or, to change keys on purpose, run "
@@ -142,10 +140,11 @@ _FIX = (
 )
 
 
-def recorded_fingerprints(processed_root: Path) -> dict[str, str]:
+def recorded_fingerprints(root: DataRoot) -> dict[str, str]:
     """The key fingerprint each processed quarter's manifest records, by quarter."""
     out = {}
-    for m in sorted(Path(processed_root).glob("*/manifest.json")):
+    manifest = artefact("manifest").file
+    for m in sorted(root.processed.glob(f"*/{manifest}")):
         try:
             fp = json.loads(m.read_text(encoding="utf-8")).get("key_fingerprint")
         except (OSError, ValueError):
@@ -160,33 +159,40 @@ def has_key() -> bool:
     return bool(os.environ.get(KEY_ENV)) or key_file().exists()
 
 
-def start_rotation(processed_root: Path) -> None:
-    """Record that the quarters are being reprocessed with the current key on purpose."""
-    root = Path(processed_root)
-    root.mkdir(parents=True, exist_ok=True)
-    (root / ROTATION_FILE).write_text(json.dumps({"key_fingerprint": fingerprint()}))
+def start_rotation(root: DataRoot) -> None:
+    """Record (artefact `key_rotation`) that the quarters are being reprocessed with the
+    current key on purpose: those not yet reprocessed keep the old key's fingerprint until
+    their turn."""
+    path = root.path("key_rotation")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"key_fingerprint": fingerprint()}))
 
 
-def finish_rotation(processed_root: Path) -> None:
-    (Path(processed_root) / ROTATION_FILE).unlink(missing_ok=True)
+def rotating(root: DataRoot) -> bool:
+    """A key rotation was started in this data folder and not finished."""
+    return root.path("key_rotation").exists()
 
 
-def _rotating_to(processed_root: Path) -> str | None:
+def finish_rotation(root: DataRoot) -> None:
+    root.path("key_rotation").unlink(missing_ok=True)
+
+
+def _rotating_to(root: DataRoot) -> str | None:
     try:
-        text = (Path(processed_root) / ROTATION_FILE).read_text()
+        text = root.path("key_rotation").read_text()
         return json.loads(text).get("key_fingerprint")
     except (OSError, ValueError):
         return None
 
 
-def check_key_continuity(processed_root: Path, period: str) -> None:
+def check_key_continuity(root: DataRoot, period: str) -> None:
     """Stop before anything is written (and before a key is created) when this machine's key
     is not the key that processed the quarters in the data folder (`data/processed`), the
     quarter's own included: new pseudonyms would silently break every series.
 
     A machine without any key may create one only for a data folder with nothing processed.
     While `--rotate-key` runs (`start_rotation`), quarters still under the old key pass."""
-    recorded = recorded_fingerprints(processed_root)
+    recorded = recorded_fingerprints(root)
     fix = _FIX.format(period=period)
     if not has_key():
         if recorded:
@@ -199,7 +205,7 @@ def check_key_continuity(processed_root: Path, period: str) -> None:
             )
         return
     now = fingerprint()
-    if _rotating_to(processed_root) == now:
+    if _rotating_to(root) == now:
         return
     other = {q: fp for q, fp in recorded.items() if fp != now}
     if other:

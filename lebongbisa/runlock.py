@@ -1,4 +1,5 @@
-"""One run per period at a time: an exclusive lock on `data/processed/<period>/.run.lock`.
+"""One run per period at a time: an exclusive lock on the period's `run_lock` artefact
+(`data/processed/<period>/.run.lock`).
 
 The lock is an OS advisory lock (`flock`), so it is released by the kernel when the process
 holding it dies, even by SIGKILL: a crashed run never blocks the next one. The file records
@@ -22,12 +23,11 @@ class PeriodLocked(RuntimeError):
 
 
 @contextmanager
-def period_lock(processed: Path, period: str, wait: float = 0.0) -> Iterator[Path]:
-    """Hold the period's lock for the duration of the block.
+def period_lock(path: Path, period: str, wait: float = 0.0) -> Iterator[Path]:
+    """Hold the period's lock (file `path`) for the duration of the block.
 
     `wait` seconds are spent retrying before giving up with PeriodLocked (0: stop at once)."""
-    processed.mkdir(parents=True, exist_ok=True)
-    path = processed / ".run.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + wait
     try:

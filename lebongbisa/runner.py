@@ -231,8 +231,8 @@ def run_period(
         "config": str(config) if config else None,
         "settings": settings.as_dict(),
     }
-    check_key_continuity(processed.parent, period)  # before anything is written
-    with period_lock(processed, period, wait):
+    check_key_continuity(f.root, period)  # before anything is written
+    with period_lock(f.path("run_lock"), period, wait):
         _remove_stale_temporaries(processed, f.reports)
         log = RunLog(processed, raw, period, parameters)
         log.start()

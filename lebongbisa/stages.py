@@ -191,7 +191,7 @@ def compute(
     f = folder(period, data_dir, reports_dir)
     # every entry point passes here (a run, a series, a notebook's ensure): the key must be
     # the one that processed the data folder's quarters, checked before any key is created
-    check_key_continuity(f.processed.parent, period)
+    check_key_continuity(f.root, period)
     settings = settings or load_settings(f.raw)
     sections = {name: settings.section(name) for name in spec.settings}
     taken = {k: options[k] for k in spec.options if k in options}

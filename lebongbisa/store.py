@@ -1,8 +1,9 @@
 """One store for analysts: a DuckDB database whose views span every processed quarter.
 
-`data/processed/lebongbisa.duckdb` holds views, not copies, over the quarters' pseudonymous
-artefacts (each row with its `period`); it is rebuilt after every run, so it always shows what
-the parquet and CSV files hold. Restricted artefacts (names, NIK, worklists) are never in it.
+The `store` artefact (`data/processed/lebongbisa.duckdb`) holds views, not copies, over the
+quarters' pseudonymous artefacts (each row with its `period`); it is rebuilt after every run,
+so it always shows what the parquet and CSV files hold. Restricted artefacts (names, NIK,
+worklists) are never in it.
 
     from lebongbisa import store
     con = store.connect()
@@ -17,12 +18,9 @@ from pathlib import Path
 
 import duckdb
 
-from lebongbisa import config
 from lebongbisa.config import PERIOD_RE
-from lebongbisa.folder import artefact, group
+from lebongbisa.folder import DataRoot, artefact, group
 from lebongbisa.period import previous
-
-FILE_NAME = "lebongbisa.duckdb"
 
 #: view -> the artefact (or group) it spans, pseudonymous ones only; indicators come from the
 #: stages' parts, which indicators.csv assembles row for row
@@ -59,7 +57,8 @@ DERIVED = {
 
 
 def default_path(data_dir: Path | None = None) -> Path:
-    return (Path(data_dir) if data_dir else config.DATA_DIR) / "processed" / FILE_NAME
+    """The store of the data folder (default: config's)."""
+    return DataRoot.of(data_dir).path("store")
 
 
 def _source(processed_root: Path, key: str) -> str | None:
@@ -105,7 +104,7 @@ def _remove_dead_temporaries(path: Path) -> None:
 
 def build(data_dir: Path | None = None, path: Path | None = None) -> Path:
     """(Re)write the store's views over every processed quarter; returns its path."""
-    processed_root = (Path(data_dir) if data_dir else config.DATA_DIR) / "processed"
+    processed_root = DataRoot.of(data_dir).processed
     path = Path(path) if path else default_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_dead_temporaries(path)

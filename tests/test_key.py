@@ -11,6 +11,7 @@ import pytest
 
 from lebongbisa import privacy
 from lebongbisa.cli import main
+from lebongbisa.folder import DataRoot
 
 ONLY_INGEST = ["--until", "01_ingest_clean", "--no-notebooks"]
 
@@ -161,4 +162,4 @@ def test_a_key_rotation_carries_the_officers_decisions_to_the_new_keys(
     assert after["decisions_applied"] == before["decisions_applied"]
     assert not set(log.key_1) & old_keys  # every key is the new key's
     assert f"carried over to the new key: {before['decisions_in_log']}." in out
-    assert not (data / "processed" / privacy.ROTATION_FILE).exists()
+    assert not privacy.rotating(DataRoot.of(data))

@@ -183,7 +183,7 @@ def test_a_second_run_of_the_same_period_stops_with_a_message_naming_the_first(
             "-c",
             "import sys, time\nfrom pathlib import Path\n"
             "from lebongbisa.runlock import period_lock\n"
-            f"with period_lock(Path({str(processed)!r}), {PERIOD!r}):\n"
+            f"with period_lock(Path({str(processed / '.run.lock')!r}), {PERIOD!r}):\n"
             "    print('locked', flush=True)\n    time.sleep(120)\n",
         ],
         stdout=subprocess.PIPE,
@@ -199,14 +199,15 @@ def test_a_second_run_of_the_same_period_stops_with_a_message_naming_the_first(
     finally:
         holder.kill()  # SIGKILL: the kernel releases the lock
         holder.wait()
-    with period_lock(processed, PERIOD):
+    with period_lock(processed / ".run.lock", PERIOD):
         pass
 
 
 def test_wait_retries_for_the_given_seconds_then_gives_up(tmp_path):
-    with period_lock(tmp_path, PERIOD):
+    lock = tmp_path / ".run.lock"
+    with period_lock(lock, PERIOD):
         t0 = time.monotonic()
-        with pytest.raises(PeriodLocked, match="in progress"), period_lock(tmp_path, PERIOD, 1.0):
+        with pytest.raises(PeriodLocked, match="in progress"), period_lock(lock, PERIOD, 1.0):
             pass
         assert time.monotonic() - t0 >= 0.9
 

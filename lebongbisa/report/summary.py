@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from lebongbisa import gazetteer, indicators
+from lebongbisa import gazetteer, indicators, ingest, link, targeting, workpoor
 from lebongbisa import kinds as source_kinds
+from lebongbisa import villages as village_stage
 from lebongbisa.folder import PeriodFolder, artefact, as_folder
 from lebongbisa.i18n import Translator
 from lebongbisa.ingest.stage import quarter_regime, registry_delivered
@@ -358,36 +359,42 @@ def recommendations(
     return out
 
 
+#: the stage that writes each artefact the summary reads (from the stages' specs)
+WRITER = {
+    key: spec.name
+    for spec in (ingest.SPEC, link.SPEC, targeting.SPEC, workpoor.SPEC, village_stage.SPEC)
+    for key in spec.writes
+}
+
+
 def load(processed: Path | PeriodFolder, done: set[str] | None = None) -> dict:
     """Everything the summary notebook shows, from the stages in `done` (default: all that
     left outputs); what a failed stage would have given is empty."""
     f = as_folder(processed)
 
-    def have(stage: str, key: str) -> bool:
-        return (done is None or stage in done) and f.path(key).exists()
+    def have(key: str) -> bool:
+        return (done is None or WRITER[key] in done) and f.path(key).exists()
 
     def read_json(key: str) -> dict:
         return json.loads(f.path(key).read_text(encoding="utf-8"))
 
     manifest = (
         read_json("manifest")
-        if have("01_ingest_clean", "manifest")
+        if have("manifest")
         else {"programs": [], "sources": [], "partial": False, "failed_sources": []}
     )
-    ind = indicators.read(f) if have("03_targeting", "targeting_indicators") else indicators.empty()
+    ind = indicators.read(f) if have("targeting_indicators") else indicators.empty()
     reasons = (
         pd.read_parquet(f.path("desa_binaan"), columns=["village_code", *REASONS]).set_index(
             "village_code"
         )
-        if have("05_villages", "desa_binaan")
+        if have("desa_binaan")
         else None
     )
-    model = (
-        read_json("working_poor_model") if have("04_working_poor", "working_poor_model") else None
-    )
-    villages = read_json("villages_summary") if have("05_villages", "villages_summary") else None
+    model = read_json("working_poor_model") if have("working_poor_model") else None
+    villages = read_json("villages_summary") if have("villages_summary") else None
     return {
-        "link_summary": read_json("link_summary") if have("02_link", "link_summary") else None,
+        "link_summary": read_json("link_summary") if have("link_summary") else None,
         "ind": ind,
         "prev": previous(f),
         "previous_villages_with_records": _villages_with_records(f.previous("villages_summary")),

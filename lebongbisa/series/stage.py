@@ -165,5 +165,5 @@ def series_period(folder: PeriodFolder) -> dict:
         ids,
     )
     indicators.write_part(c.frame(), folder, "series_indicators")
-    store.build(folder.processed.parent.parent)  # with this quarter's own part
+    store.build(folder.root.data)  # with this quarter's own part
     return {"period": folder.period, "moves_not_computable": reason}
