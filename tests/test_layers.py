@@ -46,7 +46,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("villages", {"villages"}),
     ("series", {"series"}),
     ("report", {"report"}),
-    ("orchestration", {"settings", "stages", "kernels", "runner"}),
+    ("orchestration", {"settings", "stages", "page", "kernels", "runner"}),
     ("entry points and tools", {"cli", "__main__", "synth", "contracts"}),
 ]
 LEVEL = {unit: i for i, (_, units) in enumerate(LAYERS) for unit in units}
