@@ -297,8 +297,12 @@ Every published number in tidy form, columns {columns}; `scope_type` is one of {
 Rates are fractions (0.17, not 17). A rate whose denominator is 0, or that the data cannot
 carry, has an empty `value` — never 0 or 1. Area codes are Kemendagri codes without dots
 (kecamatan `170701`, desa `1707011004`); program rows below the kabupaten use
-`program_kecamatan` / `program_desa` with `scope_code` = `<program>:<area>`. `scope_code` of
-the kabupaten is `1707`.
+`program_kecamatan` / `program_desa` with `scope_code` = `<program>:<area>`. Where programs
+meet on the same households: `program_pair` (`<A>+<B>`) and per area `program_pair_kecamatan`
+/ `program_pair_desa` (`<A>+<B>:<area>`, only where either program reaches the area); where
+dinas meet: `agency_pair`, `agency_pair_kecamatan`, `agency_pair_desa` (`<dinas>+<dinas>`, with
+`:<area>` per area). A dinas's data quality per desa: `agency_desa` (`<dinas>:<desa>`, over
+its rows whose village is known). `scope_code` of the kabupaten is `1707`.
 
 {indicators}
 

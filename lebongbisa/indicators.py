@@ -3,10 +3,10 @@
 Each stage writes its own part (an artefact of the `indicator_parts` group, e.g.
 `indicators_03_targeting.csv`); the last stage assembles the parts into `indicators.csv`, so
 no file is written by two stages and a stage rerun alone replaces only its own numbers.
-Columns: period, indicator, scope_type (kabupaten | kecamatan | desa | program |
-program_pair, and this project's extensions agency — a dinas's data-quality scorecard — and
-model_term — the working-poor model's marginal effects), scope_code, value, numerator,
-denominator. Rates are fractions.
+Columns: period, indicator, scope_type (schemas.SCOPES: the areas, programs and program pairs,
+each per kecamatan and desa too, and this project's extensions: agency — a dinas's
+data-quality scorecard, per desa too — agency pairs, and model_term — the working-poor
+model's marginal effects), scope_code, value, numerator, denominator. Rates are fractions.
 """
 
 from __future__ import annotations

@@ -52,7 +52,13 @@ SCOPES = (
     "program_pair",
     "program_kecamatan",
     "program_desa",
+    "program_pair_kecamatan",
+    "program_pair_desa",
     "agency",
+    "agency_pair",
+    "agency_pair_kecamatan",
+    "agency_pair_desa",
+    "agency_desa",
     "model_term",
 )
 

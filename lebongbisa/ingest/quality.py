@@ -82,12 +82,25 @@ def scorecard(
 ) -> pd.DataFrame:
     """One row per dinas (program agency or registry owner): the numbers and what to fix (in
     `lang`)."""
+    return graded(_numbers(_row_flags(clean, catalog), ["dinas"]), lang)
+
+
+def scorecard_by_desa(clean: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
+    """The scorecard's numbers per dinas and desa, over the rows whose village is known:
+    where each dinas's data problems are, for the desa briefs."""
+    flags = _row_flags(clean, catalog)
+    return _numbers(flags[flags.village_code.notna()], ["dinas", "village_code"])
+
+
+def _row_flags(clean: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
+    """Per stage-1 row: its dinas and the data problems the scorecard counts."""
     agency = {p["code"]: p["agency"] for p in catalog}
     owner = clean.program.map(agency).fillna(clean.kind.map(kinds.AGENCY)).fillna(clean.kind)
     r = clean.reason
-    d = pd.DataFrame(
+    return pd.DataFrame(
         {
             "dinas": owner,
+            "village_code": clean.village_code,
             "quarantined": clean.status == "quarantined",
             "nik_valid": clean.nik_valid,
             "village": clean.village_code.notna(),
@@ -98,8 +111,12 @@ def scorecard(
             "date_bad": has_flag(r, {"birth_date_invalid", "nik_birthdate_mismatch"}),
         }
     )
-    t = (
-        d.groupby("dinas")
+
+
+def _numbers(d: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """The scorecard's numbers (SCORECARD_NUMBERS) of the row flags, grouped `by`."""
+    return (
+        d.groupby(by)
         .agg(
             rows=("nik_valid", "size"),
             quarantined=("quarantined", "sum"),
@@ -113,7 +130,6 @@ def scorecard(
         )
         .reset_index()
     )
-    return graded(t, lang)
 
 
 SCORECARD_NUMBERS = [
@@ -141,10 +157,17 @@ def graded(t: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
 
 
 def scorecard_indicators(card: pd.DataFrame, collector) -> None:
-    """The scorecard's numbers as indicators `quality_<column>` with scope_type `agency`."""
+    """The scorecard's numbers as indicators `quality_<column>` with scope_type `agency`;
+    with a `village_code` column (scorecard_by_desa), scope `agency_desa` and code
+    `<dinas>:<desa>` (the village match is then true by construction and left out)."""
+    by_desa = "village_code" in card
+    numbers = [c for c in SCORECARD_NUMBERS if not (by_desa and c == "village_matched")]
     for r in card.itertuples(index=False):
-        for col in SCORECARD_NUMBERS:
-            collector.value(f"quality_{col}", "agency", r.dinas, getattr(r, col))
+        scope, code = (
+            ("agency_desa", f"{r.dinas}:{r.village_code}") if by_desa else ("agency", r.dinas)
+        )
+        for col in numbers:
+            collector.value(f"quality_{col}", scope, code, getattr(r, col))
 
 
 def scorecard_from_indicators(ind: pd.DataFrame, lang: str = "id") -> pd.DataFrame:

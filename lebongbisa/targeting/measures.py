@@ -130,15 +130,73 @@ def person_program_measures(
         c.rate("inclusion_error_persons", "program", code, (r & ~t).sum(), r.sum())
 
 
+#: the areas below the kabupaten: scope level and the household base's column of its code
+AREAS = (("kecamatan", "district_code"), ("desa", "village_code"))
+
+
+def _served(h: pd.DataFrame, catalog: list[dict], delivered: set[str]) -> dict[str, pd.DataFrame]:
+    """Households x program and households x dinas: served by it (delivered lists only)."""
+    lists = [p for p in catalog if p["code"] in delivered]
+    programs = pd.DataFrame({p["code"]: h[f"receives_{p['code']}"].astype(bool) for p in lists})
+    agencies = sorted({p["agency"] for p in lists})
+    dinas = pd.DataFrame(
+        {a: programs[[p["code"] for p in lists if p["agency"] == a]].any(axis=1) for a in agencies}
+    )
+    return {"program": programs, "agency": dinas}
+
+
+def _pairs(c: Collector, served: pd.DataFrame, scope: str, area: pd.Series | None) -> None:
+    """Co-receipt and Jaccard of each pair of columns of `served`, for the whole kabupaten
+    (`area` None; code `A+B`) or per area (code `A+B:<area>`, only where either serves)."""
+    for a, b in combinations(served.columns, 2):
+        both, either = served[a] & served[b], served[a] | served[b]
+        if area is None:
+            c.count("co_receipt_households", scope, f"{a}+{b}", both.sum())
+            c.rate("jaccard", scope, f"{a}+{b}", both.sum(), either.sum())
+            continue
+        g = pd.DataFrame({"both": both, "either": either}).groupby(area).sum()
+        for r in g[g.either > 0].itertuples():
+            c.count("co_receipt_households", scope, f"{a}+{b}:{r.Index}", r.both)
+            c.rate("jaccard", scope, f"{a}+{b}:{r.Index}", r.both, r.either)
+
+
 def overlap_measures(
     c: Collector, h: pd.DataFrame, catalog: list[dict], delivered: set[str]
 ) -> None:
-    codes = [p["code"] for p in catalog if p["code"] in delivered]
-    for a, b in combinations(codes, 2):
-        ra, rb = h[f"receives_{a}"], h[f"receives_{b}"]
-        both, either = (ra & rb).sum(), (ra | rb).sum()
-        c.count("co_receipt_households", "program_pair", f"{a}+{b}", both)
-        c.rate("jaccard", "program_pair", f"{a}+{b}", both, either)
+    """Where programs and dinas meet on the same households: each pair's co-receipt and
+    Jaccard for the kabupaten and per kecamatan and desa."""
+    for unit, served in _served(h, catalog, delivered).items():
+        _pairs(c, served, f"{unit}_pair", None)
+        for level, column in AREAS:
+            _pairs(c, served, f"{unit}_pair_{level}", h[column])
+
+
+def program_area_measures(
+    c: Collector, h: pd.DataFrame, catalog: list[dict], delivered: set[str], registry: bool = True
+) -> None:
+    """Per delivered program and kecamatan / desa with households (scope `program_kecamatan`
+    / `program_desa`, code `<program>:<area>`): recipient households and coverage, and with a
+    registry the exclusion and inclusion error, by the kabupaten's rules."""
+    tgt = targets(h, catalog)
+    for p in catalog:
+        code = p["code"]
+        if code not in delivered:
+            continue
+        r, t = h[f"receives_{code}"].astype(bool), tgt[code].astype(bool)
+        flags = pd.DataFrame({"n": True, "r": r, "t": t, "missed": t & ~r, "outside": r & ~t})
+        for level, column in AREAS:
+            scope = f"program_{level}"
+            for g in flags.groupby(h[column]).sum().itertuples():
+                where = f"{code}:{g.Index}"
+                c.count("recipients_households", scope, where, g.r)
+                c.rate("coverage", scope, where, g.r, g.n)
+                if not registry:
+                    c.not_computable("exclusion_error", scope, where)
+                    c.not_computable("inclusion_error", scope, where)
+                    continue
+                c.count("target_households", scope, where, g.t)
+                c.rate("exclusion_error", scope, where, g.missed, g.t)
+                c.rate("inclusion_error", scope, where, g.outside, g.r)
 
 
 #: area indicators that need at least one delivered program list
@@ -214,6 +272,7 @@ def measure(
     ):
         area_measures(c, h, scope, codes, any_list, registry)
     program_measures(c, h, catalog, delivered, registry)
+    program_area_measures(c, h, catalog, delivered, registry)
     person_program_measures(c, acc, h, catalog, delivered, registry)
     overlap_measures(c, h, catalog, delivered)
     return c.frame()
@@ -250,14 +309,7 @@ def combinations_table(h: pd.DataFrame, catalog: list[dict], top: int = 15) -> p
 
 def agency_co_receipt(h: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
     """Dinas x dinas: households served by both (the diagonal: served by that dinas)."""
-    agencies = sorted({p["agency"] for p in catalog})
-    if not agencies:  # no program list delivered
+    served = _served(h, catalog, {p["code"] for p in catalog})["agency"]
+    if served.empty:  # no program list delivered
         return pd.DataFrame(dtype=int)
-    served = pd.DataFrame(
-        {
-            a: h[[f"receives_{p['code']}" for p in catalog if p["agency"] == a]].any(axis=1)
-            for a in agencies
-        }
-    )
-    m = served.T.astype(int) @ served.astype(int)
-    return m
+    return served.T.astype(int) @ served.astype(int)

@@ -12,7 +12,7 @@ import pandas as pd
 from lebongbisa import indicators
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.indicators import Collector
-from lebongbisa.ingest.quality import scorecard, scorecard_indicators
+from lebongbisa.ingest.quality import scorecard, scorecard_by_desa, scorecard_indicators
 from lebongbisa.ingest.stage import load_manifest, quarter_regime, registry_delivered
 from lebongbisa.io import write_json, write_parquet
 from lebongbisa.link import decisions
@@ -88,6 +88,7 @@ def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = No
     )
     quality = Collector(period)
     scorecard_indicators(scorecard(records, clean, catalog), quality)
+    scorecard_indicators(scorecard_by_desa(clean, catalog), quality)
     ind = pd.concat([ind, quality.frame()], ignore_index=True)
     ind = indicators.with_changes(
         ind, indicators.previous_part(folder, "targeting_indicators"), indicators.headline()

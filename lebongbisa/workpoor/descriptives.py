@@ -95,8 +95,15 @@ def indicators(c: Collector, p: pd.DataFrame) -> None:
         (inf.status_group == "informal").sum(),
         len(inf),
     )
-    for sector, g in e.groupby("sector"):
-        c.rate(f"working_poverty_rate_sector_{sector}", "kabupaten", kab, g.poor.sum(), len(g))
+    areas = (
+        ("kabupaten", pd.Series(kab, index=e.index)),
+        ("kecamatan", e.district_code),
+        ("desa", e.village_code),
+    )
+    for scope, area in areas:  # what the working poor work in, for each area
+        for (code, sector), g in e.groupby([area, e.sector]):
+            c.rate(f"working_poverty_rate_sector_{sector}", scope, code, g.poor.sum(), len(g))
+            c.count(f"working_poor_sector_{sector}", scope, code, g.poor.sum())
     status = head_labour_status(p)
     hh = p.drop_duplicates("household_key").set_index("household_key")
     poor_heads = status[hh.poor.reindex(status.index).fillna(False).astype(bool)]

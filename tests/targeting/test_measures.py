@@ -84,7 +84,11 @@ def test_kabupaten_and_overlap_measures_by_hand():
     assert lookup(ind, "jaccard", "program_pair", "A+B") == 1 / 5
     assert lookup(ind, "households", "desa", "1707011004") == 3
     assert lookup(ind, "exclusion_error_any_program", "kecamatan", "170701") == 1 / 2
-    assert set(ind.scope_type) == {"kabupaten", "kecamatan", "desa", "program", "program_pair"}
+    assert set(ind.scope_type) == {"kabupaten", "kecamatan", "desa", "program", "program_pair"} | {
+        f"{unit}_{level}"
+        for unit in ("program", "program_pair", "agency_pair")
+        for level in ("kecamatan", "desa")
+    } | {"agency_pair"}
     assert list(ind.columns) == [
         "period",
         "indicator",
@@ -94,3 +98,28 @@ def test_kabupaten_and_overlap_measures_by_hand():
         "numerator",
         "denominator",
     ]
+
+
+def test_program_errors_and_overlaps_per_kecamatan_and_desa_by_hand():
+    h, acc = _base()
+    ind = measure(h, CATALOG, "2024Q3", acc)
+    d1, d2 = "1707011004", "1707012002"  # h,i,j (desil 1,1,2) and k,l,m (3, none, 9)
+    # A in d1: target {h,i,j}, recipients {h,j}: i missed; in d2: no target, recipient l outside
+    assert lookup(ind, "recipients_households", "program_desa", f"A:{d1}") == 2
+    assert lookup(ind, "coverage", "program_desa", f"A:{d1}") == 2 / 3
+    assert lookup(ind, "exclusion_error", "program_desa", f"A:{d1}") == 1 / 3
+    assert lookup(ind, "inclusion_error", "program_desa", f"A:{d1}") == 0
+    assert pd.isna(lookup(ind, "exclusion_error", "program_desa", f"A:{d2}"))  # no target
+    assert lookup(ind, "inclusion_error", "program_desa", f"A:{d2}") == 1
+    # both desa lie in one kecamatan (170701): its rows are the kabupaten's
+    for name in ("exclusion_error", "inclusion_error", "coverage"):
+        assert lookup(ind, name, "program_kecamatan", "B:170701") == lookup(
+            ind, name, "program", "B"
+        )
+    # A and B meet on h only (d1); in d2 they reach k, l, m apart
+    assert lookup(ind, "co_receipt_households", "program_pair_desa", f"A+B:{d1}") == 1
+    assert lookup(ind, "jaccard", "program_pair_desa", f"A+B:{d1}") == 1 / 2
+    assert lookup(ind, "jaccard", "program_pair_desa", f"A+B:{d2}") == 0
+    pair = "Dinas Pertanian+Dinas Sosial"
+    assert lookup(ind, "co_receipt_households", "agency_pair", pair) == 1
+    assert lookup(ind, "jaccard", "agency_pair_kecamatan", f"{pair}:170701") == 1 / 5
