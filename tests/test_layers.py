@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "io",
             "flags",
             "gazetteer",
+            "boundaries",
             "kinds",
             "schemas",
             "i18n",

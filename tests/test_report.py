@@ -217,6 +217,11 @@ def test_summary_tables_are_rebuilt_from_indicators_csv(rendered):
         got[["ame", "ci_low", "ci_high"]], me[["ame", "ci_low", "ci_high"]]
     )
 
+    pairs = summary.program_pairs(ind)
+    kab = ind[(ind.indicator == "co_receipt_households") & (ind.scope_type == "program_pair")]
+    assert list(pairs.scope_code) == list(kab[kab.value >= 5].nlargest(5, "value").scope_code)
+    assert len(pairs) and not pairs.scope_code.str.contains(":|Dinas").any()
+
     top = summary.desa_binaan(ind)
     prio = pd.read_parquet(processed / "desa_binaan.parquet").head(len(top))
     assert list(top["rank"]) == list(prio["rank"])

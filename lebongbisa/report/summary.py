@@ -209,6 +209,15 @@ def program_table(
     return pd.DataFrame(rows)
 
 
+def program_pairs(
+    ind: pd.DataFrame, min_cell: int = suppress.DEFAULT_MIN_CELL, top: int = 5
+) -> pd.DataFrame:
+    """The pairs of programs most often received by the same households, kabupaten-wide
+    (pairs of at least `min_cell` households)."""
+    p = ind[(ind.indicator == "co_receipt_households") & (ind.scope_type == "program_pair")]
+    return p[p.value >= min_cell].nlargest(top, "value")
+
+
 def kecamatan_gaps(ind: pd.DataFrame, min_cell: int = suppress.DEFAULT_MIN_CELL) -> pd.DataFrame:
     """Kecamatan ranked by the share of desil-1 households that no program reaches."""
     k = ind[(ind.scope_type == "kecamatan") & (ind.indicator == "exclusion_error_any_program")]

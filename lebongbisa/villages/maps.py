@@ -1,85 +1,265 @@
-"""An offline map of the villages at their centroids (no tiles): colour = cluster, size =
-priority, kecamatan labelled; the top Desa Binaan outlined; villages without records (or
-without a typology) drawn as small grey points, never as a ranked village."""
+"""Offline maps of the kabupaten from its desa and kecamatan boundaries (lebongbisa.boundaries,
+drawn as matplotlib polygons: no tiles, no GIS stack): choropleths of desa indicators, desa
+without data drawn as such, and labels placed so that no two overlap."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+from matplotlib import patheffects
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.colors import Normalize
+from matplotlib.patches import Patch
 
 from lebongbisa import gazetteer
+from lebongbisa.boundaries import borders, shapes
 from lebongbisa.i18n import Translator
+
+NO_DATA = "#eeeeee"
+LABEL = "area-label"  # the gid of every placed label (label_boxes finds them)
+
+
+def _polygons(codes: pd.Series, rings: pd.Series) -> tuple[list[np.ndarray], list[str]]:
+    polys, owner = [], []
+    for code, rs in zip(codes, rings, strict=True):
+        polys += rs
+        owner += [code] * len(rs)
+    return polys, owner
+
+
+def _overlaps(box, placed) -> bool:
+    return any(box.overlaps(b) for b in placed)
+
+
+def place_labels(ax, items: list[tuple[float, float, str, dict]]) -> None:
+    """Write each (lon, lat, text, style) at its point, or nudged to the nearest free place
+    around it when it would cover a label already placed; a label with no free place nearby
+    is left out rather than drawn over another."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    steps = [(0, 0)] + [
+        (dx, dy)
+        for r in (8, 16, 24)
+        for dx, dy in ((0, r), (0, -r), (r, 0), (-r, 0), (r, r), (-r, -r), (r, -r), (-r, r))
+    ]
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    for lon, lat, text, style in items:
+        style = style if "bbox" in style else {"path_effects": halo, **style}
+        t = ax.annotate(
+            text,
+            (lon, lat),
+            textcoords="offset points",
+            xytext=(0, 0),
+            ha="center",
+            va="center",
+            gid=LABEL,
+            **style,
+        )
+        for dx, dy in steps:
+            t.set_position((dx, dy))
+            box = t.get_window_extent(renderer).expanded(1.05, 1.1)
+            if not _overlaps(box, placed):
+                placed.append(box)
+                break
+        else:
+            t.set_visible(False)
+
+
+def label_boxes(fig) -> list:
+    """The screen boxes of the visible placed labels (for checking that none overlap)."""
+    renderer = fig.canvas.get_renderer()
+    return [
+        t.get_window_extent(renderer)
+        for t in fig.findobj(match=lambda a: a.get_gid() == LABEL)
+        if t.get_visible()
+    ]
+
+
+def area_map(
+    values: pd.Series,
+    title: str,
+    lang: str = "id",
+    *,
+    categorical: bool = False,
+    cmap: str = "YlOrRd",
+    fmt: str = "{:.0%}",
+    kecamatan: str | None = None,
+    highlight: str | None = None,
+    outline: list[str] | None = None,
+    labels: dict[str, str] | None = None,
+    legend_title: str = "",
+    ax=None,
+):
+    """A choropleth of `values` (desa code -> number, or a category when `categorical`): desa
+    without a value drawn as "no data"; kecamatan borders and names; `kecamatan` zooms on one
+    kecamatan and names its desa; `highlight` draws one desa's border thick (a brief's own
+    desa); `outline` desa drawn with a black border; `labels` desa code -> extra label; `ax`
+    an axes to draw in (default: a new figure)."""
+    say = Translator(lang)
+    desa, kec = shapes("desa"), shapes("kecamatan")
+    if kecamatan is not None:
+        desa = desa[desa.code.str.startswith(kecamatan)]
+    v = desa.code.map(values)
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(7.5, 8) if kecamatan is None else (6.5, 6))
+    fig = ax.figure
+    polys, owner = _polygons(desa.code, desa.rings)
+    by = dict(zip(desa.code, v, strict=True))
+    handles = []
+    if categorical:
+        cats = sorted({x for x in v.dropna()}, key=str)
+        palette = plt.get_cmap("tab10")
+        colour = {c: palette(i % 10) for i, c in enumerate(cats)}
+        faces = [colour.get(by[o], NO_DATA) if pd.notna(by[o]) else NO_DATA for o in owner]
+        handles = [Patch(facecolor=colour[c], edgecolor="white", label=str(c)) for c in cats]
+    else:
+        x = pd.to_numeric(v, errors="coerce")
+        lo, hi = (min(0.0, x.min()), x.max()) if x.notna().any() else (0.0, 1.0)
+        norm = Normalize(lo, hi if hi > lo else lo + 1)  # all equal: the scale still reads
+        cm = plt.get_cmap(cmap)
+        faces = [cm(norm(by[o])) if pd.notna(by[o]) else NO_DATA for o in owner]
+    ax.add_collection(PolyCollection(polys, facecolors=faces, edgecolors="white", linewidths=0.6))
+    missing = v.isna()
+    if missing.any():
+        mp, _ = _polygons(desa.code[missing], desa.rings[missing])
+        ax.add_collection(
+            PolyCollection(
+                mp, facecolors=NO_DATA, edgecolors="#bbbbbb", hatch="////", linewidths=0.4
+            )
+        )
+        handles.append(
+            Patch(
+                facecolor=NO_DATA,
+                edgecolor="#999999",
+                hatch="////",
+                label=say("tidak ada data", "no data"),
+            )
+        )
+    kp = kec if kecamatan is None else kec[kec.code == kecamatan]
+    for code in kp.code:
+        lines = borders(desa.code[desa.code.str.startswith(code)])
+        ax.add_collection(LineCollection(lines, colors="#444444", linewidths=1.2))
+    for code, width in [(c, 1.6) for c in (outline or [])] + (
+        [(highlight, 3.0)] if highlight else []
+    ):
+        hp, _ = _polygons(desa.code[desa.code == code], desa.rings[desa.code == code])
+        ax.add_collection(
+            PolyCollection(hp, facecolors="none", edgecolors="black", linewidths=width)
+        )
+    pts = np.concatenate(polys)
+    ax.set_xlim(pts[:, 0].min() - 0.01, pts[:, 0].max() + 0.01)
+    ax.set_ylim(pts[:, 1].min() - 0.01, pts[:, 1].max() + 0.01)
+    ax.set_aspect(1 / np.cos(np.deg2rad(pts[:, 1].mean())))
+    ax.set_axis_off()
+    ax.set_title(title, fontsize=11)
+    if not categorical:
+        sm = plt.cm.ScalarMappable(norm=norm, cmap=cm)
+        bar = fig.colorbar(sm, ax=ax, shrink=0.6, pad=0.02)
+        bar.ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: fmt.format(y)))
+        bar.set_label(legend_title)
+    if handles:
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            fontsize=7,
+            framealpha=0.9,
+            title=legend_title if categorical else None,
+            title_fontsize=7,
+        )
+    if own:
+        fig.tight_layout()
+    items = []
+    if kecamatan is None:
+        items += [
+            (
+                r.lon,
+                r.lat,
+                r.name.upper(),
+                {"fontsize": 7, "color": "#333333", "fontweight": "bold"},
+            )
+            for r in kec.itertuples()
+        ]
+    else:
+        items += [
+            (r.lon, r.lat, r.name, {"fontsize": 7, "color": "#222222"}) for r in desa.itertuples()
+        ]
+    extra = desa[desa.code.isin(labels or {})]
+    items = [
+        (
+            r.lon,
+            r.lat,
+            labels[r.code],
+            {
+                "fontsize": 7,
+                "color": "black",
+                "bbox": {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            },
+        )
+        for r in extra.itertuples()
+    ] + items
+    place_labels(ax, items)
+    return fig
 
 
 def village_map(typ: pd.DataFrame, prio: pd.DataFrame, top_n: int = 10, lang: str = "id"):
-    """The map, its legend in `lang`."""
+    """The village typology on the map (villages without records, or without a typology,
+    drawn as such), the `top_n` Desa Binaan outlined and labelled with their rank."""
     say = Translator(lang)
     name_col = say("cluster_name", "cluster_name_en")
-    allv = gazetteer.villages()
-    v = allv.merge(prio[["village_code", "priority_index", "rank"]], on="village_code")
     if len(typ):
-        v = v.merge(typ[["village_code", "cluster", name_col]], on="village_code")
+        values = typ.set_index("village_code")[name_col]
     else:
-        v = v.assign(cluster=0, **{name_col: say("tanpa tipologi", "no typology")})
-    fig, ax = plt.subplots(figsize=(8, 9))
-    rest = allv[~allv.village_code.isin(v.village_code)]
-    if len(rest):
-        ax.scatter(
-            rest.lon,
-            rest.lat,
-            s=12,
-            color="#bbbbbb",
-            marker="x",
-            label=say("tidak ada data", "no data"),
-        )
-    names = v.drop_duplicates("cluster").set_index("cluster")[name_col]
-    cmap = plt.get_cmap("tab10")
-    for c, g in v.groupby("cluster"):
-        ax.scatter(
-            g.lon,
-            g.lat,
-            s=20 + 280 * g.priority_index**2,
-            color=cmap(c % 10),
-            alpha=0.75,
-            edgecolor="white",
-            linewidth=0.5,
-            label=names[c],
-        )
-    top = v[v["rank"] <= top_n]
-    ax.scatter(
-        top.lon,
-        top.lat,
-        s=20 + 280 * top.priority_index**2,
-        facecolor="none",
-        edgecolor="black",
-        linewidth=1.5,
-        label=say(f"{top_n} prioritas teratas", f"top {top_n} priorities"),
-    )
-    for r in top.itertuples():
-        ax.annotate(
-            r.village_name, (r.lon, r.lat), fontsize=7, xytext=(4, 4), textcoords="offset points"
-        )
-    kec = allv.groupby("district_name")[["lat", "lon"]].mean()
-    for name, r in kec.iterrows():
-        ax.text(
-            r.lon,
-            r.lat,
-            name.upper(),
-            fontsize=8,
-            color="#555555",
-            ha="center",
-            alpha=0.8,
-            fontweight="bold",
-        )
-    ax.set_xlabel(say("bujur", "longitude"))
-    ax.set_ylabel(say("lintang", "latitude"))
-    ax.set_aspect("equal")
-    ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
-    ax.set_title(
+        values = pd.Series(say("tanpa tipologi", "no typology"), index=prio.village_code)
+    top = prio[prio["rank"] <= top_n]
+    names = gazetteer.villages().set_index("village_code").village_name
+    return area_map(
+        values,
         say(
-            "Desa/kelurahan Kabupaten Lebong: tipologi dan prioritas Desa Binaan",
-            "Villages of Kabupaten Lebong: typology and Desa Binaan priority",
-        )
+            "Tipologi desa dan prioritas Desa Binaan",
+            "Village typology and Desa Binaan priority",
+        ),
+        lang,
+        categorical=True,
+        outline=list(top.village_code),
+        labels={
+            r.village_code: f"{int(r.rank)}. {names[r.village_code]}" for r in top.itertuples()
+        },
+        legend_title=say(
+            f"tipe desa; garis hitam: {top_n} prioritas teratas",
+            f"village type; black border: top {top_n} priorities",
+        ),
     )
+
+
+def indicator_map(ind: pd.DataFrame, name: str, title: str, lang: str = "id", **style):
+    """A choropleth of desa indicator `name` from indicators.csv (scope `desa`)."""
+    d = ind[(ind.indicator == name) & (ind.scope_type == "desa")]
+    return area_map(d.set_index("scope_code").value, title, lang, **style)
+
+
+def desa_maps(table: pd.DataFrame, lang: str = "id"):
+    """Side by side: the share of desil-1 households no program reaches and the
+    working-poverty rate of each desa (the village table of stage 5)."""
+    say = Translator(lang)
+    t = table.set_index("village_code")
+    fig, axes = plt.subplots(1, 2, figsize=(13, 7.5))
+    for ax, column, title in (
+        (
+            axes[0],
+            "exclusion_desil1",
+            say(
+                "Keluarga desil 1 yang tidak menerima program", "Desil-1 households with no program"
+            ),
+        ),
+        (
+            axes[1],
+            "working_poverty_rate",
+            say("Pekerja yang hidup dalam keluarga miskin", "Workers living in poor households"),
+        ),
+    ):
+        area_map(t[column], title, lang, ax=ax)
     fig.tight_layout()
     return fig
