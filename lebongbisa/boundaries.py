@@ -37,12 +37,18 @@ def shapes(level: str) -> pd.DataFrame:
 
 
 def borders(codes: list[str] | pd.Series) -> np.ndarray:
+    """The outline of a group of desa (see _borders), cached per group."""
+    return _borders(tuple(sorted(codes)))
+
+
+@lru_cache(maxsize=256)
+def _borders(codes: tuple[str, ...]) -> np.ndarray:
     """The outline of a group of desa (a kecamatan, the kabupaten) as line segments, shape
     (n, 2, 2): the edges of their polygons that no two of them share. The boundary data are
     topologically clean (neighbours share their vertices), so no GIS library is needed."""
     d = shapes("desa")
     count: dict[tuple, int] = {}
-    for rings in d.rings[d.code.isin(list(codes))]:
+    for rings in d.rings[d.code.isin(codes)]:
         for ring in rings:
             for a, b in zip(map(tuple, ring[:-1]), map(tuple, ring[1:]), strict=True):
                 key = (a, b) if a <= b else (b, a)

@@ -148,16 +148,19 @@ def _served(h: pd.DataFrame, catalog: list[dict], delivered: set[str]) -> dict[s
 def _pairs(c: Collector, served: pd.DataFrame, scope: str, area: pd.Series | None) -> None:
     """Co-receipt and Jaccard of each pair of columns of `served`, for the whole kabupaten
     (`area` None; code `A+B`) or per area (code `A+B:<area>`, only where either serves)."""
-    for a, b in combinations(served.columns, 2):
-        both, either = served[a] & served[b], served[a] | served[b]
-        if area is None:
-            c.count("co_receipt_households", scope, f"{a}+{b}", both.sum())
-            c.rate("jaccard", scope, f"{a}+{b}", both.sum(), either.sum())
-            continue
-        g = pd.DataFrame({"both": both, "either": either}).groupby(area).sum()
-        for r in g[g.either > 0].itertuples():
-            c.count("co_receipt_households", scope, f"{a}+{b}:{r.Index}", r.both)
-            c.rate("jaccard", scope, f"{a}+{b}:{r.Index}", r.both, r.either)
+    units = list(served.columns)
+    groups = [(None, served)] if area is None else served.groupby(area)
+    for code, g in groups:
+        m = g.to_numpy(dtype=np.int64)
+        both = m.T @ m  # households served by both (the diagonal: by each)
+        n = np.diag(both)
+        for i, j in combinations(range(len(units)), 2):
+            either = n[i] + n[j] - both[i, j]
+            if code is not None and not either:
+                continue
+            where = f"{units[i]}+{units[j]}" + ("" if code is None else f":{code}")
+            c.count("co_receipt_households", scope, where, both[i, j])
+            c.rate("jaccard", scope, where, both[i, j], either)
 
 
 def overlap_measures(
