@@ -22,9 +22,14 @@ from lebongbisa.kinds import KINDS, REQUIRED
 from lebongbisa.settings import write_run_yml
 from lebongbisa.stages import declared_sections
 from lebongbisa.targeting_rules import ATTRIBUTES
+from lebongbisa.villages.table import FEATURES
 
 DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
-PLACEHOLDERS = {"{d}": r"(?:10|[1-9])", "{sector}": r"[a-z_]+"}
+PLACEHOLDERS = {
+    "{d}": r"(?:10|[1-9])",
+    "{sector}": r"[a-z_]+",
+    "{feature}": "(?:" + "|".join(map(re.escape, FEATURES)) + ")",
+}
 
 
 def indicator_definitions() -> list[dict]:

@@ -78,6 +78,8 @@ ARTEFACTS: dict[str, Artefact] = {
     "village_indicators_part": Artefact("indicators_05_villages.csv", group="indicator_parts"),
     # stage 7: the series (the store itself spans every quarter: lebongbisa.store)
     "series_indicators": Artefact("indicators_07_series.csv", group="indicator_parts"),
+    # stage 8: the areas that get a brief (their pages: reports/<period>/kecamatan|desa/)
+    "brief_areas": Artefact("brief_areas.parquet"),
     # stage 6: the assembled indicators (contract), then the summary page
     "indicators": Artefact("indicators.csv"),
     # the synthetic world's ground truth (synth/), where there is one

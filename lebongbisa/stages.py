@@ -21,6 +21,7 @@ from pathlib import Path
 
 from lebongbisa import __version__, config
 from lebongbisa import settings as settings_module
+from lebongbisa.briefs import SPEC as BRIEFS
 from lebongbisa.folder import ARTEFACTS, PeriodFolder
 from lebongbisa.ingest import SPEC as INGEST
 from lebongbisa.io import file_checksum, write_json
@@ -219,7 +220,16 @@ def compute(
 
 
 #: the run order; the summary (`last`) is rendered after every other page
-SPECS: list[StageSpec] = [INGEST, LINK, TARGETING, WORKING_POOR, VILLAGES, SERIES, SUMMARY_SPEC]
+SPECS: list[StageSpec] = [
+    INGEST,
+    LINK,
+    TARGETING,
+    WORKING_POOR,
+    VILLAGES,
+    SERIES,
+    BRIEFS,
+    SUMMARY_SPEC,
+]
 BY_NAME = {s.name: s for s in SPECS}
 
 #: one call per stage, for scripts, benchmarks and tests: `stages.link(period, data_dir, ...)`

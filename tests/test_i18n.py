@@ -58,6 +58,7 @@ def test_an_english_run_renders_the_index_every_stage_page_and_the_summary_in_en
         "05_villages": ("Period 2025Q1:", "Periode 2025Q1:"),
         "06_ringkasan": ("Headline figures", "Angka utama"),
         "07_series": ("quarters processed up to 2025Q1", "triwulan diolah sampai"),
+        "08_wilayah": ("area briefs: each kecamatan, then its villages", "ringkasan wilayah"),
     }
     assert set(expected) == {s.name for s in stages.SPECS}  # every page, none skipped
     for name, (english_text, indonesian_text) in expected.items():
@@ -122,11 +123,15 @@ def test_no_page_of_a_run_has_a_line_in_the_other_language(small_report, english
     names = tuple(p["name"] for p in manifest["programs"])
     found = {}
     for lang, folder in runs.items():
-        for name in ["index", *(s.name for s in stages.SPECS)]:
-            page = (folder / f"{name}.html").read_text(encoding="utf-8")
-            lines = foreign_lines(page, lang, names)
+        briefs = sorted((folder / "kecamatan").glob("*.html")) + sorted(
+            (folder / "desa").glob("*.html")
+        )
+        assert len(briefs) > 50, lang  # the area briefs are linked pages too
+        pages = [folder / f"{name}.html" for name in ["index", *(s.name for s in stages.SPECS)]]
+        for path in pages + briefs:
+            lines = foreign_lines(path.read_text(encoding="utf-8"), lang, names)
             if lines:
-                found[lang, name] = lines
+                found[lang, path.relative_to(folder).as_posix()] = lines
     assert not found, found
 
 

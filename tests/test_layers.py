@@ -47,6 +47,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("villages", {"villages"}),
     ("series", {"series"}),
     ("report", {"report"}),
+    ("briefs", {"briefs"}),
     ("orchestration", {"settings", "stages", "page", "kernels", "runner"}),
     ("entry points and tools", {"cli", "__main__", "synth", "contracts"}),
 ]

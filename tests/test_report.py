@@ -103,9 +103,14 @@ def test_summary_is_in_indonesian_and_shows_changes(rendered):
 def test_published_reports_contain_no_personal_data(rendered):
     data, reports = rendered
     periods = ("2024Q4", "2025Q1")
-    files = [p for q in periods for p in (reports / q).glob("*") if p.suffix in (".html", ".ipynb")]
+    files = [
+        p
+        for q in periods
+        for p in (reports / q).rglob("*")
+        if p.suffix in (".html", ".ipynb") and "restricted" not in p.parts
+    ]
     ident = [data / "processed" / q / "restricted" / "identity.parquet" for q in periods]
-    assert len(files) >= 12
+    assert len(files) >= 12 and len([p for p in files if p.parent.name == "desa"]) > 50
     assert personal_data_found(files, ident) == []
     assert all(p.parent.name == "restricted" for p in reports.rglob("*.xlsx"))
 
@@ -183,14 +188,16 @@ def test_summary_loads_in_chromium_with_every_figure(rendered):
     )
 
 
-def test_changing_min_cell_rerenders_only_the_summary(rendered):
+def test_changing_min_cell_rerenders_only_the_pages_that_publish_counts(rendered):
     data, reports = rendered
     out = reports / "2025Q1"
-    before = {p.name: p.stat().st_mtime_ns for p in out.glob("0*.html")}
+    brief = out / "desa" / "1707011004.html"
+    before = {p.name: p.stat().st_mtime_ns for p in [*out.glob("0*.html"), brief]}
     run_period("2025Q1", data, reports, progress=False, min_cell=10)
-    after = {p.name: p.stat().st_mtime_ns for p in out.glob("0*.html")}
+    after = {p.name: p.stat().st_mtime_ns for p in [*out.glob("0*.html"), brief]}
     changed = {n for n in after if after[n] != before.get(n)}
-    assert changed == {"06_ringkasan.html"}
+    assert changed == {"06_ringkasan.html", "08_wilayah.html", brief.name}
+    assert "&lt;10" in brief.read_text(encoding="utf-8")
     assert '"min_cell": 10' in (out / ".06_ringkasan.params.json").read_text()
     run_period("2025Q1", data, reports, progress=False)  # the shared report as it was
 

@@ -219,8 +219,10 @@ def area_measures(
     codes: pd.Series,
     any_list: bool = True,
     registry: bool = True,
+    desils: list[int] = (),
 ) -> None:
-    """Counts, desil-1 exclusion and convergence for the kabupaten, each kecamatan or desa.
+    """Counts (households by desil: 1 and `desils`), desil-1 exclusion and convergence for the
+    kabupaten, each kecamatan or desa.
 
     Program-based rates are taken over the delivered programs; with no list delivered
     (`any_list` False) they are not computable."""
@@ -231,6 +233,8 @@ def area_measures(
         if scope_type != "kabupaten":
             c.count("households", scope_type, code, len(g))
         c.count("households_desil1", scope_type, code, d1.sum())
+        for d in desils:  # the rest of the quarter's desil scale, for the area's distribution
+            c.count(f"households_desil{d}", scope_type, code, (g.desil == d).sum())
         c.count("households_desil_le2", scope_type, code, d12.sum())
         if not (any_list and registry):
             for name in PROGRAM_AREA_INDICATORS:
@@ -250,6 +254,15 @@ def area_measures(
         c.rate("benefit_incidence_poor", scope_type, code, rp[d12].sum(), rp.sum())
 
 
+def area_persons(c: Collector, acc: pd.DataFrame, h: pd.DataFrame) -> None:
+    """Distinct persons per kecamatan and desa, each in the area of their household."""
+    persons = acc.sort_values("rank").drop_duplicates("person_key")
+    where = persons[["household_key"]].merge(h[["household_key", *dict(AREAS).values()]])
+    for level, column in AREAS:
+        for code, n in where.groupby(column).size().items():
+            c.count("persons", level, code, n)
+
+
 def measure(
     h: pd.DataFrame,
     catalog: list[dict],
@@ -267,13 +280,15 @@ def measure(
     kab = kabupaten_code()
     c = Collector(period)
     c.count("persons", "kabupaten", kab, acc.person_key.nunique())
+    area_persons(c, acc, h)
     c.count("households", "kabupaten", kab, len(h))
+    desils = [int(d) for d in sorted(h.desil.dropna().unique()) if d != 1]
     for scope, codes in (
         ("kabupaten", pd.Series(kab, index=h.index)),
         ("kecamatan", h.district_code),
         ("desa", h.village_code),
     ):
-        area_measures(c, h, scope, codes, any_list, registry)
+        area_measures(c, h, scope, codes, any_list, registry, desils)
     program_measures(c, h, catalog, delivered, registry)
     program_area_measures(c, h, catalog, delivered, registry)
     person_program_measures(c, acc, h, catalog, delivered, registry)

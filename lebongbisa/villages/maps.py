@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
-from matplotlib.collections import LineCollection, PolyCollection
-from matplotlib.colors import Normalize
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import Normalize, to_rgba_array
 from matplotlib.patches import Patch
 
 from lebongbisa import gazetteer
@@ -91,12 +91,19 @@ def area_map(
     labels: dict[str, str] | None = None,
     legend_title: str = "",
     ax=None,
+    ids: bool = False,
+    no_data: str | None = None,
+    halo: bool = True,
 ):
     """A choropleth of `values` (desa code -> number, or a category when `categorical`): desa
     without a value drawn as "no data"; kecamatan borders and names; `kecamatan` zooms on one
     kecamatan and names its desa; `highlight` draws one desa's border thick (a brief's own
     desa); `outline` desa drawn with a black border; `labels` desa code -> extra label; `ax`
-    an axes to draw in (default: a new figure)."""
+    an axes to draw in (default: a new figure); `ids` gives each desa its own element, id
+    `d<code>`, and each kecamatan border `k<code>` (an SVG page can then highlight one with
+    CSS); `no_data` the legend's words for the desa without a value; `halo` a white outline
+    around the labels (drawn as outlines: for SVG, `halo=False` keeps labels as text on a
+    white box)."""
     say = Translator(lang)
     desa, kec = shapes("desa"), shapes("kecamatan")
     if kecamatan is not None:
@@ -121,27 +128,36 @@ def area_map(
         norm = Normalize(lo, hi if hi > lo else lo + 1)  # all equal: the scale still reads
         cm = plt.get_cmap(cmap)
         faces = [cm(norm(by[o])) if pd.notna(by[o]) else NO_DATA for o in owner]
-    ax.add_collection(PolyCollection(polys, facecolors=faces, edgecolors="white", linewidths=0.6))
+    style = {"edgecolors": "white", "linewidths": 0.6}
+    hatched = {"facecolors": NO_DATA, "edgecolors": "#bbbbbb", "hatch": "////", "linewidths": 0.4}
     missing = v.isna()
+    if ids:  # each desa its own element, the hatch of a desa without data in it
+        owner_arr, faces_arr = np.asarray(owner), to_rgba_array(faces)
+        for code, blank in zip(desa.code, missing, strict=True):
+            mine = np.flatnonzero(owner_arr == code)
+            part = [polys[i] for i in mine]
+            look = hatched if blank else {"facecolors": faces_arr[mine], **style}
+            ax.add_collection(PolyCollection(part, gid=f"d{code}", **look))
+    else:
+        ax.add_collection(PolyCollection(polys, facecolors=faces, **style))
+        if missing.any():
+            mp, _ = _polygons(desa.code[missing], desa.rings[missing])
+            ax.add_collection(PolyCollection(mp, **hatched))
     if missing.any():
-        mp, _ = _polygons(desa.code[missing], desa.rings[missing])
-        ax.add_collection(
-            PolyCollection(
-                mp, facecolors=NO_DATA, edgecolors="#bbbbbb", hatch="////", linewidths=0.4
-            )
-        )
         handles.append(
             Patch(
                 facecolor=NO_DATA,
                 edgecolor="#999999",
                 hatch="////",
-                label=say("tidak ada data", "no data"),
+                label=no_data or say("tidak ada data", "no data"),
             )
         )
     kp = kec if kecamatan is None else kec[kec.code == kecamatan]
     for code in kp.code:
         lines = borders(desa.code[desa.code.str.startswith(code)])
-        ax.add_collection(LineCollection(lines, colors="#444444", linewidths=1.2))
+        # one line broken at NaN: a single element per kecamatan (small in SVG)
+        xy = np.concatenate([lines, np.full((len(lines), 1, 2), np.nan)], axis=1).reshape(-1, 2)
+        ax.plot(xy[:, 0], xy[:, 1], color="#444444", linewidth=1.2, gid=f"k{code}")
     for code, width in [(c, 1.6) for c in (outline or [])] + (
         [(highlight, 3.0)] if highlight else []
     ):
@@ -200,6 +216,9 @@ def area_map(
         )
         for r in extra.itertuples()
     ] + items
+    if not halo:
+        box = {"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7}
+        items = [(x, y, t, {"bbox": box, **st}) for x, y, t, st in items]
     place_labels(ax, items)
     return fig
 

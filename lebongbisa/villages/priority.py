@@ -60,7 +60,9 @@ def priority(
     concentration: float = 30.0,
     seed: int = 58,
 ) -> tuple[pd.DataFrame, dict]:
-    """Priority index, rank and rank range per village; returns the table and used weights."""
+    """Priority index, rank and rank range per village, its three main reasons (the largest
+    weighted percentile ranks, each as `contribution_<feature>`); returns the table and the
+    weights used."""
     weights = dict(weights or DEFAULT_WEIGHTS)
     r = _ranks(t, weights)
     w = pd.Series({c: weights[c] for c in r.columns})
@@ -85,6 +87,7 @@ def priority(
             "rank_p95": sim_ranks.quantile(0.95, axis=1).round().astype(int),
             "reasons": reasons,
             "reasons_en": reasons_en,
+            **{f"contribution_{c}": contrib[c] for c in contrib.columns},
         }
     ).sort_values("rank")
     return out, w.to_dict()

@@ -83,6 +83,9 @@ def villages_period(
         c.value("priority_rank", "desa", r.village_code, r.rank)
         c.value("priority_rank_p05", "desa", r.village_code, r.rank_p05)
         c.value("priority_rank_p95", "desa", r.village_code, r.rank_p95)
+    for col in [c for c in prio.columns if c.startswith("contribution_")]:
+        for code, v in zip(prio.village_code, prio[col], strict=True):
+            c.value(f"priority_{col}", "desa", code, v)
     for r in typ.itertuples(index=False):
         c.value("village_cluster", "desa", r.village_code, r.cluster)
     indicators.write_part(c.frame(), folder, "village_indicators_part")

@@ -104,6 +104,11 @@ def test_program_errors_and_overlaps_per_kecamatan_and_desa_by_hand():
     h, acc = _base()
     ind = measure(h, CATALOG, "2024Q3", acc)
     d1, d2 = "1707011004", "1707012002"  # h,i,j (desil 1,1,2) and k,l,m (3, none, 9)
+    # the desil distribution of each area, on the quarter's scale (desil 1, 2, 3, 9 recorded)
+    assert lookup(ind, "households_desil2", "desa", d1) == 1
+    assert lookup(ind, "households_desil2", "desa", d2) == 0
+    assert lookup(ind, "households_desil9", "kabupaten") == 1
+    assert pd.isna(lookup(ind, "households_desil5", "kabupaten"))  # not on the scale here
     # A in d1: target {h,i,j}, recipients {h,j}: i missed; in d2: no target, recipient l outside
     assert lookup(ind, "recipients_households", "program_desa", f"A:{d1}") == 2
     assert lookup(ind, "coverage", "program_desa", f"A:{d1}") == 2 / 3

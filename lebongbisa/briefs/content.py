@@ -1,0 +1,242 @@
+"""What an area brief says, as numbers read from the quarter's indicators (and the earlier
+quarters' for the change and the trend): one function per section, DataFrames out, nothing
+formatted here (render.py writes the pages)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lebongbisa import gazetteer
+
+LEVELS = ("kecamatan", "desa")
+#: the key figures of a brief, in order: (indicator, kind)
+KEY_FIGURES = (
+    ("households", "count"),
+    ("persons", "count"),
+    ("households_desil1", "count"),
+    ("exclusion_error_any_program", "rate"),
+    ("coverage_any_program", "rate"),
+    ("working_poverty_rate", "rate"),
+)
+PROGRAM_COLUMNS = ("recipients_households", "coverage", "exclusion_error", "inclusion_error")
+QUALITY_COLUMNS = (
+    "quality_rows",
+    "quality_nik_invalid",
+    "quality_nik_missing",
+    "quality_nik_excel_damaged",
+    "quality_birth_date_problems",
+)
+
+
+class AreaIndicators:
+    """A quarter's indicators indexed for the briefs: the rows of each area (`kabupaten`,
+    `kecamatan`, `desa` scopes) and the per-area rows of the programs, program pairs and
+    dinas (scope codes `<unit>:<area>`), each looked up in constant time."""
+
+    def __init__(self, ind: pd.DataFrame):
+        self.ind = ind
+        own = ind[ind.scope_type.isin(LEVELS)]
+        self.own = {
+            k: g.set_index("indicator") for k, g in own.groupby(["scope_type", "scope_code"])
+        }
+        split = ind[ind.scope_code.str.contains(":", regex=False)]
+        unit, _, area = split.scope_code.str.rpartition(":").T.to_numpy()
+        split = split.assign(unit=unit, area=area)
+        self.per = {k: g for k, g in split.groupby(["scope_type", "area"])}
+
+    def value(self, level: str, code: str, name: str) -> pd.Series | None:
+        """The row (value, numerator, denominator) of indicator `name` for the area."""
+        g = self.own.get((level, code))
+        if g is None or name not in g.index:
+            return None
+        r = g.loc[name]
+        return r.iloc[0] if isinstance(r, pd.DataFrame) else r
+
+    def units(self, scope_type: str, code: str) -> pd.DataFrame:
+        """The area's rows of `scope_type` (e.g. `program_desa`), with their `unit`."""
+        none = self.ind.iloc[:0].assign(unit=pd.Series(dtype=str), area=pd.Series(dtype=str))
+        return self.per.get((scope_type, code), none)
+
+
+def areas(ind: pd.DataFrame) -> pd.DataFrame:
+    """The kecamatan and desa with households this quarter: level, code, name, and the
+    kecamatan of a desa (`parent`, `parent_name`), kecamatan first."""
+    v = gazetteer.villages()
+    has = ind[(ind.indicator == "households") & ind.scope_type.isin(LEVELS) & (ind.value > 0)]
+    kec = v.drop_duplicates("district_code")
+    rows = [
+        {
+            "level": "kecamatan",
+            "code": r.district_code,
+            "name": r.district_name,
+            "parent": None,
+            "parent_name": None,
+        }
+        for r in kec.itertuples()
+    ] + [
+        {
+            "level": "desa",
+            "code": r.village_code,
+            "name": r.village_name,
+            "parent": r.district_code,
+            "parent_name": r.district_name,
+        }
+        for r in v.itertuples()
+    ]
+    out = pd.DataFrame(rows)
+    keep = out.set_index(["level", "code"]).index.isin(
+        has.set_index(["scope_type", "scope_code"]).index
+    )
+    return out[keep].reset_index(drop=True)
+
+
+def key_figures(
+    now: AreaIndicators, prev: AreaIndicators | None, level: str, code: str
+) -> pd.DataFrame:
+    """The key figures with their change since the previous quarter (NaN without one)."""
+    rows = []
+    for name, kind in KEY_FIGURES:
+        r = now.value(level, code, name)
+        if r is None:
+            continue
+        p = prev.value(level, code, name) if prev is not None else None
+        change = r.value - p.value if p is not None else float("nan")
+        rows.append(
+            {
+                "indicator": name,
+                "kind": kind,
+                "value": r.value,
+                "denominator": r.denominator,
+                "change": change,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def desil_counts(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
+    """Households per recorded desil (the desil the registries carry: 1-10 or 1-4)."""
+    rows = [
+        (d, r.value)
+        for d in range(1, 11)
+        if (r := now.value(level, code, f"households_desil{d}")) is not None
+    ]
+    return pd.DataFrame(rows, columns=["desil", "households"])
+
+
+def programs(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
+    """Per program reaching or targeting the area: recipient households, coverage, exclusion
+    and inclusion error (with their denominators, for suppression)."""
+    g = now.units(f"program_{level}", code)
+    if g.empty:
+        return pd.DataFrame(columns=["program", *PROGRAM_COLUMNS])
+    value = g.pivot_table(index="unit", columns="indicator", values="value", aggfunc="first")
+    den = g.pivot_table(index="unit", columns="indicator", values="denominator", aggfunc="first")
+    out = value.reindex(columns=list(PROGRAM_COLUMNS))
+    for c in ("coverage", "exclusion_error", "inclusion_error"):
+        out[f"{c}_den"] = den.get(c)
+    return out.rename_axis("program").reset_index()
+
+
+def program_pairs(now: AreaIndicators, level: str, code: str, top: int = 3) -> pd.DataFrame:
+    """The pairs of programs most often received by the same households of the area."""
+    g = now.units(f"program_pair_{level}", code)
+    g = g[(g.indicator == "co_receipt_households") & (g.value > 0)]
+    return g.nlargest(top, "value")[["unit", "value"]].rename(
+        columns={"unit": "pair", "value": "households"}
+    )
+
+
+def working_poor(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
+    """What the area's working poor work in: per sector, the working poor and the sector's
+    working-poverty rate (with its denominator), largest first."""
+    g = now.own.get((level, code))
+    if g is None:
+        return pd.DataFrame(columns=["sector", "working_poor", "rate", "employed"])
+    counts = g[g.index.str.startswith("working_poor_sector_")]
+    rates = g[g.index.str.startswith("working_poverty_rate_sector_")]
+    out = pd.DataFrame(
+        {
+            "sector": counts.index.str.removeprefix("working_poor_sector_"),
+            "working_poor": counts.value.to_numpy(),
+        }
+    )
+    r = rates.set_axis(rates.index.str.removeprefix("working_poverty_rate_sector_"))
+    out["rate"] = out.sector.map(r.value)
+    out["employed"] = out.sector.map(r.denominator)
+    return out.sort_values("working_poor", ascending=False).reset_index(drop=True)
+
+
+def trend(history: list[tuple[str, AreaIndicators]], level: str, code: str) -> pd.DataFrame:
+    """Per processed quarter up to this one: desil-1 households and the share no program
+    reaches (with its denominator)."""
+    rows = []
+    for period, a in history:
+        d1 = a.value(level, code, "households_desil1")
+        ex = a.value(level, code, "exclusion_error_any_program")
+        if d1 is None:
+            continue
+        rows.append(
+            {
+                "period": period,
+                "households_desil1": d1.value,
+                "not_reached": ex.value if ex is not None else float("nan"),
+                "denominator": ex.denominator if ex is not None else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows, columns=["period", "households_desil1", "not_reached", "denominator"])
+
+
+def priority(now: AreaIndicators, code: str, reasons: int = 3) -> dict | None:
+    """A desa's Desa Binaan rank, its range under other weights, and its main reasons (the
+    largest contributions to its priority index); None when it was not ranked."""
+    rank = now.value("desa", code, "priority_rank")
+    if rank is None:
+        return None
+    g = now.own[("desa", code)]
+    contrib = g[g.index.str.startswith("priority_contribution_")].value.sort_values(ascending=False)
+    return {
+        "rank": rank.value,
+        "best": now.value("desa", code, "priority_rank_p05").value,
+        "worst": now.value("desa", code, "priority_rank_p95").value,
+        "reasons": list(contrib.index.str.removeprefix("priority_contribution_")[:reasons]),
+    }
+
+
+def desa_ranks(now: AreaIndicators, kecamatan: str) -> pd.DataFrame:
+    """The Desa Binaan ranks of a kecamatan's desa, best first."""
+    v = gazetteer.villages()
+    rows = []
+    for r in v[v.district_code == kecamatan].itertuples():
+        p = priority(now, r.village_code)
+        if p is not None:
+            rows.append({"code": r.village_code, "name": r.village_name, **p})
+    return pd.DataFrame(
+        rows, columns=["code", "name", "rank", "best", "worst", "reasons"]
+    ).sort_values("rank")
+
+
+def data_quality(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
+    """Per dinas, the data problems of its rows in the area (a kecamatan sums its desa: rows
+    added up, shares weighted by rows)."""
+    if level == "desa":
+        g = now.units("agency_desa", code)
+    else:
+        desa = gazetteer.villages()
+        codes = desa.village_code[desa.district_code == code]
+        g = pd.concat([now.units("agency_desa", c) for c in codes], ignore_index=True)
+    if g.empty:
+        return pd.DataFrame(columns=["dinas", *QUALITY_COLUMNS])
+    g = g.assign(dinas=g.unit)
+    wide = g.pivot_table(
+        index=["dinas", "area"], columns="indicator", values="value", aggfunc="first"
+    )
+    rows = wide["quality_rows"]
+    out = {"quality_rows": rows.groupby("dinas").sum()}
+    for c in QUALITY_COLUMNS[1:]:
+        out[c] = (wide[c] * rows).groupby("dinas").sum() / out["quality_rows"]
+    return (
+        pd.DataFrame(out)
+        .rename_axis("dinas")
+        .reset_index()
+        .sort_values("quality_rows", ascending=False)
+    )
