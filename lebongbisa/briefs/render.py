@@ -36,14 +36,14 @@ h1{font-size:1.45rem;margin:0.2rem 0}h2{font-size:1.1rem;margin:1.1rem 0 0.3rem;
 border-bottom:1px solid #ddd}nav{font-size:0.9rem;margin-bottom:0.4rem}
 table{border-collapse:collapse;width:100%;font-size:0.9rem;table-layout:auto}
 th,td{padding:0.2rem 0.35rem;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
-td.n,th.n{text-align:right}td.n{white-space:nowrap}th{font-size:0.85em;hyphens:auto}.bar{background:#d95f02;height:0.7rem}
+td.n,th.n{text-align:right}td.n{white-space:nowrap}td.v{vertical-align:bottom}th{font-size:0.85em;hyphens:auto}.bar{background:#d95f02;min-height:1px}
 .maps{display:flex;flex-wrap:wrap;gap:0.5rem}
 .maps svg{flex:1 1 18rem;min-width:0;width:100%;max-width:100%;height:auto}
 .note{font-size:0.8rem;color:#555}
 @media (max-width:30rem){body{padding:0.4rem}table{font-size:0.75rem}th,td{padding:0.15rem 0.2rem}}
 @media print{@page{size:A4;margin:10mm}body{max-width:none;font-size:8.5pt;padding:0}
 h1{font-size:13pt}h2{font-size:10pt;margin:0.5rem 0 0.2rem;break-after:avoid}
-th,td{padding:0.05rem 0.3rem}.maps{break-inside:avoid}.maps svg{max-height:80mm}
+th,td{padding:0.05rem 0.3rem}.maps{break-inside:avoid}.maps svg{max-height:68mm}
 nav{display:none}}
 """
 
@@ -129,18 +129,16 @@ class Page:
         if t.empty or not t.households.sum():
             return ""
         top = t.households.max()
-        rows = [
-            [
-                f"{int(d.desil)}",
-                self.n(d.households),
-                f'<div class="bar" style="width:{100 * d.households / top:.0f}%"></div>',
-            ]
+        bars = "".join(
+            f'<td class="v"><div class="bar" style="height:{2.5 * d.households / top:.2f}rem">'
+            "</div></td>"
             for d in t.itertuples()
-        ]
-        heads = ["Desil", say("Keluarga", "Households"), ""]
-        return self._section(
-            say("Keluarga menurut desil", "Households by desil"), _table(heads, rows, {1})
         )
+        heads = ["Desil", *(f"{d:.0f}" for d in t.desil)]
+        counts = [say("Keluarga", "Households"), *(self.n(x) for x in t.households)]
+        table = _table(heads, [counts], set(range(1, len(heads))))
+        table = table.replace("</table>", f"<tr><td></td>{bars}</tr></table>")
+        return self._section(say("Keluarga menurut desil", "Households by desil"), table)
 
     def programs(self, t: pd.DataFrame, pairs: pd.DataFrame) -> str:
         say = self.say
