@@ -33,16 +33,20 @@ class AreaIndicators:
     `kecamatan`, `desa` scopes) and the per-area rows of the programs, program pairs and
     dinas (scope codes `<unit>:<area>`), each looked up in constant time."""
 
-    def __init__(self, ind: pd.DataFrame):
+    def __init__(self, ind: pd.DataFrame, units: bool = True):
         self.ind = ind
         own = ind[ind.scope_type.isin(LEVELS)]
         self.own = {
             k: g.set_index("indicator") for k, g in own.groupby(["scope_type", "scope_code"])
         }
-        split = ind[ind.scope_code.str.contains(":", regex=False)]
-        unit, _, area = split.scope_code.str.rpartition(":").T.to_numpy()
-        split = split.assign(unit=unit, area=area)
-        self.per = {k: g for k, g in split.groupby(["scope_type", "area"])}
+        self.per: dict = {}
+        self._wide: dict[str, pd.DataFrame] = {}
+        if units:  # the rows of units per area (not needed for an earlier quarter's trend)
+            split = ind[ind.scope_code.str.contains(":", regex=False)]
+            parts = [c.rsplit(":", 1) for c in split.scope_code]
+            split = split.assign(unit=[p[0] for p in parts], area=[p[1] for p in parts])
+            self.split = split
+            self.per = {k: g for k, g in split.groupby(["scope_type", "area"])}
 
     def value(self, level: str, code: str, name: str) -> pd.Series | None:
         """The row (value, numerator, denominator) of indicator `name` for the area."""
@@ -51,6 +55,21 @@ class AreaIndicators:
             return None
         r = g.loc[name]
         return r.iloc[0] if isinstance(r, pd.DataFrame) else r
+
+    def wide(self, scope_type: str) -> pd.DataFrame:
+        """The rows of `scope_type` (per-area units) as one table indexed by (area, unit),
+        columns (`value` | `denominator`, indicator); built once per scope type."""
+        if scope_type not in self._wide:
+            g = self.split[self.split.scope_type == scope_type]
+            self._wide[scope_type] = g.set_index(["area", "unit", "indicator"])[
+                ["value", "denominator"]
+            ].unstack("indicator")
+        return self._wide[scope_type]
+
+    def area_units(self, scope_type: str, codes: list[str]) -> pd.DataFrame:
+        """`wide(scope_type)` for the areas `codes` (empty when none has a row)."""
+        w = self.wide(scope_type)
+        return w[w.index.get_level_values("area").isin(codes)]
 
     def units(self, scope_type: str, code: str) -> pd.DataFrame:
         """The area's rows of `scope_type` (e.g. `program_desa`), with their `unit`."""
@@ -126,14 +145,13 @@ def desil_counts(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
 def programs(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
     """Per program reaching or targeting the area: recipient households, coverage, exclusion
     and inclusion error (with their denominators, for suppression)."""
-    g = now.units(f"program_{level}", code)
-    if g.empty:
+    w = now.area_units(f"program_{level}", [code])
+    if w.empty:
         return pd.DataFrame(columns=["program", *PROGRAM_COLUMNS])
-    value = g.pivot_table(index="unit", columns="indicator", values="value", aggfunc="first")
-    den = g.pivot_table(index="unit", columns="indicator", values="denominator", aggfunc="first")
-    out = value.reindex(columns=list(PROGRAM_COLUMNS))
+    w = w.droplevel("area")
+    out = w["value"].reindex(columns=list(PROGRAM_COLUMNS))
     for c in ("coverage", "exclusion_error", "inclusion_error"):
-        out[f"{c}_den"] = den.get(c)
+        out[f"{c}_den"] = w["denominator"].get(c)
     return out.rename_axis("program").reset_index()
 
 
@@ -219,24 +237,17 @@ def data_quality(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
     """Per dinas, the data problems of its rows in the area (a kecamatan sums its desa: rows
     added up, shares weighted by rows)."""
     if level == "desa":
-        g = now.units("agency_desa", code)
+        codes = [code]
     else:
         desa = gazetteer.villages()
-        codes = desa.village_code[desa.district_code == code]
-        g = pd.concat([now.units("agency_desa", c) for c in codes], ignore_index=True)
-    if g.empty:
+        codes = list(desa.village_code[desa.district_code == code])
+    w = now.area_units("agency_desa", codes)
+    if w.empty:
         return pd.DataFrame(columns=["dinas", *QUALITY_COLUMNS])
-    g = g.assign(dinas=g.unit)
-    wide = g.pivot_table(
-        index=["dinas", "area"], columns="indicator", values="value", aggfunc="first"
-    )
-    rows = wide["quality_rows"]
-    out = {"quality_rows": rows.groupby("dinas").sum()}
+    values = w["value"]
+    rows = values["quality_rows"]
+    out = {"quality_rows": rows.groupby(level="unit").sum()}
     for c in QUALITY_COLUMNS[1:]:
-        out[c] = (wide[c] * rows).groupby("dinas").sum() / out["quality_rows"]
-    return (
-        pd.DataFrame(out)
-        .rename_axis("dinas")
-        .reset_index()
-        .sort_values("quality_rows", ascending=False)
-    )
+        out[c] = (values[c] * rows).groupby(level="unit").sum() / out["quality_rows"]
+    out = pd.DataFrame(out).rename_axis("dinas").reset_index()
+    return out.sort_values("quality_rows", ascending=False)

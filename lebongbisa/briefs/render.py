@@ -315,11 +315,12 @@ def render_all(
     ind = indicators.read(folder)
     now = AreaIndicators(ind)
     before = folder.previous("indicators")
-    prev = AreaIndicators(indicators.read(before.parent)) if before else None
-    history = [
-        (p.parent.name, AreaIndicators(indicators.read(p.parent)))
+    earlier = {
+        p.parent.name: AreaIndicators(indicators.read(p.parent), units=False)
         for p in folder.earlier("indicators")
-    ] + [(folder.period, now)]
+    }
+    prev = earlier.get(before.parent.name) if before else None
+    history = [*earlier.items(), (folder.period, now)]
     areas = pd.read_parquet(folder.path("brief_areas"))
     svgs = maps(ind, lang, min_cell)
     ranked = int((ind.indicator == "priority_rank").sum())
