@@ -259,26 +259,31 @@ def indicator_map(ind: pd.DataFrame, name: str, title: str, lang: str = "id", **
     return area_map(d.set_index("scope_code").value, title, lang, **style)
 
 
-def desa_maps(table: pd.DataFrame, lang: str = "id"):
-    """Side by side: the share of desil-1 households no program reaches and the
-    working-poverty rate of each desa (the village table of stage 5)."""
+def desa_maps(table: pd.DataFrame, prio: pd.DataFrame, lang: str = "id"):
+    """Side by side: the share of desil-1 households no program reaches, the working-poverty
+    rate and the Desa Binaan rank of each desa (stage 5's village table and ranking)."""
     say = Translator(lang)
     t = table.set_index("village_code")
-    fig, axes = plt.subplots(1, 2, figsize=(13, 7.5))
-    for ax, column, title in (
+    rank = prio.set_index("village_code")["rank"] if len(prio) else pd.Series(dtype=float)
+    fig, axes = plt.subplots(1, 3, figsize=(18, 7.5))
+    panels = (
         (
-            axes[0],
-            "exclusion_desil1",
-            say(
-                "Keluarga desil 1 yang tidak menerima program", "Desil-1 households with no program"
-            ),
+            t.exclusion_desil1,
+            say("Keluarga desil 1 tanpa program", "Desil-1 households, no program"),
+            {},
         ),
         (
-            axes[1],
-            "working_poverty_rate",
-            say("Pekerja yang hidup dalam keluarga miskin", "Workers living in poor households"),
+            t.working_poverty_rate,
+            say("Pekerja dalam keluarga miskin", "Workers in poor households"),
+            {},
         ),
-    ):
-        area_map(t[column], title, lang, ax=ax)
+        (
+            rank,
+            say("Peringkat Desa Binaan (1 = prioritas)", "Desa Binaan rank (1 = priority)"),
+            {"cmap": "YlOrRd_r", "fmt": "{:.0f}"},
+        ),
+    )
+    for ax, (values, title, style) in zip(axes, panels, strict=True):
+        area_map(values, title, lang, ax=ax, **style)
     fig.tight_layout()
     return fig
