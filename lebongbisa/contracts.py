@@ -319,7 +319,10 @@ evaluations: {headline}.
 
 `reports/<period>/index.html` (the summary first, then the stage pages; a stage that failed is
 named with what is missing), `06_ringkasan.html` (the policymaker summary, Bahasa Indonesia,
-aggregates only, counts under 5 households suppressed) and the executed notebooks.
+aggregates only, counts under 5 households suppressed) and the executed notebooks;
+`08_wilayah.html` lists the area briefs, `kecamatan/<code>.html` and `desa/<code>.html` (one
+per area with households: every number read from `indicators.csv`, counts under 5 households
+suppressed, no personal data).
 `reports/<period>/restricted/` holds the by-name worklists (`daftar_*.xlsx`, ID columns as
 text) and the linkage review workbook; it is never linked from the index.
 """
