@@ -87,7 +87,7 @@ def priority(
             "rank_p95": sim_ranks.quantile(0.95, axis=1).round().astype(int),
             "reasons": reasons,
             "reasons_en": reasons_en,
-            **{f"contribution_{c}": contrib[c] for c in contrib.columns},
+            **{f"contribution_{c}": contrib[c].astype(float) for c in contrib.columns},
         }
     ).sort_values("rank")
     return out, w.to_dict()

@@ -104,6 +104,12 @@ def test_program_errors_and_overlaps_per_kecamatan_and_desa_by_hand():
     h, acc = _base()
     ind = measure(h, CATALOG, "2024Q3", acc)
     d1, d2 = "1707011004", "1707012002"  # h,i,j (desil 1,1,2) and k,l,m (3, none, 9)
+    # persons in the area of their household: p1, p2 (h) and p3 (i) all live in d1
+    assert (
+        lookup(ind, "persons", "desa", d1) == 3
+        and lookup(ind, "persons", "kecamatan", "170701") == 3
+    )
+    assert pd.isna(lookup(ind, "persons", "desa", d2))  # nobody on record there
     # the desil distribution of each area, on the quarter's scale (desil 1, 2, 3, 9 recorded)
     assert lookup(ind, "households_desil2", "desa", d1) == 1
     assert lookup(ind, "households_desil2", "desa", d2) == 0

@@ -53,3 +53,17 @@ def test_custom_weights_change_the_ranking():
     assert a.iloc[0].village_code == t.loc[t.share_desil1.idxmax(), "village_code"]
     assert b.iloc[0].village_code == t.loc[t.housing_deprivation.idxmax(), "village_code"]
     assert (a.rank_p05 <= a["rank"]).all() and (a["rank"] <= a.rank_p95 + 1).all()
+
+
+def test_the_contributions_add_up_to_the_index_and_the_largest_are_the_reasons():
+    from lebongbisa.villages.table import feature_label
+
+    out, _ = priority(_table())
+    contrib = out.filter(like="contribution_")
+    assert np.allclose(contrib.sum(axis=1), out.priority_index)
+    features = contrib.columns.str.removeprefix("contribution_")
+    label = {feature_label(f, "id"): f"contribution_{f}" for f in features}
+    for r in out.itertuples():  # the three reasons contribute at least as much as any other
+        named = [label[x] for x in r.reasons.split(", ")]
+        c = out.loc[r.Index, contrib.columns].astype(float)
+        assert len(named) == 3 and c[named].min() >= c.drop(named).max()

@@ -69,6 +69,14 @@ def test_working_poverty_counts_employed_adults_in_poor_households():
     # underemployed: a (25 h), b (20 h) of 5 employed with hours
     assert lookup(ind, "underemployment_rate") == 2 / 5
     assert lookup(ind, "informal_share_employed") == 3 / 5
+    # what the working poor work in, for the kabupaten and each area: a, b in agriculture,
+    # d in trade; f (government) and g (services) work in a household that is not poor
+    desa, kec = "1707011004", "170701"
+    for scope, code in (("kabupaten", "1707"), ("kecamatan", kec), ("desa", desa)):
+        assert lookup(ind, "working_poor_sector_agriculture", scope, code) == 2
+        assert lookup(ind, "working_poor_sector_trade", scope, code) == 1
+        assert lookup(ind, "working_poor_sector_government", scope, code) == 0
+        assert lookup(ind, "working_poverty_rate_sector_services", scope, code) == 0
 
 
 def test_decomposition_by_head_status():
