@@ -70,7 +70,7 @@ def main() -> None:
         folder = PeriodFolder.of("2025Q1", data, reports)
         ind = indicators.read(folder)
         t0 = time.perf_counter()
-        maps(ind, "id", 5)
+        maps(ind, sorted({c[:6] for c in ind.scope_code[ind.scope_type == "kecamatan"]}), "id", 5)
         map_seconds = time.perf_counter() - t0
         seconds = []
         for _ in range(args.repeat):

@@ -61,10 +61,10 @@ def _svg(fig, salt: str) -> str:
     return re.sub(r"\s*\n\s*", " ", text)
 
 
-def maps(ind: pd.DataFrame, lang: str, min_cell: int) -> dict[str, str]:
+def maps(ind: pd.DataFrame, kecamatan: list[str], lang: str, min_cell: int) -> dict[str, str]:
     """SVG maps of the share of desil-1 households no program reaches per desa (desa with
     fewer than `min_cell` desil-1 households left blank): `kabupaten`, and one per kecamatan
-    code, each area an element a page can highlight (ids `k<code>`, `d<code>`)."""
+    code of `kecamatan`, each area an element a page can highlight (ids `k<code>`, `d<code>`)."""
     say = Translator(lang)
     d = ind[(ind.indicator == "exclusion_error_any_program") & (ind.scope_type == "desa")]
     d = d[d.denominator >= min_cell]
@@ -78,7 +78,7 @@ def maps(ind: pd.DataFrame, lang: str, min_cell: int) -> dict[str, str]:
         "no_data": say("tidak ada data / terlalu sedikit", "no data / too few"),
     }
     out = {"kabupaten": _svg(area_map(values, title, lang, **style), "kabupaten")}
-    for kec in sorted({c[:6] for c in content.areas(ind).code}):
+    for kec in kecamatan:
         out[kec] = _svg(area_map(values, title, lang, kecamatan=kec, **style), kec)
     return out
 
@@ -122,7 +122,7 @@ class Page:
             say("Triwulan ini", "This quarter"),
             say("Perubahan", "Change"),
         ]
-        return self._section(say("Angka utama", "Key figures"), _table(heads, rows, {1, 2}))
+        return self.section(say("Angka utama", "Key figures"), _table(heads, rows, {1, 2}))
 
     def desil(self, t: pd.DataFrame) -> str:
         say = self.say
@@ -138,12 +138,12 @@ class Page:
         counts = [say("Keluarga", "Households"), *(self.n(x) for x in t.households)]
         table = _table(heads, [counts], set(range(1, len(heads))))
         table = table.replace("</table>", f"<tr><td></td>{bars}</tr></table>")
-        return self._section(say("Keluarga menurut desil", "Households by desil"), table)
+        return self.section(say("Keluarga menurut desil", "Households by desil"), table)
 
     def programs(self, t: pd.DataFrame, pairs: pd.DataFrame) -> str:
         say = self.say
         if t.empty:
-            return self._section(
+            return self.section(
                 say("Program", "Programs"),
                 "<p>"
                 + say(
@@ -186,7 +186,7 @@ class Page:
                 )
                 + f"</p><ul>{items}</ul>"
             )
-        return self._section(say("Program di wilayah ini", "Programs in this area"), body)
+        return self.section(say("Program di wilayah ini", "Programs in this area"), body)
 
     def working_poor(self, t: pd.DataFrame) -> str:
         say = self.say
@@ -206,7 +206,7 @@ class Page:
             say("Pekerja miskin", "Working poor"),
             say("Tingkat pekerja miskin di sektor ini", "Working-poverty rate in the sector"),
         ]
-        return self._section(
+        return self.section(
             say("Bekerja tetapi miskin: di sektor apa", "Working but poor: in what"),
             _table(heads, rows, {1, 2}),
         )
@@ -224,14 +224,14 @@ class Page:
             say("Keluarga desil 1", "Desil-1 households"),
             say("Tidak menerima program", "Receiving no program"),
         ]
-        return self._section(say("Perkembangan", "Trend"), _table(heads, rows, {1, 2}))
+        return self.section(say("Perkembangan", "Trend"), _table(heads, rows, {1, 2}))
 
     def priority(self, p: dict | None, ranked: int) -> str:
         say = self.say
         if p is None:
             return ""
         why = ", ".join(feature_label(f, self.lang) for f in p["reasons"])
-        return self._section(
+        return self.section(
             "Desa Binaan",
             "<p>"
             + say(
@@ -258,7 +258,7 @@ class Page:
             for d in t.itertuples()
         ]
         heads = [say("Peringkat", "Rank"), "Desa", say("Rentang", "Range")]
-        return self._section(
+        return self.section(
             say(
                 "Desa Binaan: peringkat desa di kecamatan ini",
                 "Desa Binaan: the ranks of this kecamatan's villages",
@@ -287,13 +287,13 @@ class Page:
             say("NIK kosong", "Missing NIK"),
             say("NIK rusak Excel", "NIK damaged by Excel"),
         ]
-        return self._section(
+        return self.section(
             say("Kualitas data per dinas", "Data quality by agency"),
             _table(heads, rows, {1, 2, 3, 4}),
         )
 
     @staticmethod
-    def _section(title: str, body: str) -> str:
+    def section(title: str, body: str) -> str:
         return f"<h2>{html.escape(title)}</h2>{body}"
 
 
@@ -322,7 +322,7 @@ def render_all(
     prev = earlier.get(before.parent.name) if before else None
     history = [*earlier.items(), (folder.period, now)]
     areas = pd.read_parquet(folder.path("brief_areas"))
-    svgs = maps(ind, lang, min_cell)
+    svgs = maps(ind, sorted(areas.code[areas.level == "kecamatan"]), lang, min_cell)
     ranked = int((ind.indicator == "priority_rank").sum())
     summary = say("Ringkasan kabupaten", "Kabupaten summary")
     listing = say("Semua kecamatan dan desa", "All kecamatan and desa")
@@ -376,7 +376,7 @@ def render_all(
             + page.trend(content.trend(history, a.level, a.code))
             + rank
             + page.quality(content.data_quality(now, a.level, a.code))
-            + page._section(say("Peta", "Map"), f'<div class="maps">{figure}</div>')
+            + page.section(say("Peta", "Map"), f'<div class="maps">{figure}</div>')
             + note
         )
         path = folder.reports / a.level / f"{a.code}.html"
