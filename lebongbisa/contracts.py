@@ -17,7 +17,7 @@ import yaml
 from lebongbisa import indicators, schemas
 from lebongbisa.config import PACKAGE_DATA_DIR
 from lebongbisa.flags import QUARANTINE_REASONS, REASON_LABELS
-from lebongbisa.ingest.sources import PROGRAM_TYPES, UNITS
+from lebongbisa.ingest.sources import BENEFIT_PER, PROGRAM_TYPES, UNITS
 from lebongbisa.kinds import KINDS, REQUIRED
 from lebongbisa.settings import write_run_yml
 from lebongbisa.stages import declared_sections
@@ -28,6 +28,7 @@ DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
 PLACEHOLDERS = {
     "{d}": r"(?:10|[1-9])",
     "{sector}": r"[a-z_]+",
+    "{end}": "(?:low|high)",
     "{feature}": "(?:" + "|".join(map(re.escape, FEATURES)) + ")",
 }
 
@@ -92,6 +93,7 @@ def deliveries_markdown() -> str:
         ),
         types=", ".join(f"`{t}`" for t in PROGRAM_TYPES),
         units=", ".join(f"`{u}`" for u in UNITS),
+        per=" | ".join(f"`{u}`" for u in BENEFIT_PER),
         attributes=_table(["attribute", "meaning"], attributes),
         reasons=_table(["reason / flag", "label (reports, worklists)", "row is"], reasons),
         example=(PACKAGE_DATA_DIR / "programs.yml").read_text().split("programs:", 1)[1][:600],
@@ -230,8 +232,13 @@ Headers are matched after upper-casing and dropping everything but letters and d
 ## The program catalog (`programs.yml`)
 
 A list under `programs:`; each entry has `code`, `name`, `agency` (the dinas), `type`
-({types}), `unit` ({units}), `target_rule` and `benefit` (free text or Rupiah per year).
-Other keys are allowed and kept. Optional `aliases`: the codes the same program had in
+({types}), `unit` ({units}), `target_rule` and `benefit` (free text or Rupiah, per
+recipient household, or per person for a person-unit program). Optional `benefit_per`
+({per}) says what one `benefit` pays for: PKH is paid by stage (`quarter`), RTLH once (`once`:
+all of it in the quarter the household is on the list); without it `benefit` is Rupiah per
+year, a quarter of which counts per quarter. A list's own amounts (`amount`) come first; the
+catalog benefit fills the rows without one and prices the target households not reached. A
+free-text benefit gives no Rupiah figure. Other keys are allowed and kept. Optional `aliases`: the codes the same program had in
 earlier quarters (e.g. `BLT-DD` with `aliases: [BLTDD]`), so its starts and stops are
 followed across the renaming. Codes are unique. A catalog program with no list in the
 period is *not delivered*: it gets `program_list_delivered` = 0 and no rate; a header-only

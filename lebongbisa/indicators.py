@@ -91,6 +91,12 @@ class Collector:
     ) -> None:
         self._add(indicator, scope_type, scope_code, num / den if den else np.nan, num, den)
 
+    def amount(
+        self, indicator: str, scope_type: str, scope_code: str, rupiah: float, households: float
+    ) -> None:
+        """Rupiah, with the households it concerns in `numerator` (what suppression protects)."""
+        self._add(indicator, scope_type, scope_code, rupiah, numerator=households)
+
     def value(self, indicator: str, scope_type: str, scope_code: str, value: float) -> None:
         self._add(indicator, scope_type, scope_code, value)
 

@@ -14,6 +14,9 @@ from lebongbisa.kinds import NAMES
 KINDS = NAMES  # (data/kinds.yml)
 PROGRAM_TYPES = ("bansos", "pemberdayaan", "kesehatan", "pendidikan", "perumahan")
 UNITS = ("household", "person")
+#: a catalog entry's optional `benefit_per`: what one `benefit` pays for, as quarters' worth
+#: paid in one quarter (default `year`: a quarter of it per quarter)
+BENEFIT_PER = {"year": 0.25, "quarter": 1.0, "month": 3.0, "once": 1.0}
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,16 @@ def validate_catalog(entries: list, name: str = "programs.yml") -> list[Problem]
         if e.get("unit") not in UNITS:
             problems.append(
                 Problem(name, f"program {label}: unit {e.get('unit')!r} is not household or person")
+            )
+        per = e.get("benefit_per")
+        if per is not None and per not in BENEFIT_PER:
+            problems.append(
+                Problem(
+                    name,
+                    f"program {label}: benefit_per {per!r} is not one of "
+                    f"{', '.join(BENEFIT_PER)}",
+                    "leave it out to read `benefit` as Rupiah per year",
+                )
             )
         aliases = e.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):

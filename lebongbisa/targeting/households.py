@@ -13,6 +13,7 @@ import pandas as pd
 
 from lebongbisa import kinds
 from lebongbisa.folder import PeriodFolder
+from lebongbisa.targeting.money import quarterly_benefit
 
 #: the list kinds whose rows give their household an attribute of the target rules: a
 #: household with a row of the UMKM registry has a business
@@ -89,14 +90,6 @@ def _mode_desil(acc: pd.DataFrame, kind: str) -> pd.Series:
     return _mode_by_household(acc[acc.kind == kind], "desil")
 
 
-def _numeric(value: object) -> float:
-    """A catalog benefit as Rupiah per year (NaN for free text)."""
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
 def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
     """One row per household_key (see module docstring)."""
     h = pd.DataFrame(index=pd.Index(acc.household_key.unique(), name="household_key"))
@@ -146,7 +139,7 @@ def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
     # programs received; a list without amounts counts the catalog's benefit for a quarter
     prog = acc[acc.kind == "program"].copy()
     codes = [p["code"] for p in catalog]
-    per_quarter = {p["code"]: _numeric(p.get("benefit")) / 4 for p in catalog}
+    per_quarter = {p["code"]: quarterly_benefit(p) for p in catalog}
     prog["amount"] = prog.amount.fillna(prog.program.map(per_quarter))
     cnt = (
         prog.pivot_table(

@@ -16,6 +16,7 @@ import pandas as pd
 from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
 from lebongbisa.ingest.stage import read_sources
+from lebongbisa.targeting.money import money_measures
 from lebongbisa.targeting_rules import evaluate_rule
 
 POOR_RULE = "desil <= 2"
@@ -290,6 +291,8 @@ def measure(
     ):
         area_measures(c, h, scope, codes, any_list, registry, desils)
     program_measures(c, h, catalog, delivered, registry)
+    if registry:
+        money_measures(c, h, acc, catalog, targets(h, catalog), delivered, kab)
     program_area_measures(c, h, catalog, delivered, registry)
     person_program_measures(c, acc, h, catalog, delivered, registry)
     overlap_measures(c, h, catalog, delivered)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from lebongbisa import indicators
 from lebongbisa.folder import PeriodFolder
+from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
 from lebongbisa.ingest.quality import scorecard, scorecard_by_desa, scorecard_indicators
 from lebongbisa.ingest.stage import load_manifest, quarter_regime, registry_delivered
@@ -18,7 +19,7 @@ from lebongbisa.io import write_json, write_parquet
 from lebongbisa.link import decisions
 from lebongbisa.link.quality import Calibration
 from lebongbisa.restricted import restricted_folder
-from lebongbisa.targeting import uncertainty, worklists
+from lebongbisa.targeting import money, uncertainty, worklists
 from lebongbisa.targeting.definitions import TargetingSettings
 from lebongbisa.targeting.households import accepted_records, household_base
 from lebongbisa.targeting.measures import (
@@ -86,13 +87,20 @@ def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = No
     ind = pd.concat(
         [ind, _intervals(folder, records, clean, h, catalog, delivered, ind, targeting)]
     )
+    previous = indicators.previous_part(folder, "targeting_indicators")
+    ind = pd.concat(
+        [
+            ind,
+            money.ranges(ind, money.unit_costs(acc, catalog), period),
+            money.year_to_date(ind, previous, kabupaten_code()),
+        ],
+        ignore_index=True,
+    )
     quality = Collector(period)
     scorecard_indicators(scorecard(records, clean, catalog), quality)
     scorecard_indicators(scorecard_by_desa(clean, catalog), quality)
     ind = pd.concat([ind, quality.frame()], ignore_index=True)
-    ind = indicators.with_changes(
-        ind, indicators.previous_part(folder, "targeting_indicators"), indicators.headline()
-    )
+    ind = indicators.with_changes(ind, previous, indicators.headline())
     indicators.write_part(ind, folder, "targeting_indicators")
     lists = [p for p in catalog if p["code"] in delivered]
     write_parquet(combinations_table(h, lists), folder.path("program_combinations"))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from lebongbisa.indicators import lookup
+from lebongbisa.ingest.sources import validate_catalog
+from lebongbisa.targeting import money
 from lebongbisa.targeting.measures import measure
 
 CATALOG = [
@@ -54,6 +58,7 @@ def _base():
             "person_key": ["p1", "p2", "p3"],
             "household_key": ["h", "h", "i"],
             "program": [None, "A", None],
+            "amount": [float("nan"), 300.0, float("nan")],
             "rank": [0, 3, 0],
         }
     )
@@ -134,3 +139,92 @@ def test_program_errors_and_overlaps_per_kecamatan_and_desa_by_hand():
     pair = "Dinas Pertanian+Dinas Sosial"
     assert lookup(ind, "co_receipt_households", "agency_pair", pair) == 1
     assert lookup(ind, "jaccard", "agency_pair_kecamatan", f"{pair}:170701") == 1 / 5
+
+
+def test_rupiah_outside_the_target_and_needed_for_the_rest_by_hand():
+    h, acc = _base()
+    ind = measure(h, CATALOG, "2024Q3", acc)
+    d1, d2 = "1707011004", "1707012002"
+
+    def rp(name, scope="kabupaten", code=None):
+        return lookup(ind, name, scope, code)
+
+    # A: outside = l (paid 300); missed = i, a quarter of 1200. B: outside m (100); missed i, j
+    assert rp("rupiah_outside_target", "program", "A") == 300
+    assert rp("rupiah_unreached_target", "program", "A") == 300
+    assert rp("rupiah_outside_target", "program", "B") == 100
+    assert rp("rupiah_unreached_target", "program", "B") == 200
+    assert rp("rupiah_outside_target") == 400 and rp("rupiah_unreached_target") == 500
+    # per area: d1 holds the missed (i in A; i, j in B), d2 the outside (l, m)
+    assert rp("rupiah_unreached_target", "desa", d1) == 500
+    assert rp("rupiah_outside_target", "desa", d1) == 0
+    assert rp("rupiah_outside_target", "program_desa", f"A:{d2}") == 300
+    # the households behind each figure, for suppression
+    row = ind[(ind.indicator == "rupiah_unreached_target") & (ind.scope_type == "kabupaten")]
+    assert row.numerator.iloc[0] == 3  # i (A), i and j (B)
+    # A's one list row carries its amount, so the Rupiah are the amounts paid
+    assert rp("rupiah_from_list", "program", "A") == 1
+
+
+def test_benefit_per_sets_what_a_quarter_costs_and_is_validated():
+    pkh = {"benefit": 750_000, "benefit_per": "quarter"}
+    assert money.quarterly_benefit(pkh) == 750_000
+    assert money.quarterly_benefit({"benefit": 3_000_000}) == 750_000  # a year's by default
+    assert money.quarterly_benefit({"benefit": 100, "benefit_per": "month"}) == 300
+    assert money.quarterly_benefit({"benefit": 20_000_000, "benefit_per": "once"}) == 20_000_000
+    assert np.isnan(money.quarterly_benefit({"benefit": "Rp750.000 per tahap"}))
+    bad = [dict(CATALOG[0], benefit_per="season")]
+    problems = validate_catalog(bad)
+    assert len(problems) == 1 and "benefit_per 'season'" in problems[0].message
+
+
+def test_a_free_text_benefit_gives_no_figure_for_the_households_not_reached():
+    h, acc = _base()
+    catalog = [dict(CATALOG[0], benefit="Rp300 per tahap"), CATALOG[1]]
+    ind = measure(h, catalog, "2024Q3", acc)
+    assert pd.isna(lookup(ind, "rupiah_unreached_target", "program", "A"))
+    assert pd.isna(lookup(ind, "rupiah_unreached_target"))  # a sum with an unknown part
+    assert lookup(ind, "rupiah_unreached_target", "program", "B") == 200
+    assert lookup(ind, "rupiah_outside_target", "program", "A") == 300  # paid amounts
+
+
+def test_a_person_unit_program_costs_its_recipients_per_household():
+    acc = pd.DataFrame(
+        {"program": ["P"] * 3, "person_key": ["a", "b", "c"], "household_key": ["h", "h", "i"]}
+    )
+    costs = money.unit_costs(acc, [{"code": "P", "unit": "person", "benefit": 400}])
+    assert costs["P"] == pytest.approx(100 * 1.5)  # 3 recipients in 2 households
+
+
+def test_the_year_adds_the_quarters_of_the_same_year_and_restarts_in_january():
+    h, acc = _base()
+    q3 = measure(h, CATALOG, "2024Q3", acc)
+    y3 = money.year_to_date(q3, None, "1707")
+    q4 = measure(h, CATALOG, "2024Q4", acc).assign(period="2024Q4")
+    y4 = money.year_to_date(q4, pd.concat([q3, y3]), "1707")
+    assert lookup(y4, "rupiah_outside_target_year") == 800
+    assert lookup(y4, "quarters_in_year") == 2
+    q1 = q4.assign(period="2025Q1")
+    y1 = money.year_to_date(q1, pd.concat([q4, y4]), "1707")
+    assert lookup(y1, "rupiah_outside_target_year") == 400 and lookup(y1, "quarters_in_year") == 1
+
+
+def test_the_rupiah_range_follows_the_intervals_of_the_rates():
+    h, acc = _base()
+    ind = measure(h, CATALOG, "2024Q3", acc)
+    extra = pd.DataFrame(
+        [
+            ("inclusion_error_low", "A", 0.0),
+            ("inclusion_error_high", "A", 2 / 3),
+            ("exclusion_error_low", "A", 0.0),
+            ("exclusion_error_high", "A", 2 / 3),
+        ],
+        columns=["indicator", "scope_code", "value"],
+    ).assign(period="2024Q3", scope_type="program")
+    r = money.ranges(pd.concat([ind, extra]), money.unit_costs(acc, CATALOG), "2024Q3")
+    # A pays 900 in all; inclusion 1/3 -> 0..2/3 moves 300 by -300..+300
+    assert lookup(r, "rupiah_outside_target_low", "program", "A") == pytest.approx(0)
+    assert lookup(r, "rupiah_outside_target_high", "program", "A") == pytest.approx(600)
+    # 3 target households at 300: 0..2 of them missed
+    assert lookup(r, "rupiah_unreached_target_high", "program", "A") == pytest.approx(600)
+    assert pd.isna(lookup(r, "rupiah_outside_target_low", "program", "B"))  # no interval
