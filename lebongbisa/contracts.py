@@ -305,7 +305,10 @@ never the key: a run whose key differs from the previous quarter's stops before 
 
 ## `data/processed/<period>/indicators.csv`
 
-Every published number in tidy form, columns {columns}; `scope_type` is one of {scopes}.
+Every number the run computes in tidy form, columns {columns}; `scope_type` is one of
+{scopes}. It is the analysts' table and keeps exact counts, small ones too: it is not
+published. Every page linked from the index shows its numbers as published (see *Small cells*
+below).
 Rates are fractions (0.17, not 17). A rate whose denominator is 0, or that the data cannot
 carry, has an empty `value` — never 0 or 1. Area codes are Kemendagri codes without dots
 (kecamatan `170701`, desa `1707011004`); program rows below the kabupaten use
@@ -330,6 +333,22 @@ aggregates only, counts under 5 households suppressed) and the executed notebook
 `08_wilayah.html` lists the area briefs, `kecamatan/<code>.html` and `desa/<code>.html` (one
 per area with households: every number read from `indicators.csv`, counts under 5 households
 suppressed, no personal data).
+## Small cells
+
+Every page linked from the index (the stage pages, the summary with its changes and trends,
+the area briefs and their maps) shows `indicators.csv` as published
+(`lebongbisa.report.disclosure`): a count of 1 to `min_cell` - 1 households or persons
+(`report.min_cell`, default 5; a count row, or the numerator of a rate) shows as `<5`; where a
+reader could work such a cell out from the others, more cells are hidden and show as `x`
+(complementary suppression) along the relations a reader can subtract: desa, kecamatan and
+kabupaten (for every indicator and for the per-area rows of programs, program pairs and
+dinas, wherever the parts add up to the total), each program and "any program" (an area
+where a single program reaches anyone), a rate and the count it divides by, and a quarter
+and the one before (a change is hidden when either end is). A Rupiah figure is hidden with
+its households. A rate over fewer than `min_cell` households is not shown. The suite checks
+every published quarter of the synthetic Lebong: no cell under the minimum is shown and none
+can be recovered along those relations.
+
 `reports/<period>/restricted/` holds the by-name worklists (`daftar_*.xlsx`, ID columns as
 text) and the linkage review workbook; it is never linked from the index.
 """

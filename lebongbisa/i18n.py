@@ -83,6 +83,18 @@ class Translator:
         text = f"{value:{'+' if sign else ''},.{digits}f}"
         return text.translate(str.maketrans(",.", ".,")) if self.indonesian else text
 
+    def rupiah(self, value: float) -> str:
+        """Rupiah for a reader, rounded to what matters: Rp 3,7 miliar / Rp 3.7 billion."""
+        for size, id_word, en_word in (
+            (1e12, "triliun", "trillion"),
+            (1e9, "miliar", "billion"),
+            (1e6, "juta", "million"),
+        ):
+            if abs(value) >= size:
+                digits = 1 if abs(value) < 100 * size else 0
+                return f"Rp {self.number(value / size, digits)} {self(id_word, en_word)}"
+        return f"Rp {self.number(value)}"
+
     def points(self, value: float) -> str:
         """A change in percentage points, signed, with this language's decimal mark."""
         text = self.number(value, 1, sign=True)

@@ -61,8 +61,10 @@ class AreaIndicators:
         columns (`value` | `denominator`, indicator); built once per scope type."""
         if scope_type not in self._wide:
             g = self.split[self.split.scope_type == scope_type]
+            if "hidden" not in g:
+                g = g.assign(hidden="")
             self._wide[scope_type] = g.set_index(["area", "unit", "indicator"])[
-                ["value", "denominator"]
+                ["value", "denominator", "hidden"]
             ].unstack("indicator")
         return self._wide[scope_type]
 
@@ -127,6 +129,7 @@ def key_figures(
                 "value": r.value,
                 "denominator": r.denominator,
                 "change": change,
+                "hidden": r.get("hidden", ""),
             }
         )
     return pd.DataFrame(rows)
@@ -135,11 +138,11 @@ def key_figures(
 def desil_counts(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
     """Households per recorded desil (the desil the registries carry: 1-10 or 1-4)."""
     rows = [
-        (d, r.value)
+        (d, r.value, r.get("hidden", ""))
         for d in range(1, 11)
         if (r := now.value(level, code, f"households_desil{d}")) is not None
     ]
-    return pd.DataFrame(rows, columns=["desil", "households"])
+    return pd.DataFrame(rows, columns=["desil", "households", "hidden"])
 
 
 def programs(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
@@ -150,8 +153,33 @@ def programs(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["program", *PROGRAM_COLUMNS])
     w = w.droplevel("area")
     out = w["value"].reindex(columns=list(PROGRAM_COLUMNS))
+    hidden = w["hidden"].reindex(columns=list(PROGRAM_COLUMNS)).fillna("")
+    for c in PROGRAM_COLUMNS:
+        out[f"{c}_hidden"] = hidden[c]
     for c in ("coverage", "exclusion_error", "inclusion_error"):
         out[f"{c}_den"] = w["denominator"].get(c)
+    return out.rename_axis("program").reset_index()
+
+
+MONEY_COLUMNS = (
+    "rupiah_outside_target",
+    "rupiah_outside_target_year",
+    "rupiah_unreached_target_year",
+)
+
+
+def money(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
+    """Per program in the area: Rupiah reaching households outside its target (this quarter and
+    the year so far) and a year's Rupiah for its target households not reached (`_hidden`:
+    suppressed)."""
+    w = now.area_units(f"program_{level}", [code])
+    if w.empty or "rupiah_outside_target" not in w["value"]:
+        return pd.DataFrame(columns=["program", *MONEY_COLUMNS])
+    w = w.droplevel("area")
+    out = w["value"].reindex(columns=list(MONEY_COLUMNS))
+    hidden = w["hidden"].reindex(columns=list(MONEY_COLUMNS)).fillna("")
+    for c in MONEY_COLUMNS:
+        out[f"{c}_hidden"] = hidden[c]
     return out.rename_axis("program").reset_index()
 
 
@@ -176,6 +204,7 @@ def working_poor(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
         {
             "sector": counts.index.str.removeprefix("working_poor_sector_"),
             "working_poor": counts.value.to_numpy(),
+            "hidden": counts.get("hidden", pd.Series("", index=counts.index)).to_numpy(),
         }
     )
     r = rates.set_axis(rates.index.str.removeprefix("working_poverty_rate_sector_"))
@@ -199,9 +228,12 @@ def trend(history: list[tuple[str, AreaIndicators]], level: str, code: str) -> p
                 "households_desil1": d1.value,
                 "not_reached": ex.value if ex is not None else float("nan"),
                 "denominator": ex.denominator if ex is not None else float("nan"),
+                "hidden": d1.get("hidden", ""),
+                "not_reached_hidden": ex.get("hidden", "") if ex is not None else "",
             }
         )
-    return pd.DataFrame(rows, columns=["period", "households_desil1", "not_reached", "denominator"])
+    columns = ["period", "households_desil1", "not_reached", "denominator", "hidden"]
+    return pd.DataFrame(rows, columns=[*columns, "not_reached_hidden"])
 
 
 def priority(now: AreaIndicators, code: str, reasons: int = 3) -> dict | None:

@@ -19,6 +19,8 @@ from lebongbisa.briefs import content
 from lebongbisa.briefs.content import AreaIndicators
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.i18n import Translator
+from lebongbisa.ingest.stage import load_manifest
+from lebongbisa.report import costs, disclosure
 from lebongbisa.report.suppress import DEFAULT_MIN_CELL, count, rate
 from lebongbisa.villages.maps import area_map
 from lebongbisa.villages.table import feature_label
@@ -100,21 +102,21 @@ class Page:
     def __init__(self, lang: str, min_cell: int):
         self.say, self.lang, self.min_cell = Translator(lang), lang, min_cell
 
-    def n(self, x: float) -> str:
-        return html.escape(count(x, self.min_cell, self.lang))
+    def n(self, x: float, hidden: str = "") -> str:
+        return html.escape(count(x, self.min_cell, self.lang, hidden))
 
-    def r(self, x: float, den: float | None) -> str:
-        return html.escape(rate(x, den, self.min_cell, lang=self.lang))
+    def r(self, x: float, den: float | None, hidden: str = "") -> str:
+        return html.escape(rate(x, den, self.min_cell, lang=self.lang, hidden=hidden))
 
     def key_figures(self, t: pd.DataFrame) -> str:
         say = self.say
         rows = []
         for k in t.itertuples():
             if k.kind == "count":
-                value = self.n(k.value)
+                value = self.n(k.value, k.hidden)
                 change = "–" if pd.isna(k.change) else say.number(k.change, sign=True)
             else:
-                value = self.r(k.value, k.denominator)
+                value = self.r(k.value, k.denominator, k.hidden)
                 change = "–" if pd.isna(k.change) or value == "–" else say.points(k.change * 100)
             rows.append([html.escape(say.label(f"headline_{k.indicator}")), value, change])
         heads = [
@@ -129,13 +131,16 @@ class Page:
         if t.empty or not t.households.sum():
             return ""
         top = t.households.max()
-        bars = "".join(
-            f'<td class="v"><div class="bar" style="height:{2.5 * d.households / top:.2f}rem">'
-            "</div></td>"
+        bars = "".join(  # a hidden count draws no bar
+            f'<td class="v"><div class="bar" style="height:'
+            f'{0 if pd.isna(d.households) else 2.5 * d.households / top:.2f}rem"></div></td>'
             for d in t.itertuples()
         )
         heads = ["Desil", *(f"{d:.0f}" for d in t.desil)]
-        counts = [say("Keluarga", "Households"), *(self.n(x) for x in t.households)]
+        counts = [
+            say("Keluarga", "Households"),
+            *(self.n(d.households, d.hidden) for d in t.itertuples()),
+        ]
         table = _table(heads, [counts], set(range(1, len(heads))))
         table = table.replace("</table>", f"<tr><td></td>{bars}</tr></table>")
         return self.section(say("Keluarga menurut desil", "Households by desil"), table)
@@ -155,10 +160,10 @@ class Page:
         rows = [
             [
                 html.escape(str(p.program)),
-                self.n(p.recipients_households),
-                self.r(p.coverage, p.coverage_den),
-                self.r(p.exclusion_error, p.exclusion_error_den),
-                self.r(p.inclusion_error, p.inclusion_error_den),
+                self.n(p.recipients_households, p.recipients_households_hidden),
+                self.r(p.coverage, p.coverage_den, p.coverage_hidden),
+                self.r(p.exclusion_error, p.exclusion_error_den, p.exclusion_error_hidden),
+                self.r(p.inclusion_error, p.inclusion_error_den, p.inclusion_error_hidden),
             ]
             for p in t.itertuples()
         ]
@@ -188,15 +193,44 @@ class Page:
             )
         return self.section(say("Program di wilayah ini", "Programs in this area"), body)
 
+    def money(self, t: pd.DataFrame, words: list[str]) -> str:
+        say = self.say
+        if t.empty or not words:
+            return ""
+
+        def rp(value: float, hidden: str) -> str:
+            return "x" if hidden else ("–" if pd.isna(value) else say.rupiah(value))
+
+        rows = [
+            [
+                html.escape(str(m.program)),
+                rp(m.rupiah_outside_target, m.rupiah_outside_target_hidden),
+                rp(m.rupiah_outside_target_year, m.rupiah_outside_target_year_hidden),
+                rp(m.rupiah_unreached_target_year, m.rupiah_unreached_target_year_hidden),
+            ]
+            for m in t.itertuples()
+        ]
+        heads = [
+            "Program",
+            say("Di luar sasaran, triwulan ini", "Outside the target, this quarter"),
+            say("Di luar sasaran, tahun ini", "Outside the target, this year"),
+            say("Untuk sasaran yang belum, setahun", "For the target not reached, a year"),
+        ]
+        lead = "<p>" + html.escape(" ".join(words)) + "</p>"
+        return self.section(
+            say("Biaya salah sasaran", "What mistargeting costs"),
+            lead + _table(heads, rows, {1, 2, 3}),
+        )
+
     def working_poor(self, t: pd.DataFrame) -> str:
         say = self.say
-        t = t[t.working_poor > 0]
+        t = t[(t.working_poor > 0) | (t.hidden != "")]
         if t.empty:
             return ""
         rows = [
             [
                 html.escape(sector(s.sector, self.lang)),
-                self.n(s.working_poor),
+                self.n(s.working_poor, s.hidden),
                 self.r(s.rate, s.employed),
             ]
             for s in t.itertuples()
@@ -216,7 +250,11 @@ class Page:
         if len(t) < 2:
             return ""
         rows = [
-            [q.period, self.n(q.households_desil1), self.r(q.not_reached, q.denominator)]
+            [
+                q.period,
+                self.n(q.households_desil1, q.hidden),
+                self.r(q.not_reached, q.denominator, q.not_reached_hidden),
+            ]
             for q in t.itertuples()
         ]
         heads = [
@@ -312,11 +350,13 @@ def render_all(
     """Write every brief of the period; returns the areas with the page of each (`page`,
     relative to the reports folder of the period)."""
     say, page = Translator(lang), Page(lang, min_cell)
-    ind = indicators.read(folder)
+    ind = disclosure.published(folder, min_cell)
     now = AreaIndicators(ind)
     before = folder.previous("indicators")
     earlier = {
-        p.parent.name: AreaIndicators(indicators.read(p.parent), units=False)
+        p.parent.name: AreaIndicators(
+            disclosure.protect(indicators.read(p.parent), min_cell), units=False
+        )
         for p in folder.earlier("indicators")
     }
     prev = earlier.get(before.parent.name) if before else None
@@ -324,17 +364,20 @@ def render_all(
     areas = pd.read_parquet(folder.path("brief_areas"))
     svgs = maps(ind, sorted(areas.code[areas.level == "kecamatan"]), lang, min_cell)
     ranked = int((ind.indicator == "priority_rank").sum())
+    catalog = load_manifest(folder)["programs"]
     summary = say("Ringkasan kabupaten", "Kabupaten summary")
     listing = say("Semua kecamatan dan desa", "All kecamatan and desa")
     note = (
         "<p class=note>"
         + say(
             f"Semua angka dari indicators.csv triwulan {folder.period} (Lebongbisa). Jumlah "
-            f"di bawah {min_cell} keluarga ditampilkan sebagai &lt;{min_cell} dan "
-            "persentasenya tidak ditampilkan.",
+            f"di bawah {min_cell} keluarga ditampilkan sebagai &lt;{min_cell}; x: angka "
+            "disembunyikan agar jumlah kecil itu tidak dapat dihitung dari angka lain; "
+            "persentase atas jumlah sekecil itu tidak ditampilkan.",
             f"Every number comes from the {folder.period} indicators.csv (Lebongbisa). "
-            f"Counts under {min_cell} households show as &lt;{min_cell} and their "
-            "percentages are not shown.",
+            f"Counts under {min_cell} households show as &lt;{min_cell}; x: hidden so that "
+            "such a count cannot be worked out from the others; percentages of counts that "
+            "small are not shown.",
         )
         + "</p>"
     )
@@ -371,6 +414,10 @@ def render_all(
             + page.desil(content.desil_counts(now, a.level, a.code))
             + page.programs(
                 content.programs(now, a.level, a.code), content.program_pairs(now, a.level, a.code)
+            )
+            + page.money(
+                content.money(now, a.level, a.code),
+                costs.sentences(ind, folder.period, lang, a.level, a.code, catalog),
             )
             + page.working_poor(content.working_poor(now, a.level, a.code))
             + page.trend(content.trend(history, a.level, a.code))

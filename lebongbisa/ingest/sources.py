@@ -96,8 +96,7 @@ def validate_catalog(entries: list, name: str = "programs.yml") -> list[Problem]
             problems.append(
                 Problem(
                     name,
-                    f"program {label}: benefit_per {per!r} is not one of "
-                    f"{', '.join(BENEFIT_PER)}",
+                    f"program {label}: benefit_per {per!r} is not one of {', '.join(BENEFIT_PER)}",
                     "leave it out to read `benefit` as Rupiah per year",
                 )
             )

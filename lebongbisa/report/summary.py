@@ -18,16 +18,18 @@ from lebongbisa import villages as village_stage
 from lebongbisa.folder import PeriodFolder, artefact, as_folder
 from lebongbisa.i18n import Translator
 from lebongbisa.ingest.stage import quarter_regime, registry_delivered
-from lebongbisa.report import suppress
+from lebongbisa.report import disclosure, suppress
 from lebongbisa.workpoor.interpret import WORK_TERM, sector
 
 RUN_LOG = artefact("run_log").file
 
 
-def previous(processed: Path | PeriodFolder) -> pd.DataFrame | None:
-    """The immediately preceding quarter's indicators, if that quarter was processed."""
+def previous(
+    processed: Path | PeriodFolder, min_cell: int = suppress.DEFAULT_MIN_CELL
+) -> pd.DataFrame | None:
+    """The immediately preceding quarter's indicators as published, if it was processed."""
     prev = as_folder(processed).previous("indicators")
-    return indicators.read(prev.parent) if prev else None
+    return disclosure.published(prev.parent, min_cell) if prev else None
 
 
 def with_interval(
@@ -42,10 +44,10 @@ def with_interval(
     """A published rate (indicator row `r`) with its 90% linkage interval (`_low`/`_high`), as
     "3,8% (3,6–3,9%)"; the rate alone when it is suppressed, has no interval, or the interval
     rounds to the rate itself."""
-    text = suppress.rate(r.value, r.denominator, min_cell, lang=lang)
+    text = suppress.rate(r.value, r.denominator, min_cell, lang=lang, hidden=r.get("hidden", ""))
     lo = indicators.row(ind, f"{name}_low", scope_type, code)
     hi = indicators.row(ind, f"{name}_high", scope_type, code)
-    if text == "–" or lo is None or hi is None:
+    if text in ("–", suppress.HIDDEN) or lo is None or hi is None:
         return text
     a, b = (suppress.rate(x.value, r.denominator, min_cell, lang=lang) for x in (lo, hi))
     return text if a == b else f"{text} ({a.rstrip('%')}–{b})"
@@ -65,9 +67,10 @@ def headline(
         if r is None:
             continue
         p = indicators.row(prev, name) if prev is not None else None
-        if pd.isna(r.denominator):  # a count
-            value = suppress.count(r.value, min_cell, lang)
-            change = "–" if p is None else _.number(r.value - p.value, sign=True)
+        if r.get("kind", "count" if pd.isna(r.denominator) else "rate") == "count":
+            value = suppress.count(r.value, min_cell, lang, r.get("hidden", ""))
+            gone = p is None or pd.isna(r.value) or pd.isna(p.value)  # hidden in either
+            change = "–" if gone else _.number(r.value - p.value, sign=True)
         else:
             value = with_interval(r, ind, name, min_cell, lang=lang)
             points = round((r.value - p.value) * 100, 1) + 0.0 if p is not None else None
@@ -141,26 +144,41 @@ def break_notes(tr: pd.DataFrame, lang: str = "id") -> list[str]:
     return out
 
 
+#: the rates the summary follows per quarter: per program, then for the kabupaten
+TREND_RATES = (
+    ("exclusion_error", "program", "exclusion"),
+    ("inclusion_error", "program", "inclusion"),
+    ("desil1_bansos_and_pemberdayaan", "kabupaten", "convergence"),
+)
+
+
 def program_trend(
     processed: Path | PeriodFolder, lang: str = "id", min_cell: int = suppress.DEFAULT_MIN_CELL
 ) -> pd.DataFrame:
-    """Each program's exclusion error in every processed quarter up to this one (a row per
-    program, a column per quarter; suppressed like the other rates). Empty with one quarter."""
+    """Each program's exclusion and inclusion error, and the convergence of bansos and
+    pemberdayaan on desil-1 households (the kabupaten), in every processed quarter up to
+    this one: a row per program and measure, a column per quarter (as published: small cells
+    hidden). Empty with one quarter."""
     f = as_folder(processed)
+    say = Translator(lang)
     cols = {}
     for p in [*f.earlier("indicators"), f.path("indicators")]:
         if not p.exists():
             continue
-        ind = indicators.read(p.parent)
-        e = ind[(ind.scope_type == "program") & (ind.indicator == "exclusion_error")]
-        cols[p.parent.name] = {
-            r.scope_code: suppress.rate(r.value, r.denominator, min_cell, lang=lang)
-            for r in e.itertuples()
-        }
+        ind = disclosure.published(p.parent, min_cell)
+        cells = {}
+        for name, scope, label in TREND_RATES:
+            for r in ind[(ind.scope_type == scope) & (ind.indicator == name)].itertuples():
+                unit = r.scope_code if scope == "program" else "Kabupaten"
+                cells[(unit, say.label(label))] = suppress.rate(
+                    r.value, r.denominator, min_cell, lang=lang, hidden=getattr(r, "hidden", "")
+                )
+        cols[p.parent.name] = cells
     if len(cols) < 2:
         return pd.DataFrame()
     t = pd.DataFrame(cols).fillna("–")
-    return t.rename_axis(Translator(lang).label("program")).reset_index()
+    t.index.names = [say.label("program"), say.label("measure")]
+    return t.reset_index()
 
 
 def program_table(
@@ -195,15 +213,21 @@ def program_table(
             {
                 label("program"): code,
                 label("agency"): p["agency"],
-                label("recipients"): suppress.count(rec.value, min_cell, lang),
+                label("recipients"): suppress.count(
+                    rec.value, min_cell, lang, rec.get("hidden", "")
+                ),
                 label("exclusion"): with_interval(
                     exc, ind, "exclusion_error", min_cell, "program", code, lang
                 ),
-                label("excluded"): suppress.count(exc.numerator, min_cell, lang),
+                label("excluded"): suppress.count(
+                    exc.numerator, min_cell, lang, exc.get("hidden", "")
+                ),
                 label("inclusion"): with_interval(
                     inc, ind, "inclusion_error", min_cell, "program", code, lang
                 ),
-                label("included"): suppress.count(inc.numerator, min_cell, lang),
+                label("included"): suppress.count(
+                    inc.numerator, min_cell, lang, inc.get("hidden", "")
+                ),
             }
         )
     return pd.DataFrame(rows)
@@ -219,9 +243,13 @@ def program_pairs(
 
 
 def kecamatan_gaps(ind: pd.DataFrame, min_cell: int = suppress.DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """Kecamatan ranked by the share of desil-1 households that no program reaches."""
+    """Kecamatan ranked by the share of desil-1 households that no program reaches; those where
+    fewer than `min_cell` are not reached (the share hidden, `hidden` set) come last."""
     k = ind[(ind.scope_type == "kecamatan") & (ind.indicator == "exclusion_error_any_program")]
-    k = k[(k.denominator >= min_cell) & (k.value > 0)].sort_values("value", ascending=False)
+    hidden = k.get("hidden", pd.Series("", index=k.index)).fillna("")
+    k = k.assign(hidden=hidden)
+    k = k[((k.denominator >= min_cell) & (k.value > 0)) | (k.hidden == "small")]
+    k = k[k.scope_code != "unknown"].sort_values("value", ascending=False, na_position="last")
     names = gazetteer.districts().set_index("district_code").district_name
     return pd.DataFrame(
         {
@@ -229,8 +257,35 @@ def kecamatan_gaps(ind: pd.DataFrame, min_cell: int = suppress.DEFAULT_MIN_CELL)
             "desil1": k.denominator,
             "not_reached": k.numerator,
             "share": k.value,
+            "hidden": k.hidden,
         }
     )
+
+
+def gap_lines(
+    gaps: pd.DataFrame, lang: str = "id", min_cell: int = suppress.DEFAULT_MIN_CELL
+) -> list[str]:
+    """One line per kecamatan of `kecamatan_gaps`, in plain words."""
+    say = Translator(lang)
+    out = []
+    for g in gaps.itertuples():
+        if g.hidden:
+            out.append(
+                say(
+                    f"- {g.kecamatan}: kurang dari {min_cell} keluarga desil 1 belum terjangkau",
+                    f"- {g.kecamatan}: fewer than {min_cell} desil-1 households not reached",
+                )
+            )
+            continue
+        share = suppress.rate(g.share, g.desil1, min_cell, lang=lang)
+        n = suppress.count(g.desil1, min_cell, lang)
+        out.append(
+            say(
+                f"- {g.kecamatan}: {share} dari {n} keluarga desil 1 belum terjangkau",
+                f"- {g.kecamatan}: {share} of {n} desil-1 households not reached",
+            )
+        )
+    return out
 
 
 def marginal_effects(ind: pd.DataFrame) -> pd.DataFrame:
@@ -376,9 +431,14 @@ WRITER = {
 }
 
 
-def load(processed: Path | PeriodFolder, done: set[str] | None = None) -> dict:
+def load(
+    processed: Path | PeriodFolder,
+    done: set[str] | None = None,
+    min_cell: int = suppress.DEFAULT_MIN_CELL,
+) -> dict:
     """Everything the summary notebook shows, from the stages in `done` (default: all that
-    left outputs); what a failed stage would have given is empty."""
+    left outputs), its indicators as published (`disclosure.published`, small cells hidden);
+    what a failed stage would have given is empty."""
     f = as_folder(processed)
 
     def have(key: str) -> bool:
@@ -392,7 +452,11 @@ def load(processed: Path | PeriodFolder, done: set[str] | None = None) -> dict:
         if have("manifest")
         else {"programs": [], "sources": [], "partial": False, "failed_sources": []}
     )
-    ind = indicators.read(f) if have("targeting_indicators") else indicators.empty()
+    ind = (
+        disclosure.published(f, min_cell)
+        if have("targeting_indicators")
+        else indicators.empty().assign(hidden="", kind="")
+    )
     reasons = (
         pd.read_parquet(f.path("desa_binaan"), columns=["village_code", *REASONS]).set_index(
             "village_code"
@@ -405,7 +469,7 @@ def load(processed: Path | PeriodFolder, done: set[str] | None = None) -> dict:
     return {
         "link_summary": read_json("link_summary") if have("link_summary") else None,
         "ind": ind,
-        "prev": previous(f),
+        "prev": previous(f, min_cell),
         "previous_villages_with_records": _villages_with_records(f.previous("villages_summary")),
         "previous_missing": f.previous_missing("indicators"),
         "manifest": manifest,

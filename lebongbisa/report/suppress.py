@@ -1,6 +1,8 @@
-"""Small-cell suppression for published tables (README, "Privacy"): a count of fewer than
-`min_cell` households is shown as "<min_cell", and a rate whose denominator is that small is
-not shown at all, so no published number points at a handful of identifiable households."""
+"""Small cells as published (README, "Privacy"): a count of fewer than `min_cell` households
+is shown as "<min_cell", a rate whose denominator is that small is not shown, and a cell that
+report.disclosure hid (`hidden`: `small` or `other`, the latter because it would give a small
+one away) shows as "<min_cell" or "x", so no published number points at a handful of
+identifiable households."""
 
 from __future__ import annotations
 
@@ -12,8 +14,14 @@ from lebongbisa.sections import ReportSettings
 DEFAULT_MIN_CELL = ReportSettings.min_cell
 
 
-def count(n: float, min_cell: int = DEFAULT_MIN_CELL, lang: str = "id") -> str:
+#: what a cell hidden to protect another shows (the Indonesian statistical "dirahasiakan")
+HIDDEN = "x"
+
+
+def count(n: float, min_cell: int = DEFAULT_MIN_CELL, lang: str = "id", hidden: str = "") -> str:
     """A published count, in the language's number format."""
+    if hidden:
+        return f"<{min_cell}" if hidden == "small" else HIDDEN
     if n is None or (isinstance(n, float) and math.isnan(n)):
         return "–"
     if 0 < n < min_cell:
@@ -27,8 +35,11 @@ def rate(
     min_cell: int = DEFAULT_MIN_CELL,
     digits: int = 1,
     lang: str = "id",
+    hidden: str = "",
 ) -> str:
     """A published rate as a percentage, in the language's number format."""
+    if hidden:
+        return HIDDEN
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if denominator is not None and not math.isnan(denominator) and denominator < min_cell:

@@ -13,6 +13,7 @@ SPEC = StageSpec(
     reads=("indicator_parts", "records", "clean", "household_base"),
     reads_previous=("targeting_indicators", "household_base", "manifest", "records"),
     writes=("series_indicators",),
+    notebook_options=("min_cell",),  # its page hides small cells (report.disclosure)
     missing_id="tren antar-triwulan untuk analis",
     missing_en="the quarter-to-quarter series for analysts",
 )

@@ -27,6 +27,7 @@ SPEC = StageSpec(
         "worklist_f",
     ),
     section=TargetingSettings,
+    notebook_options=("min_cell",),  # its page hides small cells (report.disclosure)
     settings=("targeting",),  # the number of draws of the intervals
     missing_id="cakupan dan ketepatan sasaran program, pekerja miskin, dan Desa Binaan",
     missing_en="program coverage and targeting errors, working poor and Desa Binaan",

@@ -5,13 +5,14 @@ Per program, per area and per program and area, for the quarter:
   target rule: the amounts the list paid where it carries them, else the catalog benefit for a
   quarter (`rupiah_from_list` says which share came from the list);
 - `rupiah_unreached_target`: the Rupiah a quarter of the catalog benefit would cost for the
-  target households the program does not reach. A person-unit program (PBI-JK, PIP) pays per
-  person: a household's cost is the benefit times the program's recipients per recipient
-  household (its own list), not times every member. No catalog benefit, no figure.
+  target households the program does not reach (`_year`: a year of it, a one-off once). A
+  person-unit program (PBI-JK, PIP) pays per person: a household's cost is the benefit times
+  the program's recipients per recipient household (its own list), not times every member.
+  No catalog benefit, no figure.
 Each carries its households in `numerator` (the count that small-cell suppression protects).
-`_year` rows add the quarters of the same calendar year processed so far (chained through the
-previous quarter's part, `quarters_in_year` counts them); the program rows carry the range
-(`_low` / `_high`) the linkage intervals of the rates they rest on give.
+`rupiah_outside_target_year` adds the quarters of the same calendar year processed so far
+(chained through the previous quarter's part, `quarters_in_year` counts them); the program
+rows carry the range (`_low` / `_high`) the linkage intervals of the rates they rest on give.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from lebongbisa.indicators import Collector
 from lebongbisa.ingest.sources import BENEFIT_PER
 from lebongbisa.period import Period
 
-NAMES = ("rupiah_outside_target", "rupiah_unreached_target")
+#: quarters of payments in a year, by `benefit_per` (default 4; a one-off is paid once)
+PER_YEAR = {"once": 1.0}
 
 
 def quarterly_benefit(program: dict) -> float:
@@ -82,6 +84,7 @@ def money_measures(
             }
         )
         frame["missed_rp"] = frame.missed * costs[code]
+        frame["missed_rp_year"] = frame.missed_rp * PER_YEAR.get(p.get("benefit_per"), 4.0)
         frame["district_code"], frame["village_code"] = h.district_code, h.village_code
         totals.append(frame)
         for scope, column in areas.items():
@@ -106,10 +109,14 @@ def money_measures(
 def _add(c: Collector, scope: str, where: str, g: pd.DataFrame, cost_unknown: bool) -> None:
     """One area's two figures; Rupiah needed is not computable without a catalog benefit."""
     c.amount("rupiah_outside_target", scope, where, g.outside_rp.sum(), g.outside.sum())
-    if cost_unknown:
-        c.not_computable("rupiah_unreached_target", scope, where)
-    else:
-        c.amount("rupiah_unreached_target", scope, where, g.missed_rp.sum(), g.missed.sum())
+    for name, column in (
+        ("rupiah_unreached_target", "missed_rp"),
+        ("rupiah_unreached_target_year", "missed_rp_year"),
+    ):
+        if cost_unknown:
+            c.not_computable(name, scope, where)
+        else:
+            c.amount(name, scope, where, g[column].sum(), g.missed.sum())
 
 
 def ranges(ind: pd.DataFrame, costs: dict[str, float], period: str) -> pd.DataFrame:
@@ -138,18 +145,19 @@ def ranges(ind: pd.DataFrame, costs: dict[str, float], period: str) -> pd.DataFr
 def year_to_date(
     current: pd.DataFrame, previous: pd.DataFrame | None, kabupaten: str
 ) -> pd.DataFrame:
-    """`<name>_year` rows: this quarter's figure plus the previous quarter's `_year` when that
-    quarter is in the same calendar year (else this quarter's alone), and `quarters_in_year`."""
+    """`rupiah_outside_target_year` rows: this quarter's figure plus the previous quarter's
+    `_year` when that quarter is in the same calendar year (else this quarter's alone), and
+    `quarters_in_year`."""
     period = str(current.period.iloc[0]) if len(current) else ""
     key = ["indicator", "scope_type", "scope_code"]
-    now = current[current.indicator.isin(NAMES)]
+    name = "rupiah_outside_target"
+    now = current[current.indicator == name]
     quarters = 1
     prev = None
     if previous is not None and len(previous):
         before = str(previous.period.iloc[0])
         if Period.parse(before).year == Period.parse(period).year:
-            prev = previous[previous.indicator.isin([f"{n}_year" for n in NAMES])]
-            prev = prev.assign(indicator=prev.indicator.str.removesuffix("_year"))
+            prev = previous[previous.indicator == f"{name}_year"].assign(indicator=name)
             q = previous[(previous.indicator == "quarters_in_year")].value
             quarters = int(q.iloc[0]) + 1 if len(q) else 1
     year = now.copy()

@@ -20,6 +20,7 @@ SPEC = StageSpec(
         "village_indicators_part",
     ),
     section=DesaBinaanSettings,
+    notebook_options=("min_cell",),  # its page hides small cells (report.disclosure)
     settings=("desa_binaan",),
     missing_id="tipologi desa dan usulan Desa Binaan",
     missing_en="the village typology and proposed Desa Binaan",

@@ -19,6 +19,7 @@ SPEC = StageSpec(
         "working_poor_indicators",
     ),
     section=Definitions,
+    notebook_options=("min_cell",),  # its page hides small cells (report.disclosure)
     settings=("working_poor",),
     missing_id="angka pekerja miskin dan model penyebabnya",
     missing_en="working-poverty rates and their model",

@@ -155,6 +155,7 @@ def test_rupiah_outside_the_target_and_needed_for_the_rest_by_hand():
     assert rp("rupiah_outside_target", "program", "B") == 100
     assert rp("rupiah_unreached_target", "program", "B") == 200
     assert rp("rupiah_outside_target") == 400 and rp("rupiah_unreached_target") == 500
+    assert rp("rupiah_unreached_target_year") == 2000  # a year of the same: 4 quarters
     # per area: d1 holds the missed (i in A; i, j in B), d2 the outside (l, m)
     assert rp("rupiah_unreached_target", "desa", d1) == 500
     assert rp("rupiah_outside_target", "desa", d1) == 0
@@ -172,6 +173,12 @@ def test_benefit_per_sets_what_a_quarter_costs_and_is_validated():
     assert money.quarterly_benefit({"benefit": 3_000_000}) == 750_000  # a year's by default
     assert money.quarterly_benefit({"benefit": 100, "benefit_per": "month"}) == 300
     assert money.quarterly_benefit({"benefit": 20_000_000, "benefit_per": "once"}) == 20_000_000
+    h, acc = _base()
+    once = [dict(CATALOG[0], benefit_per="once"), CATALOG[1]]
+    ind = measure(h, once, "2024Q3", acc)
+    # A's one target household not reached costs its one-off 1200, in a quarter as in a year
+    assert lookup(ind, "rupiah_unreached_target", "program", "A") == 1200
+    assert lookup(ind, "rupiah_unreached_target_year", "program", "A") == 1200
     assert np.isnan(money.quarterly_benefit({"benefit": "Rp750.000 per tahap"}))
     bad = [dict(CATALOG[0], benefit_per="season")]
     problems = validate_catalog(bad)
