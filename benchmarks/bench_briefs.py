@@ -6,7 +6,8 @@ Lebong quarter rendered from its indicators, with the previous quarter for the c
     python benchmarks/bench_briefs.py --persons 20000 --repeat 1
 
 Prints and appends to benchmarks/results/briefs.md: pages, seconds per render (the 13 maps
-and the pages apart), pages per second, the pages' total size and the peak memory.
+and the small-cell protection of two quarters apart), pages per second, the pages' total size
+and the peak memory.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def main() -> None:
     from lebongbisa import indicators
     from lebongbisa.briefs.render import maps, render_all
     from lebongbisa.folder import PeriodFolder
+    from lebongbisa.report import disclosure
 
     with tempfile.TemporaryDirectory() as tmp:
         data, reports = Path(tmp) / "data", Path(tmp) / "reports"
@@ -72,6 +74,10 @@ def main() -> None:
         t0 = time.perf_counter()
         maps(ind, sorted({c[:6] for c in ind.scope_code[ind.scope_type == "kecamatan"]}), "id", 5)
         map_seconds = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        published = disclosure.published(folder, 5)  # both quarters, as the briefs read them
+        protect_seconds = time.perf_counter() - t0
+        hidden = int((published.hidden != "").sum())
         seconds = []
         for _ in range(args.repeat):
             t0 = time.perf_counter()
@@ -86,10 +92,12 @@ def main() -> None:
             f"### Area briefs, {date.today()} ({machine()})",
             "",
             "| persons | indicator rows | pages | render s (best of "
-            f"{args.repeat}) | of which 13 maps s | pages/s | pages MB | peak GiB |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            f"{args.repeat}) | of which 13 maps s | small cells s (cells hidden) | pages/s "
+            "| pages MB | peak GiB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
             f"| {args.persons or 'Lebong'} | {rows:,} | {len(areas)} | {best:.1f} "
-            f"| {map_seconds:.1f} | {len(areas) / best:.0f} | {size_mb:.1f} | {peak:.2f} |",
+            f"| {map_seconds:.1f} | {protect_seconds:.1f} ({hidden:,}) | {len(areas) / best:.0f} "
+            f"| {size_mb:.1f} | {peak:.2f} |",
         ],
         "briefs",
     )

@@ -43,9 +43,10 @@ td.n,th.n{text-align:right}td.n{white-space:nowrap}td.v{vertical-align:bottom}th
 .maps svg{flex:1 1 18rem;min-width:0;width:100%;max-width:100%;height:auto}
 .note{font-size:0.8rem;color:#555}
 @media (max-width:30rem){body{padding:0.4rem}table{font-size:0.75rem}th,td{padding:0.15rem 0.2rem}}
-@media print{@page{size:A4;margin:10mm}body{max-width:none;font-size:8.5pt;padding:0}
-h1{font-size:13pt}h2{font-size:10pt;margin:0.5rem 0 0.2rem;break-after:avoid}
-th,td{padding:0.05rem 0.3rem}.maps{break-inside:avoid}.maps svg{max-height:68mm}
+@media print{@page{size:A4;margin:10mm}body{max-width:none;font-size:8pt;padding:0;
+line-height:1.25}h1{font-size:12pt}h2{font-size:9.5pt;margin:0.4rem 0 0.15rem;break-after:avoid}
+p,ul{margin:0.2rem 0}th,td{padding:0.03rem 0.3rem}.maps{break-inside:avoid}
+.maps svg{max-height:62mm}
 nav{display:none}}
 """
 
