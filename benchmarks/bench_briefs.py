@@ -72,7 +72,8 @@ def main() -> None:
         folder = PeriodFolder.of("2025Q1", data, reports)
         ind = indicators.read(folder)
         t0 = time.perf_counter()
-        maps(ind, sorted({c[:6] for c in ind.scope_code[ind.scope_type == "kecamatan"]}), "id", 5)
+        kecamatan = ind.scope_code[(ind.scope_type == "kecamatan") & ind.scope_code.str.isdigit()]
+        maps(ind, sorted(set(kecamatan)), "id", 5)
         map_seconds = time.perf_counter() - t0
         t0 = time.perf_counter()
         published = disclosure.published(folder, 5)  # both quarters, as the briefs read them

@@ -14,7 +14,6 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from lebongbisa import indicators
 from lebongbisa.briefs import content
 from lebongbisa.briefs.content import AreaIndicators
 from lebongbisa.folder import PeriodFolder
@@ -355,9 +354,7 @@ def render_all(
     now = AreaIndicators(ind)
     before = folder.previous("indicators")
     earlier = {
-        p.parent.name: AreaIndicators(
-            disclosure.protect(indicators.read(p.parent), min_cell), units=False
-        )
+        p.parent.name: AreaIndicators(disclosure.published(p.parent, min_cell), units=False)
         for p in folder.earlier("indicators")
     }
     prev = earlier.get(before.parent.name) if before else None
@@ -366,6 +363,7 @@ def render_all(
     svgs = maps(ind, sorted(areas.code[areas.level == "kecamatan"]), lang, min_cell)
     ranked = int((ind.indicator == "priority_rank").sum())
     catalog = load_manifest(folder)["programs"]
+    rows = costs.Rows(ind)
     summary = say("Ringkasan kabupaten", "Kabupaten summary")
     listing = say("Semua kecamatan dan desa", "All kecamatan and desa")
     note = (
@@ -418,7 +416,7 @@ def render_all(
             )
             + page.money(
                 content.money(now, a.level, a.code),
-                costs.sentences(ind, folder.period, lang, a.level, a.code, catalog),
+                costs.sentences(rows, folder.period, lang, a.level, a.code, catalog),
             )
             + page.working_poor(content.working_poor(now, a.level, a.code))
             + page.trend(content.trend(history, a.level, a.code))

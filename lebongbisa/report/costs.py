@@ -8,13 +8,27 @@ import math
 
 import pandas as pd
 
-from lebongbisa import indicators
+from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.i18n import Translator
 from lebongbisa.report.suppress import HIDDEN
 
 
-def _row(ind: pd.DataFrame, name: str, scope: str, code: str | None) -> pd.Series | None:
-    return indicators.row(ind, name, scope, code)
+class Rows:
+    """An indicators table looked up by (indicator, scope_type, scope_code) in constant time
+    (the briefs ask it for every area)."""
+
+    def __init__(self, ind: pd.DataFrame):
+        self.ind = ind.reset_index(drop=True)
+        keys = zip(self.ind.indicator, self.ind.scope_type, self.ind.scope_code, strict=True)
+        self.at = {k: i for i, k in enumerate(keys)}
+
+    def row(self, name: str, scope: str = "kabupaten", code: str | None = None):
+        i = self.at.get((name, scope, code or kabupaten_code()))
+        return None if i is None else self.ind.iloc[i]
+
+
+def _rows(ind: pd.DataFrame | Rows) -> Rows:
+    return ind if isinstance(ind, Rows) else Rows(ind)
 
 
 def _unit_scope(scope_type: str) -> str:
@@ -31,26 +45,26 @@ def rupiah(r: pd.Series | None, say: Translator) -> str:
     return "–" if math.isnan(r.value) else say.rupiah(r.value)
 
 
-def _with_range(ind: pd.DataFrame, name: str, code: str, say: Translator) -> str:
-    text = rupiah(_row(ind, name, "program", code), say)
-    lo, hi = (_row(ind, f"{name}_{end}", "program", code) for end in ("low", "high"))
+def _with_range(ind: Rows, name: str, code: str, say: Translator) -> str:
+    text = rupiah(ind.row(name, "program", code), say)
+    lo, hi = (ind.row(f"{name}_{end}", "program", code) for end in ("low", "high"))
     if text in ("–", HIDDEN) or lo is None or hi is None:
         return text
     a, b = rupiah(lo, say), rupiah(hi, say)
     return text if a == b else f"{text} ({a}–{b})"
 
 
-def table(ind: pd.DataFrame, catalog: list[dict], lang: str = "id") -> pd.DataFrame:
+def table(ind: pd.DataFrame | Rows, catalog: list[dict], lang: str = "id") -> pd.DataFrame:
     """Per delivered program: Rupiah outside the target (this quarter with its linkage range,
     and the year so far), Rupiah needed for the target not reached (a quarter with its range,
     and a year), and where the Rupiah come from (paid amounts or the catalog)."""
-    say = Translator(lang)
+    say, ind = Translator(lang), _rows(ind)
     rows = []
     for p in catalog:
         code = p["code"]
-        if _row(ind, "rupiah_outside_target", "program", code) is None:
+        if ind.row("rupiah_outside_target", "program", code) is None:
             continue
-        paid = _row(ind, "rupiah_from_list", "program", code)
+        paid = ind.row("rupiah_from_list", "program", code)
         source = (
             say("jumlah dibayar (daftar)", "amounts paid (list)")
             if paid is not None and paid.value >= 0.5
@@ -63,14 +77,14 @@ def table(ind: pd.DataFrame, catalog: list[dict], lang: str = "id") -> pd.DataFr
                     _with_range(ind, "rupiah_outside_target", code, say)
                 ),
                 say("Di luar sasaran, tahun ini", "Outside the target, this year"): rupiah(
-                    _row(ind, "rupiah_outside_target_year", "program", code), say
+                    ind.row("rupiah_outside_target_year", "program", code), say
                 ),
                 say(
                     "Untuk sasaran yang belum, per triwulan",
                     "For the target not reached, a quarter",
                 ): (_with_range(ind, "rupiah_unreached_target", code, say)),
                 say("Untuk sasaran yang belum, setahun", "For the target not reached, a year"): (
-                    rupiah(_row(ind, "rupiah_unreached_target_year", "program", code), say)
+                    rupiah(ind.row("rupiah_unreached_target_year", "program", code), say)
                 ),
                 say("Sumber angka Rupiah", "Rupiah from"): source,
             }
@@ -79,7 +93,7 @@ def table(ind: pd.DataFrame, catalog: list[dict], lang: str = "id") -> pd.DataFr
 
 
 def sentences(
-    ind: pd.DataFrame,
+    ind: pd.DataFrame | Rows,
     period: str,
     lang: str = "id",
     scope_type: str = "kabupaten",
@@ -89,12 +103,13 @@ def sentences(
     """The money in plain words for the kabupaten or an area (empty when the quarter has none:
     no registry, no list), with the assumption behind the targets; the one-off programs of
     `catalog` (benefit_per once) named in the cost of reaching the rest."""
-    say = Translator(lang)
-    outside = _row(ind, "rupiah_outside_target_year", scope_type, code)
-    needed = _row(ind, "rupiah_unreached_target_year", scope_type, code)
+    say, ind = Translator(lang), _rows(ind)
+    outside = ind.row("rupiah_outside_target_year", scope_type, code)
+    needed = ind.row("rupiah_unreached_target_year", scope_type, code)
     if outside is None:
         return []
-    quarters = indicators.lookup(ind, "quarters_in_year")
+    q = ind.row("quarters_in_year")
+    quarters = float("nan") if q is None else q.value
     year = period[:4]
     span = (
         say("setahun ini", "this year")
@@ -114,7 +129,7 @@ def sentences(
         once = []
         for p in catalog:
             where = p["code"] if scope_type == "kabupaten" else f"{p['code']}:{code}"
-            r = _row(ind, "rupiah_unreached_target_year", _unit_scope(scope_type), where)
+            r = ind.row("rupiah_unreached_target_year", _unit_scope(scope_type), where)
             if p.get("benefit_per") == "once" and r is not None and r.value > 0:
                 once.append(f"{rupiah(r, say)} {say('untuk', 'for')} {p['code']}")
         part = (

@@ -226,15 +226,36 @@ def protect(
     return out
 
 
+#: published copies by (folder, min_cell, the files they were made from and when): the pages
+#: of one run share a kernel and read the same quarters
+_PUBLISHED: dict[tuple, pd.DataFrame] = {}
+
+
+def _stamp(f: PeriodFolder) -> tuple:
+    files = f.files("indicator_parts") or [f.path("indicators")]
+    return tuple((str(p), p.stat().st_mtime_ns) for p in files if p.exists())
+
+
+def _protected(f: PeriodFolder, min_cell: int, previous: bool) -> pd.DataFrame:
+    """`protect` of the quarter in `f` (with `previous`: its changes judged against the
+    previous quarter's published copy), made once per content of the files."""
+    before = f.sibling(f.previous_period) if previous else None
+    key = (str(f.path("indicators")), min_cell, _stamp(f), before and _stamp(before))
+    if key not in _PUBLISHED:
+        if len(_PUBLISHED) > 16:
+            _PUBLISHED.clear()
+        prev = _protected(before, min_cell, False) if before else None
+        _PUBLISHED[key] = protect(indicators.read(f), min_cell, prev)
+    return _PUBLISHED[key]
+
+
 def published(
     processed: Path | PeriodFolder, min_cell: int = ReportSettings.min_cell
 ) -> pd.DataFrame:
     """A processed quarter's indicators as every page publishes them: `protect`ed, its changes
-    judged against the previous quarter's published copy."""
+    judged against the previous quarter's published copy (computed once per content)."""
     f = as_folder(processed)
-    before = f.previous("indicators")
-    prev = protect(indicators.read(before.parent), min_cell) if before else None
-    return protect(indicators.read(f), min_cell, prev)
+    return _protected(f, min_cell, f.previous("indicators") is not None).copy()
 
 
 def audit(
