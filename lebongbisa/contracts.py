@@ -350,7 +350,17 @@ every published quarter of the synthetic Lebong: no cell under the minimum is sh
 can be recovered along those relations.
 
 `reports/<period>/restricted/` holds the by-name worklists (`daftar_*.xlsx`, ID columns as
-text) and the linkage review workbook; it is never linked from the index.
+text, a sheet per kecamatan or dinas and an instructions sheet `PETUNJUK`) and the linkage
+review workbook; it is never linked from the index:
+
+| list | file | households or rows |
+|---|---|---|
+| a | `daftar_a_desil1-2_tanpa_program.xlsx` | desil 1-2 households that receive no program |
+| b | `daftar_b_penerima_di_luar_sasaran.xlsx` | recipients outside their program's target or in no registry |
+| c | `daftar_c_penerimaan_ganda.xlsx` | the same person more than once in one program's list |
+| d | `daftar_d_nik_bermasalah.xlsx` | rows with an invalid, Excel-damaged or missing NIK, per dinas |
+| e | `daftar_e_graduasi_usaha_dan_tani.xlsx` | graduation: desil 1-2 households whose members work, with a business (UMKM registry) or a farm of their own, and no pemberdayaan program (`graduation_households`), with the work of each member and the business |
+| f | `daftar_f_desil1_dua_triwulan_tanpa_program.xlsx` | desil-1 households that no program reached this quarter nor the one before |
 """
 
 

@@ -62,6 +62,7 @@ ARTEFACTS: dict[str, Artefact] = {
     "worklist_b": Artefact("restricted/daftar_b_penerima_di_luar_sasaran.xlsx", "reports"),
     "worklist_c": Artefact("restricted/daftar_c_penerimaan_ganda.xlsx", "reports"),
     "worklist_d": Artefact("restricted/daftar_d_nik_bermasalah.xlsx", "reports"),
+    "worklist_e": Artefact("restricted/daftar_e_graduasi_usaha_dan_tani.xlsx", "reports"),
     "worklist_f": Artefact("restricted/daftar_f_desil1_dua_triwulan_tanpa_program.xlsx", "reports"),
     # stage 4: working poor
     "working_poor_rates": Artefact("working_poor_rates.parquet"),

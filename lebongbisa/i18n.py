@@ -27,6 +27,20 @@ if TYPE_CHECKING:
 from lebongbisa.config import PACKAGE_DATA_DIR
 
 LANGS = ("id", "en")
+#: the data's sector codes (English) in Indonesian
+SECTOR_ID = {
+    "agriculture": "pertanian",
+    "mining": "pertambangan",
+    "trade": "perdagangan",
+    "services": "jasa",
+    "government": "pemerintahan",
+    "transport": "transportasi",
+    "utilities_construction": "konstruksi dan utilitas",
+    "industry": "industri",
+    "unknown": "tidak diketahui",
+    "other": "lainnya",
+}
+
 #: the tag of a notebook's Markdown cell written in one language: `lang-id`, `lang-en`
 LANG_TAG = "lang-"
 

@@ -23,6 +23,9 @@ ATTRIBUTES = {
     "female_head": "the head is a woman",
     "head_agriculture": "the head works in agriculture",
     "has_business": "the household runs a business (UMKM registry)",
+    "workers": "members who work",
+    "own_farm": "a member farms on their own account (own-account worker or employer in "
+    "agriculture; not a farm labourer)",
     "house_unfit": "earth floor or bamboo wall",
 }
 _ALLOWED = (

@@ -288,6 +288,35 @@ def gap_lines(
     return out
 
 
+def graduation_note(
+    ind: pd.DataFrame, lang: str = "id", min_cell: int = suppress.DEFAULT_MIN_CELL
+) -> str | None:
+    """The graduation list (daftar e) in one sentence: how many poor working households with a
+    business or a farm of their own no pemberdayaan program reaches, and the kecamatan with
+    the most (None when the quarter cannot say)."""
+    say = Translator(lang)
+    kab = indicators.row(ind, "graduation_households")
+    if kab is None or pd.isna(kab.value) and not kab.get("hidden", ""):
+        return None
+    n = suppress.count(kab.value, min_cell, lang, kab.get("hidden", ""))
+    k = ind[(ind.indicator == "graduation_households") & (ind.scope_type == "kecamatan")]
+    k = k[k.value.notna() & (k.value > 0) & (k.scope_code != "unknown")].nlargest(3, "value")
+    names = gazetteer.districts().set_index("district_code").district_name
+    top = ", ".join(
+        f"{names.get(r.scope_code, r.scope_code)} ({suppress.count(r.value, min_cell, lang)})"
+        for r in k.itertuples()
+    )
+    most = say(f" Terbanyak di Kecamatan {top}.", f" Most in Kecamatan {top}.") if top else ""
+    return say(
+        f"{n} keluarga desil 1–2 yang anggotanya bekerja dan punya usaha atau bertani di lahan "
+        "sendiri belum menerima program pemberdayaan: mereka calon graduasi dari kemiskinan "
+        f"lewat pekerjaannya sendiri (nama per desa dalam daftar e untuk petugas).{most}",
+        f"{n} desil 1–2 households whose members work and that run a business or their own "
+        "farm receive no empowerment program: candidates to leave poverty through their own "
+        f"work (names per desa in list e, for officers).{most}",
+    )
+
+
 def marginal_effects(ind: pd.DataFrame) -> pd.DataFrame:
     """The working-poor model's average marginal effects with 95% intervals, by term."""
     t = indicators.wide(ind, "model_term", "working_poor_ame").rename(

@@ -24,6 +24,7 @@ SPEC = StageSpec(
         "worklist_b",
         "worklist_c",
         "worklist_d",
+        "worklist_e",
         "worklist_f",
     ),
     section=TargetingSettings,

@@ -18,6 +18,9 @@ from lebongbisa.targeting.money import quarterly_benefit
 #: the list kinds whose rows give their household an attribute of the target rules: a
 #: household with a row of the UMKM registry has a business
 LIST_ATTRIBUTES = {"umkm": "has_business"}
+#: employment statuses of a member who runs their own work (a farm of their own in
+#: agriculture), unlike employees and casual labourers
+OWN_ACCOUNT = ("own_account", "employer_temporary", "employer_permanent")
 
 PERSON_COLS = [
     "age",
@@ -46,6 +49,7 @@ def accepted_records(records: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame
         "house_ownership",
         "amount",
         "nik_valid",
+        "business_sector",
         *PERSON_COLS,
     ]
     a = pd.concat(
@@ -127,6 +131,12 @@ def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
         .drop_duplicates("household_key")
         .set_index("household_key")
     )
+    workers = pp[pp.works.fillna(False).astype(bool)]
+    h["workers"] = workers.groupby("household_key").size().reindex(h.index).fillna(0).astype(int)
+    farmers = workers[
+        (workers.sector == "agriculture") & workers.employment_status.isin(OWN_ACCOUNT)
+    ]
+    h["own_farm"] = h.index.isin(farmers.household_key)
     h["head_known"] = h.index.isin(heads.index)
     h["female_head"] = heads.sex.reindex(h.index).eq("P")
     h["head_agriculture"] = heads.sector.reindex(h.index).eq("agriculture")

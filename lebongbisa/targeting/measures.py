@@ -47,6 +47,15 @@ DESIL_PROGRAM_INDICATORS = (
 )
 
 
+def graduation(h: pd.DataFrame) -> pd.Series:
+    """Households to help out of poverty through their own work (list e): desil 1-2, members
+    who work, a business (UMKM registry) or a farm of their own, and no pemberdayaan program
+    this quarter."""
+    own_work = h.has_business.astype(bool) | h.own_farm.astype(bool)
+    poor_working = (h.desil <= 2).fillna(False).astype(bool) & (h.workers > 0)
+    return poor_working & own_work & ~h.receives_pemberdayaan.astype(bool)
+
+
 def excluded_two_quarters(now: pd.DataFrame, before: pd.DataFrame) -> pd.Series:
     """Per household of `now` (indexed by household_key): desil 1 and reached by no program
     in both quarters (two household bases of the same desil regime)."""
@@ -205,6 +214,7 @@ def program_area_measures(
 
 #: area indicators that need at least one delivered program list
 PROGRAM_AREA_INDICATORS = (
+    "graduation_households",
     "exclusion_error_any_program",
     "exclusion_error_any_program_poor",
     "coverage_any_program",
@@ -249,6 +259,7 @@ def area_measures(
         if d1.any():
             c.value("programs_per_desil1_household", scope_type, code, g.programs[d1].mean())
             c.value("dinas_per_desil1_household", scope_type, code, g.dinas[d1].mean())
+        c.count("graduation_households", scope_type, code, graduation(g).sum())
         both = g.receives_bansos & g.receives_pemberdayaan
         c.rate("desil1_bansos_and_pemberdayaan", scope_type, code, (both & d1).sum(), d1.sum())
         rp = g.rupiah_total

@@ -3,6 +3,8 @@
 a. desil 1-2 households that receive no program — to verify and propose;
 b. recipients outside the program's target or in no registry — to review;
 c. duplicate receipts within a program — the same person listed twice;
+e. desil 1-2 households whose members work, with a business or a farm of their own and no
+   pemberdayaan program — to help out of poverty through their own work (graduation);
 d. records with an invalid or Excel-damaged NIK, per dinas — to fix at the source, with the
    NIK the same person carries in another source when linkage found one;
 f. desil-1 households that no program reached this quarter nor the quarter before — the
@@ -19,11 +21,12 @@ import pandas as pd
 from lebongbisa import gazetteer, kinds
 from lebongbisa.flags import REASON_LABELS, nik_category
 from lebongbisa.folder import PeriodFolder, artefact
+from lebongbisa.i18n import SECTOR_ID
 from lebongbisa.restricted import write_workbook
-from lebongbisa.targeting.measures import targets
+from lebongbisa.targeting.measures import graduation, targets
 
-#: the workbooks' names (artefacts `worklist_a` .. `worklist_d`)
-FILES = {k: Path(artefact(f"worklist_{k}").file).name for k in "abcdf"}
+#: the workbooks' names (artefacts `worklist_a` .. `worklist_f`)
+FILES = {k: Path(artefact(f"worklist_{k}").file).name for k in "abcdef"}
 
 
 def _names() -> tuple[pd.Series, pd.Series]:
@@ -44,7 +47,7 @@ def _sheets(df: pd.DataFrame, by: str) -> dict[str, pd.DataFrame]:
 def build(
     acc: pd.DataFrame, ident: pd.DataFrame, h: pd.DataFrame, catalog: list[dict]
 ) -> dict[str, pd.DataFrame]:
-    """Worklists a-d as tables (`_sheet` says which sheet a row goes to; columns starting with
+    """Worklists a-e as tables (`_sheet` says which sheet a row goes to; columns starting with
     `_` are not written)."""
     vname, dname = _names()
     idn = ident.loc[acc.index]
@@ -78,6 +81,7 @@ def build(
             "SUMBER DESIL": hh.desil_source[a_mask].str.upper().to_numpy(),
         }
     ).sort_values(["_sheet", "DESA", "DESIL"])
+    e = _graduation(people, rep, hh, catalog, vname, dname)
 
     # b. recipients outside the target or in no registry
     tgt = targets(hh.reset_index(), catalog).set_index(hh.index)
@@ -151,7 +155,68 @@ def build(
             "NIK DI DATA LAIN (ORANG YANG SAMA)": bad.person_key.map(known).to_numpy(),
         }
     ).sort_values(["_sheet", "FILE", "BARIS"])
-    return {"a": a, "b": b, "c": c, "d": d}
+    return {"a": a, "b": b, "c": c, "d": d, "e": e}
+
+
+#: a member's employment status as officers write it
+STATUS_ID = {
+    "own_account": "berusaha sendiri",
+    "employer_temporary": "berusaha dibantu buruh tidak tetap",
+    "employer_permanent": "berusaha dibantu buruh tetap",
+    "employee": "buruh/karyawan",
+    "government": "PNS/TNI/Polri/BUMN",
+    "casual_agriculture": "pekerja bebas pertanian",
+    "casual_nonagriculture": "pekerja bebas non pertanian",
+    "casual": "pekerja bebas",
+    "unpaid_family": "pekerja keluarga",
+}
+
+
+def _graduation(
+    people: pd.DataFrame,
+    rep: pd.DataFrame,
+    hh: pd.DataFrame,
+    catalog: list[dict],
+    vname: pd.Series,
+    dname: pd.Series,
+) -> pd.DataFrame:
+    """List e: the households of `measures.graduation`, with the work of their members, their
+    business and the programs they already receive."""
+    mask = graduation(hh.reset_index()).to_numpy()
+    keys = hh.index[mask]
+    persons = people.sort_values("rank").drop_duplicates(["household_key", "person_key"])
+    working = persons[persons.household_key.isin(keys) & persons.works.fillna(False).astype(bool)]
+    work = working.sector.map(SECTOR_ID).fillna("pekerjaan lain") + working.employment_status.map(
+        STATUS_ID
+    ).map(lambda x: f" ({x})" if isinstance(x, str) else "")
+    jobs = work.groupby(working.household_key).agg(lambda x: "; ".join(sorted(set(x))))
+    business = people[(people.kind == "umkm") & people.household_key.isin(keys)]
+    trade = business.business_sector.fillna("usaha").str.lower()
+    shops = trade.groupby(business.household_key).agg(lambda x: "; ".join(sorted(set(x))))
+    own = hh.own_farm[keys].map({True: "usaha tani sendiri", False: ""})
+    firm = shops.reindex(keys).fillna("")
+    codes = [p["code"] for p in catalog if f"receives_{p['code']}" in hh]
+    received = hh.loc[keys, [f"receives_{c}" for c in codes]].set_axis(codes, axis=1)
+    r = rep.loc[keys]
+    e = pd.DataFrame(
+        {
+            "_sheet": hh.district_code[keys].map(dname).fillna("TANPA KECAMATAN").to_numpy(),
+            "_household": keys.to_numpy(),
+            "DESA": hh.village_code[keys].map(vname).to_numpy(),
+            "NIK KEPALA KELUARGA": r.nik.fillna(r.nik_raw).to_numpy(),
+            "NAMA KEPALA KELUARGA": r.name.to_numpy(),
+            "NO KK": r.kk.to_numpy(),
+            "ALAMAT": r.address.to_numpy(),
+            "DESIL": hh.desil[keys].astype(int).to_numpy(),
+            "ANGGOTA BEKERJA": hh.workers[keys].to_numpy(),
+            "PEKERJAAN ANGGOTA": jobs.reindex(keys).fillna("").to_numpy(),
+            "USAHA": ["; ".join(x for x in pair if x) for pair in zip(firm, own, strict=True)],
+            "PROGRAM YANG DITERIMA": [
+                ", ".join(c for c in codes if row[c]) or "-" for _, row in received.iterrows()
+            ],
+        }
+    )
+    return e.sort_values(["_sheet", "DESA", "DESIL"])
 
 
 def left_out_twice(a: pd.DataFrame, excluded: pd.Series | None) -> pd.DataFrame:
@@ -171,6 +236,9 @@ NOTES = {
     "hapus yang ganda.",
     "d": "NIK tidak sah atau rusak oleh Excel: perbaiki di sumber data. Kolom terakhir memuat "
     "NIK orang yang sama dari data lain bila ditemukan (periksa dengan KTP/KK).",
+    "e": "Keluarga desil 1-2 yang anggotanya bekerja dan punya usaha (terdaftar di UMKM) atau "
+    "bertani di lahan sendiri, tetapi belum menerima program pemberdayaan triwulan ini: "
+    "calon graduasi, dampingi dengan modal usaha, sarana produksi dan pelatihan.",
     "f": "Keluarga desil 1 yang tidak menerima program apa pun pada triwulan ini dan triwulan "
     "sebelumnya: prioritaskan kunjungan dan usulan program (kosong bila triwulan sebelumnya "
     "tidak diolah atau desilnya dari registri lain).",

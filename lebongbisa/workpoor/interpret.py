@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lebongbisa.i18n import Translator
+from lebongbisa.i18n import SECTOR_ID, Translator
 
 #: a model term as a clause ("when ..."): (Indonesian, English)
 NAMES = {
@@ -52,18 +52,6 @@ LEVERS = {
         "pendidikan kepala keluarga yang lebih tinggi",
         "extra level of the head's education",
     ),
-}
-SECTOR_ID = {
-    "agriculture": "pertanian",
-    "mining": "pertambangan",
-    "trade": "perdagangan",
-    "services": "jasa",
-    "government": "pemerintahan",
-    "transport": "transportasi",
-    "utilities_construction": "konstruksi dan utilitas",
-    "industry": "industri",
-    "unknown": "tidak diketahui",
-    "other": "lainnya",
 }
 #: the prefix of a head's-sector term of the model
 WORK_TERM = "head works in: "

@@ -52,6 +52,9 @@ def _base():
     h["dinas"] = h.programs
     h["receives_bansos"] = h.receives_A
     h["receives_pemberdayaan"] = h.receives_B
+    h["workers"] = [1, 1, 0, 2, 1, 1]
+    h["has_business"] = [False, True, False, False, False, False]
+    h["own_farm"] = [True, False, True, False, True, False]
     h["rupiah_total"] = h.rupiah_A + h.rupiah_B
     acc = pd.DataFrame(
         {
@@ -235,3 +238,13 @@ def test_the_rupiah_range_follows_the_intervals_of_the_rates():
     # 3 target households at 300: 0..2 of them missed
     assert lookup(r, "rupiah_unreached_target_high", "program", "A") == pytest.approx(600)
     assert pd.isna(lookup(r, "rupiah_outside_target_low", "program", "B"))  # no interval
+
+
+def test_the_graduation_list_counts_poor_working_households_with_their_own_work_by_hand():
+    h, acc = _base()
+    ind = measure(h, CATALOG, "2024Q3", acc)
+    # desil 1-2: h, i, j; working: h, i; own farm h, business i; h already has B
+    # (pemberdayaan), j has a farm but nobody works: only i
+    assert lookup(ind, "graduation_households") == 1
+    assert lookup(ind, "graduation_households", "desa", "1707011004") == 1
+    assert lookup(ind, "graduation_households", "desa", "1707012002") == 0
