@@ -16,10 +16,13 @@ from lebongbisa import indicators
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.ingest.stage import load_manifest, registry_delivered
 from lebongbisa.link.evaluate import exact_household_clusters, exact_nik_clusters
+from lebongbisa.targeting import worklists
 from lebongbisa.targeting.households import accepted_records, household_base
 from lebongbisa.targeting.measures import delivered_programs, measure
 
 KEY = ["indicator", "scope_type", "scope_code"]
+#: the worklists that hold households (the others hold list rows)
+HOUSEHOLD_LISTS = ("a", "e")
 SCOPES = ["kabupaten", "program"]
 
 
@@ -34,6 +37,57 @@ def _indicators(
     )
 
 
+def _oracle(rec: pd.DataFrame, truth_file: Path) -> pd.DataFrame:
+    """The records with the true person and household of every accepted row."""
+    truth = rec[["source_file", "source_row"]].merge(
+        pd.read_parquet(truth_file), on=["source_file", "source_row"], how="left"
+    )
+    acc = rec.status == "accepted"
+    oracle = rec.copy()
+    oracle.loc[acc, "person_key"] = "p" + truth.person_id[acc].astype("Int64").astype(str)
+    oracle.loc[acc, "household_key"] = "h" + truth.household_id[acc].astype("Int64").astype(str)
+    return oracle
+
+
+def list_quality(data_dir: Path, period: str) -> pd.DataFrame | None:
+    """Per worklist (a, b, c, e): its size, the size of the same list built with the true
+    identities (perfect linkage, the same records, desil and programs), and its precision and
+    recall against that list: the project's own error, not the registries'. Households are
+    compared as true households (a listed household is the true household most of its rows
+    belong to); rows as rows. None without ground truth."""
+    f = PeriodFolder.of(period, data_dir)
+    truth_file = f.path("truth_rows")
+    if not truth_file.exists():
+        return None
+    catalog = load_manifest(f)["programs"]
+    rec = pd.read_parquet(f.path("records"))
+    clean = pd.read_parquet(f.path("clean"))
+    oracle = _oracle(rec, truth_file)
+    held = {}
+    for name, r in (("estimate", rec), ("truth", oracle)):
+        acc = accepted_records(r, clean)
+        held[name] = worklists.members(acc, household_base(acc, catalog), catalog)
+    # a listed household as a true household: the true household of most of its rows
+    acc = rec.status == "accepted"
+    pairs = pd.DataFrame({"household": rec.household_key[acc], "truth": oracle.household_key[acc]})
+    true_of = pairs.groupby("household").truth.agg(lambda x: x.mode().iloc[0])
+    rows = []
+    for key in held["estimate"]:
+        est, tru = held["estimate"][key], set(held["truth"][key])
+        est = set(true_of.reindex(est)) if key in HOUSEHOLD_LISTS else set(est)
+        hit = len(est & tru)
+        rows.append(
+            {
+                "list": key,
+                "size": len(held["estimate"][key]),
+                "truth_size": len(tru),
+                "precision": hit / len(est) if est else float("nan"),
+                "recall": hit / len(tru) if tru else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def compare_with_truth(data_dir: Path, period: str) -> pd.DataFrame | None:
     """Headline kabupaten and program indicators: estimate, truth and exact-NIK (None when
     the period has no ground truth)."""
@@ -45,13 +99,7 @@ def compare_with_truth(data_dir: Path, period: str) -> pd.DataFrame | None:
     rec = pd.read_parquet(f.path("records"))
     clean = pd.read_parquet(f.path("clean"))
     ident = pd.read_parquet(f.path("identity"))
-    truth = rec[["source_file", "source_row"]].merge(
-        pd.read_parquet(truth_file), on=["source_file", "source_row"], how="left"
-    )
-    acc = rec.status == "accepted"
-    oracle = rec.copy()
-    oracle.loc[acc, "person_key"] = "p" + truth.person_id[acc].astype("Int64").astype(str)
-    oracle.loc[acc, "household_key"] = "h" + truth.household_id[acc].astype("Int64").astype(str)
+    oracle = _oracle(rec, truth_file)
     exact = rec.copy()
     nik = exact_nik_clusters(ident.nik_raw)
     exact["person_key"] = nik.astype(str)

@@ -2,7 +2,8 @@
 
 a. desil 1-2 households that receive no program — to verify and propose;
 b. recipients outside the program's target or in no registry — to review;
-c. duplicate receipts within a program — the same person listed twice;
+c. duplicate receipts within a program — the same person listed twice, or two members of one
+   household on a household-unit program's list;
 e. desil 1-2 households whose members work, with a business or a farm of their own and no
    pemberdayaan program — to help out of poverty through their own work (graduation);
 d. records with an invalid or Excel-damaged NIK, per dinas — to fix at the source, with the
@@ -44,6 +45,38 @@ def _sheets(df: pd.DataFrame, by: str) -> dict[str, pd.DataFrame]:
     return {str(k)[:31]: g.drop(columns=hidden) for k, g in df.groupby(by, sort=True)}
 
 
+def _receipts(prog: pd.DataFrame, catalog: list[dict]) -> pd.Series:
+    """Per program-list row, what one receipt is: the household for a household-unit program
+    (two members of one household on its list are one receipt twice), else the person."""
+    unit = prog.program.map({p["code"]: p.get("unit") for p in catalog})
+    who = prog.household_key.where(unit == "household", prog.person_key)
+    return prog.program + "|" + who
+
+
+def _outside(prog: pd.DataFrame, hh: pd.DataFrame, catalog: list[dict]) -> tuple:
+    """Per program-list row: in its program's target, and in a registry (bool arrays)."""
+    tgt = targets(hh.reset_index(), catalog).set_index(hh.index)
+    in_target = tgt.to_numpy(dtype=bool)[
+        tgt.index.get_indexer(prog.household_key), tgt.columns.get_indexer(prog.program)
+    ]
+    in_reg = prog.household_key.map(hh.in_registry).fillna(False).to_numpy(dtype=bool)
+    return in_target, in_reg
+
+
+def members(acc: pd.DataFrame, h: pd.DataFrame, catalog: list[dict]) -> dict[str, pd.Index]:
+    """What lists a, b, c and e hold, by their rules: households (a, e: household keys) or
+    list rows (b, c: labels of `acc`)."""
+    hh = h.set_index("household_key")
+    prog = acc[acc.kind == "program"]
+    in_target, in_reg = _outside(prog, hh, catalog)
+    return {
+        "a": hh.index[((hh.desil <= 2) & (hh.programs == 0)).fillna(False).to_numpy(dtype=bool)],
+        "b": prog.index[~in_target | ~in_reg],
+        "c": prog.index[_receipts(prog, catalog).duplicated(keep=False).to_numpy()],
+        "e": hh.index[graduation(h).to_numpy(dtype=bool)],
+    }
+
+
 def build(
     acc: pd.DataFrame, ident: pd.DataFrame, h: pd.DataFrame, catalog: list[dict]
 ) -> dict[str, pd.DataFrame]:
@@ -62,7 +95,9 @@ def build(
 
     # a. poor households without any program
     hh = h.set_index("household_key")
-    a_mask = (hh.desil <= 2) & (hh.programs == 0)
+    held = members(acc, h, catalog)
+    a_mask = hh.index.isin(held["a"])
+    a_mask = pd.Series(a_mask, index=hh.index)
     ra = rep.loc[a_mask[a_mask].index]
     a = pd.DataFrame(
         {
@@ -81,18 +116,14 @@ def build(
             "SUMBER DESIL": hh.desil_source[a_mask].str.upper().to_numpy(),
         }
     ).sort_values(["_sheet", "DESA", "DESIL"])
-    e = _graduation(people, rep, hh, catalog, vname, dname)
+    e = _graduation(people, rep, hh, held["e"], catalog, vname, dname)
 
     # b. recipients outside the target or in no registry
-    tgt = targets(hh.reset_index(), catalog).set_index(hh.index)
     agency = {p["code"]: p["agency"] for p in catalog}
     rules = {p["code"]: str(p["target_rule"]) for p in catalog}
     prog = people[people.kind == "program"]
-    in_target = tgt.to_numpy(dtype=bool)[
-        tgt.index.get_indexer(prog.household_key), tgt.columns.get_indexer(prog.program)
-    ]
-    in_reg = prog.household_key.map(hh.in_registry).fillna(False).to_numpy(dtype=bool)
-    bmask = ~in_target | ~in_reg
+    _, in_reg = _outside(prog, hh, catalog)
+    bmask = prog.index.isin(held["b"])
     pb = prog[bmask]
     desil = pb.household_key.map(hh.desil)
     why = np.where(
@@ -117,15 +148,15 @@ def build(
         }
     ).sort_values(["_sheet", "PROGRAM", "DESA"])
 
-    # c. duplicate receipts: the same person more than once in one program's list
-    dup = prog[prog.duplicated(["program", "person_key"], keep=False)].sort_values(
-        ["program", "person_key", "source_row"]
-    )
+    # c. duplicate receipts: the same person more than once in one program's list, or, for a
+    # household-unit program, two rows of one household
+    dup = prog.loc[held["c"]].assign(_receipt=_receipts(prog.loc[held["c"]], catalog))
+    dup = dup.sort_values(["_receipt", "source_row"])
     c = pd.DataFrame(
         {
             "_sheet": dup.program.map(agency).to_numpy(),
             "PROGRAM": dup.program.to_numpy(),
-            "KELOMPOK": pd.factorize(dup.program + dup.person_key)[0] + 1,
+            "KELOMPOK": pd.factorize(dup._receipt)[0] + 1,
             "FILE": dup.source_file.to_numpy(),
             "BARIS": dup.source_row.to_numpy(),
             "NIK": dup.nik.fillna(dup.nik_raw).to_numpy(),
@@ -176,14 +207,13 @@ def _graduation(
     people: pd.DataFrame,
     rep: pd.DataFrame,
     hh: pd.DataFrame,
+    keys: pd.Index,
     catalog: list[dict],
     vname: pd.Series,
     dname: pd.Series,
 ) -> pd.DataFrame:
-    """List e: the households of `measures.graduation`, with the work of their members, their
+    """List e: the households `keys` (`members`), with the work of their members, their
     business and the programs they already receive."""
-    mask = graduation(hh.reset_index()).to_numpy()
-    keys = hh.index[mask]
     persons = people.sort_values("rank").drop_duplicates(["household_key", "person_key"])
     working = persons[persons.household_key.isin(keys) & persons.works.fillna(False).astype(bool)]
     work = working.sector.map(SECTOR_ID).fillna("pekerjaan lain") + working.employment_status.map(

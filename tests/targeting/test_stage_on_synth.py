@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from lebongbisa import indicators, stages
-from lebongbisa.targeting.evaluate import compare_with_truth
+from lebongbisa.targeting.evaluate import compare_with_truth, list_quality
 from lebongbisa.targeting.worklists import FILES
 
 
@@ -68,12 +68,12 @@ def test_worklists_are_restricted(targeted):
         assert oct((folder / name).stat().st_mode & 0o777) == "0o600"
 
 
-def test_worklists_open_in_libreoffice_with_16_digit_niks(targeted, tmp_path):
+def test_every_worklist_opens_in_libreoffice_with_16_digit_niks_and_kk(targeted, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is needed for this test: apt-get install libreoffice-calc-nogui"
     folder = targeted[1] / "2025Q1" / "restricted"
     checked = 0
-    for name in (FILES["a"], FILES["b"], FILES["d"]):
+    for name in FILES.values():  # a-f
         src = tmp_path / name
         shutil.copy(folder / name, src)
         # sheet 2 holds data (sheet 1 is PETUNJUK): export it as CSV like an officer would
@@ -95,7 +95,7 @@ def test_worklists_open_in_libreoffice_with_16_digit_niks(targeted, tmp_path):
         out = list((tmp_path / "csv").glob(src.stem + "*.csv"))
         assert out, f"LibreOffice did not convert {name}"
         table = pd.read_csv(out[0], dtype=str)
-        nik_cols = [c for c in table.columns if c.startswith("NIK")]
+        nik_cols = [c for c in table.columns if c.startswith(("NIK", "NO KK"))]
         for c in nik_cols:
             digits = table[c].dropna()
             digits = digits[digits.str.fullmatch(r"\d+")]
@@ -103,3 +103,13 @@ def test_worklists_open_in_libreoffice_with_16_digit_niks(targeted, tmp_path):
             assert (long.str.len() == 16).all(), (name, c, long[long.str.len() != 16].head())
             checked += len(long)
     assert checked > 50
+
+
+def test_each_list_holds_what_it_names_against_the_list_built_with_the_true_identities(targeted):
+    q = list_quality(targeted[0], "2025Q1").set_index("list")
+    print("\nlists (size, with true identities, precision, recall):\n" + q.round(3).to_string())
+    assert set(q.index) == {"a", "b", "c", "e"}
+    assert (q.truth_size >= 20).all()  # enough households or rows to judge each list
+    # at test scale linkage allows 0.95 for every list (at kabupaten scale list c falls to
+    # ~0.9 precision: namesakes and shared KK numbers merge a few receipts; docs/outputs.md)
+    assert (q.precision >= 0.95).all() and (q.recall >= 0.95).all(), q
