@@ -145,20 +145,27 @@ def desil_counts(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["desil", "households", "hidden"])
 
 
-def programs(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
-    """Per program reaching or targeting the area: recipient households, coverage, exclusion
-    and inclusion error (with their denominators, for suppression)."""
+def _program_rows(now: AreaIndicators, level: str, code: str, columns: tuple) -> pd.DataFrame:
+    """The area's rows of `columns` per program (`<column>_hidden`: suppressed), with the
+    denominators of the errors and coverage; None when no program has a row there."""
     w = now.area_units(f"program_{level}", [code])
-    if w.empty:
-        return pd.DataFrame(columns=["program", *PROGRAM_COLUMNS])
+    if w.empty or columns[0] not in w["value"]:
+        return None
     w = w.droplevel("area")
-    out = w["value"].reindex(columns=list(PROGRAM_COLUMNS))
-    hidden = w["hidden"].reindex(columns=list(PROGRAM_COLUMNS)).fillna("")
-    for c in PROGRAM_COLUMNS:
+    out = w["value"].reindex(columns=list(columns))
+    hidden = w["hidden"].reindex(columns=list(columns)).fillna("")
+    for c in columns:
         out[f"{c}_hidden"] = hidden[c]
     for c in ("coverage", "exclusion_error", "inclusion_error"):
         out[f"{c}_den"] = w["denominator"].get(c)
     return out.rename_axis("program").reset_index()
+
+
+def programs(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
+    """Per program reaching or targeting the area: recipient households, coverage, exclusion
+    and inclusion error (with their denominators, for suppression)."""
+    out = _program_rows(now, level, code, PROGRAM_COLUMNS)
+    return pd.DataFrame(columns=["program", *PROGRAM_COLUMNS]) if out is None else out
 
 
 MONEY_COLUMNS = (
@@ -172,15 +179,8 @@ def money(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
     """Per program in the area: Rupiah reaching households outside its target (this quarter and
     the year so far) and a year's Rupiah for its target households not reached (`_hidden`:
     suppressed)."""
-    w = now.area_units(f"program_{level}", [code])
-    if w.empty or "rupiah_outside_target" not in w["value"]:
-        return pd.DataFrame(columns=["program", *MONEY_COLUMNS])
-    w = w.droplevel("area")
-    out = w["value"].reindex(columns=list(MONEY_COLUMNS))
-    hidden = w["hidden"].reindex(columns=list(MONEY_COLUMNS)).fillna("")
-    for c in MONEY_COLUMNS:
-        out[f"{c}_hidden"] = hidden[c]
-    return out.rename_axis("program").reset_index()
+    out = _program_rows(now, level, code, MONEY_COLUMNS)
+    return pd.DataFrame(columns=["program", *MONEY_COLUMNS]) if out is None else out
 
 
 def program_pairs(now: AreaIndicators, level: str, code: str, top: int = 3) -> pd.DataFrame:
