@@ -375,6 +375,17 @@ recall the share of the true list that it holds:
 | c | 0.958 / 1.000 | 0.89–0.90 / 0.997–0.999 |
 | e | 1.000 / 1.000 | 0.984–0.989 / 0.998–0.999 |
 
+`restricted/perbaikan/perbaikan_<dinas>.xlsx`: per dinas, the rows of its own files (program
+lists, the UMKM registry; not the national registries) to fix at the source, a sheet per file:
+`BARIS` (the row number in the file as delivered), the row as delivered under the file's own
+column names, `MASALAH` (the problem) and `PERBAIKAN` (how to fix it) for an Excel-damaged,
+invalid or missing NIK, a NIK that contradicts the birth date or sex, an unknown desa, a
+duplicate row or person, an unreadable birth date; every cell formatted as text. Sheet
+`USULAN DTSEN`: its recipients found in no registry, by desa: not a defect of the row, a
+proposal to register the household in DTSEN. Sheet `DESA`: the official desa names.
+`restricted/perbaikan/ringkasan_perbaikan.xlsx` counts them per dinas. A row fixed as its
+workbook says passes the next ingest (tested on the synthetic Lebong).
+
 List c falls short of 0.95 precision at kabupaten scale: among 115,000 persons, namesakes with
 the same birth date and shared KK numbers merge a few persons or households, and each merge on
 a list shows as a double receipt; every true double receipt is found. Lists d (a row's own NIK)

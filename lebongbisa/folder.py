@@ -63,6 +63,8 @@ ARTEFACTS: dict[str, Artefact] = {
     "worklist_c": Artefact("restricted/daftar_c_penerimaan_ganda.xlsx", "reports"),
     "worklist_d": Artefact("restricted/daftar_d_nik_bermasalah.xlsx", "reports"),
     "worklist_e": Artefact("restricted/daftar_e_graduasi_usaha_dan_tani.xlsx", "reports"),
+    # the per-dinas fix workbooks sit beside it (PeriodFolder.fix_workbook)
+    "fix_overview": Artefact("restricted/perbaikan/ringkasan_perbaikan.xlsx", "reports"),
     "worklist_f": Artefact("restricted/daftar_f_desil1_dua_triwulan_tanpa_program.xlsx", "reports"),
     # stage 4: working poor
     "working_poor_rates": Artefact("working_poor_rates.parquet"),
@@ -212,6 +214,10 @@ class PeriodFolder:
         """Where artefact `key` of this period lives (whether or not it exists yet)."""
         a = artefact(key)
         return self._root(a) / a.file
+
+    def fix_workbook(self, dinas: str) -> Path:
+        """A dinas's workbook of rows to fix (`dinas` in file-name form), beside the overview."""
+        return self.path("fix_overview").parent / f"perbaikan_{dinas}.xlsx"
 
     def files(self, key: str) -> list[Path]:
         """The files behind a key, a group name or `delivery`: for an artefact its one path;

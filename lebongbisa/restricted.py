@@ -46,9 +46,13 @@ def sheet_title(name: str, used: set[str]) -> str:
 
 
 def write_workbook(
-    path: Path, sheets: dict[str, pd.DataFrame], notes: list[str] | None = None
+    path: Path,
+    sheets: dict[str, pd.DataFrame],
+    notes: list[str] | None = None,
+    all_text: bool = False,
 ) -> Path:
-    """Write sheets to an .xlsx (owner-only); ID columns as text, header bold and frozen.
+    """Write sheets to an .xlsx (owner-only); ID columns (every column with `all_text`, for a
+    file an office edits and sends back) as text, header bold and frozen.
 
     XlsxWriter in constant-memory mode streams rows to disk: a list of 100,000 rows is written
     in seconds without holding the sheet in memory."""
@@ -71,7 +75,7 @@ def write_workbook(
             text_cols = [
                 j
                 for j, c in enumerate(df.columns)
-                if any(str(c).upper().startswith(h) for h in ID_HEADERS)
+                if all_text or any(str(c).upper().startswith(h) for h in ID_HEADERS)
             ]
             for j, c in enumerate(df.columns):
                 width = max([len(str(c))] + [len(str(v)) for v in df[c].head(200)])

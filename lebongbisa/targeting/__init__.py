@@ -11,7 +11,8 @@ SPEC = StageSpec(
     needs=("02_link",),
     # identity: the worklists' names; link_pairs and the officers' answers (decisions_log):
     # the uncertain links behind the intervals
-    reads=("records", "clean", "manifest", "identity", "link_pairs", "decisions_log"),
+    # rows: every delivered row's flags (the fix workbooks also reread the offices' own files)
+    reads=("records", "clean", "manifest", "identity", "link_pairs", "decisions_log", "rows"),
     # changes since the last quarter; households left out two quarters running (worklist f)
     reads_previous=("targeting_indicators", "household_base", "manifest"),
     writes=(
@@ -26,6 +27,7 @@ SPEC = StageSpec(
         "worklist_d",
         "worklist_e",
         "worklist_f",
+        "fix_overview",
     ),
     section=TargetingSettings,
     notebook_options=("min_cell",),  # its page hides small cells (report.disclosure)

@@ -19,7 +19,7 @@ from lebongbisa.io import write_json, write_parquet
 from lebongbisa.link import decisions
 from lebongbisa.link.quality import Calibration
 from lebongbisa.restricted import restricted_folder
-from lebongbisa.targeting import money, uncertainty, worklists
+from lebongbisa.targeting import fixes, money, uncertainty, worklists
 from lebongbisa.targeting.definitions import TargetingSettings
 from lebongbisa.targeting.households import accepted_records, household_base
 from lebongbisa.targeting.measures import (
@@ -113,10 +113,12 @@ def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = No
     lists["f"] = worklists.left_out_twice(lists["a"], _excluded_twice(folder, h, manifest))
     restricted_folder(folder.path("worklist_a").parent)  # owner-only, with the handling note
     counts = worklists.write(lists, folder)
+    fixed = fixes.write(folder, pd.read_parquet(folder.path("rows")), acc, ident, h, manifest)
     summary = {
         "period": period,
         "households": int(len(h)),
         "worklists": {worklists.FILES[k]: n for k, n in counts.items()},
+        "fixes": fixed,
     }
     write_json(summary, folder.path("targeting_summary"))
     return summary

@@ -113,3 +113,25 @@ def test_each_list_holds_what_it_names_against_the_list_built_with_the_true_iden
     # at test scale linkage allows 0.95 for every list (at kabupaten scale list c falls to
     # ~0.9 precision: namesakes and shared KK numbers merge a few receipts; docs/outputs.md)
     assert (q.precision >= 0.95).all() and (q.recall >= 0.95).all(), q
+
+
+def test_each_dinas_gets_a_fix_workbook_in_its_own_row_numbers_and_column_names(targeted):
+    from lebongbisa.targeting import fixes
+
+    folder = stages.folder("2025Q1", targeted[0], targeted[1])
+    book = folder.fix_workbook(fixes.slug("Dinas Sosial"))
+    assert oct(book.stat().st_mode & 0o777) == "0o600"
+    sheets = pd.read_excel(book, sheet_name=None, dtype=str)
+    assert {"PETUNJUK", "USULAN DTSEN", "DESA"} <= set(sheets)
+    bpnt = sheets["BPNT_SEMBAKO_2025_Q1"]
+    # the delivered file's own headers between the row number and the problem
+    assert list(bpnt.columns[:3]) == ["BARIS", "NO", "NIK"] and list(bpnt.columns[-2:]) == [
+        "MASALAH",
+        "PERBAIKAN",
+    ]
+    rows = pd.read_parquet(folder.path("rows")).set_index(["source_file", "source_row"])
+    flagged = rows.loc[[("BPNT_SEMBAKO_2025_Q1.csv", int(r)) for r in bpnt.BARIS]].reason
+    assert flagged.str.len().gt(0).all()  # every row listed carries a flag in stage 1
+    usulan = sheets["USULAN DTSEN"]
+    digits = usulan.NIK.dropna()[usulan.NIK.dropna().str.fullmatch(r"\d+")]
+    assert len(digits) and (digits.str.len() == 16).all()  # as delivered, never as a number
