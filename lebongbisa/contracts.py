@@ -368,7 +368,7 @@ synthetic Lebong (perfect linkage, the same records, desil and programs:
 registries'. Precision is the share of a list's households (or rows) that the true list holds,
 recall the share of the true list that it holds:
 
-| list | test scale (2,000 persons) precision / recall | kabupaten scale (115,000 persons) precision / recall |
+| list | test scale (4,000 persons) precision / recall | kabupaten scale (115,000 persons) precision / recall |
 |---|---|---|
 | a | 0.955 / 1.000 | 0.93 / 1.00 (14 households) |
 | b | 0.998 / 1.000 | 0.970–0.987 / 0.998–0.999 |
