@@ -152,6 +152,14 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from lebongbisa import templates
+
+    for path in templates.write_all(Path(args.out)):
+        print(f"Template written: {path}")
+    return 0
+
+
 def _cmd_key(args: argparse.Namespace) -> int:
     if args.action in ("export", "import") and not args.file:
         raise UserError(f"`lebongbisa key {args.action}` needs a FILE")
@@ -227,6 +235,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--data", default=str(config.DATA_DIR), help="data folder holding raw/ and processed/"
     )
     i.set_defaults(func=_cmd_init)
+
+    t = sub.add_parser(
+        "templates",
+        help="write the input templates an office fills in (program list, UMKM registry)",
+    )
+    t.add_argument("--out", default="templates", help="folder to write them to")
+    t.set_defaults(func=_cmd_templates)
 
     k = sub.add_parser(
         "key", help="show, export or import the pseudonymisation key (keep quarters comparable)"

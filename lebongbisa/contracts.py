@@ -261,6 +261,16 @@ catalog is read.
 
 A household without a recorded desil (in no registry) is outside every desil-based target.
 
+## Templates for the offices
+
+`lebongbisa templates` writes `template_daftar_penerima_program.xlsx` (a program list) and
+`template_umkm.xlsx` (the UMKM registry): sheet `DATA` with the recognised headers (a
+required one marked ` *`, which the header matching ignores), NIK and No KK as text columns
+that accept only 16 digits, kecamatan and desa as drop-down lists of the official names
+(sheet `WILAYAH`), and `PETUNJUK`, the instructions in Indonesian. A filled template is a
+delivery like any other: `init` proposes its entry (the program from the file name) and stage
+1 reads it (tested with a template filled in and saved by LibreOffice).
+
 ## Bad rows and bad files
 
 Every raw data row is either accepted or quarantined with a reason: per source,

@@ -49,7 +49,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("report", {"report"}),
     ("briefs", {"briefs"}),
     ("orchestration", {"settings", "stages", "page", "kernels", "runner"}),
-    ("entry points and tools", {"cli", "__main__", "synth", "contracts"}),
+    ("entry points and tools", {"cli", "__main__", "synth", "contracts", "templates"}),
 ]
 LEVEL = {unit: i for i, (_, units) in enumerate(LAYERS) for unit in units}
 
