@@ -45,6 +45,7 @@ REASON_LABELS = {
     "district_mismatch": "desa tidak berada di kecamatan yang tertulis",
     "district_unmatched": "nama kecamatan tidak dikenali",
     "duplicate_row": "baris ganda",
+    "duplicate_in_list": "orang yang sama tercatat lebih dari sekali dalam daftar ini",
 }
 #: the same labels in English (an English run's pages)
 REASON_LABELS_EN = {
@@ -79,6 +80,7 @@ REASON_LABELS_EN = {
     "district_mismatch": "village not in the kecamatan written",
     "district_unmatched": "kecamatan name not recognised",
     "duplicate_row": "duplicate row",
+    "duplicate_in_list": "the same person listed more than once in this list",
 }
 NIK_DAMAGE = {"nik_excel_truncated", "nik_excel_scientific"}
 NIK_INVALID = {

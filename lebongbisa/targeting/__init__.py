@@ -11,8 +11,7 @@ SPEC = StageSpec(
     needs=("02_link",),
     # identity: the worklists' names; link_pairs and the officers' answers (decisions_log):
     # the uncertain links behind the intervals
-    # rows: every delivered row's flags (the fix workbooks also reread the offices' own files)
-    reads=("records", "clean", "manifest", "identity", "link_pairs", "decisions_log", "rows"),
+    reads=("records", "clean", "manifest", "identity", "link_pairs", "decisions_log"),
     # changes since the last quarter; households left out two quarters running (worklist f)
     reads_previous=("targeting_indicators", "household_base", "manifest"),
     writes=(

@@ -113,7 +113,7 @@ def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = No
     lists["f"] = worklists.left_out_twice(lists["a"], _excluded_twice(folder, h, manifest))
     restricted_folder(folder.path("worklist_a").parent)  # owner-only, with the handling note
     counts = worklists.write(lists, folder)
-    fixed = fixes.write(folder, pd.read_parquet(folder.path("rows")), acc, ident, h, manifest)
+    fixed = fixes.write(folder, records, acc, ident, h, manifest)  # records: stage 2's flags too
     summary = {
         "period": period,
         "households": int(len(h)),

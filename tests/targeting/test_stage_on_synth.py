@@ -129,9 +129,9 @@ def test_each_dinas_gets_a_fix_workbook_in_its_own_row_numbers_and_column_names(
         "MASALAH",
         "PERBAIKAN",
     ]
-    rows = pd.read_parquet(folder.path("rows")).set_index(["source_file", "source_row"])
+    rows = pd.read_parquet(folder.path("records")).set_index(["source_file", "source_row"])
     flagged = rows.loc[[("BPNT_SEMBAKO_2025_Q1.csv", int(r)) for r in bpnt.BARIS]].reason
-    assert flagged.str.len().gt(0).all()  # every row listed carries a flag in stage 1
+    assert flagged.str.len().gt(0).all()  # every row listed carries a flag of stages 1-2
     usulan = sheets["USULAN DTSEN"]
     digits = usulan.NIK.dropna()[usulan.NIK.dropna().str.fullmatch(r"\d+")]
     assert len(digits) and (digits.str.len() == 16).all()  # as delivered, never as a number
