@@ -271,6 +271,25 @@ that accept only 16 digits, kecamatan and desa as drop-down lists of the officia
 delivery like any other: `init` proposes its entry (the program from the file name) and stage
 1 reads it (tested with a template filled in and saved by LibreOffice).
 
+## Lists returned from the field (kind `verification`)
+
+Every by-name list (`daftar_a` .. `daftar_f`) is also a form for the field visit. Each row
+carries `DAFTAR` (the list), `KUNCI ORANG` and `KUNCI KELUARGA` (the person's identity key and
+the household's KK key: keyed hashes, never the NIK; officers leave them as they are),
+`HASIL TERAKHIR` (the latest result already received) and the columns an officer fills:
+`HASIL VERIFIKASI` (a drop-down: `ditemukan`, `pindah`, `meninggal`, `sudah menerima program`,
+`tidak ditemukan`), `TANGGAL VERIFIKASI`, `PROGRAM DITERIMA` (a catalog code, for `sudah
+menerima program`), `PETUGAS` and `CATATAN`. Put the list back, as `.xlsx` with its sheets
+or as one `.csv`, in the folder of a later quarter (e.g. `verifikasi/`) with `kind:
+verification` (`lebongbisa init` recognises it by these columns). Each row is matched by
+`KUNCI ORANG` with the rows of the lists sent in earlier quarters: a row whose key matches no
+list row sent is quarantined (`verification_key_unknown`), like a result that is none of the
+choices (`verification_result_invalid`); a row left without a result is accepted and changes
+nothing. Returned rows are never persons or households of the quarter. After a key rotation
+(`lebongbisa run --rotate-key`) a list sent under the old key is still read: the rotation
+keeps the old keys' translation (restricted). What a result changes: docs/outputs.md, *Field
+verification*.
+
 ## Bad rows and bad files
 
 Every raw data row is either accepted or quarantined with a reason: per source,
@@ -400,6 +419,32 @@ List c falls short of 0.95 precision at kabupaten scale: among 115,000 persons, 
 the same birth date and shared KK numbers merge a few persons or households, and each merge on
 a list shows as a double receipt; every true double receipt is found. Lists d (a row's own NIK)
 and f (list a in two quarters) are not linkage-dependent beyond a.
+
+## Field verification
+
+Returned lists (kind `verification`, docs/deliveries.md) are kept in
+`reports/<period>/restricted/hasil_verifikasi_log.csv`: every result so far, one row per
+returned row with a result (`period` it came back in, `list`, `person` and `household` keys,
+desa and kecamatan of the row sent, `dinas` for lists b-d, `result`, `verified_on`,
+`program`, `officer`, `note`, `source_file`, `source_row`); each quarter's log repeats the
+earlier ones. A person's latest result decides, the same way for every list and count:
+
+| result | what changes | how long (run.yml `targeting`) |
+|---|---|---|
+| `meninggal` | every record of the person leaves the quarter: every list and every count (`persons`, household sizes and attributes); the household stays while others remain | for good |
+| `pindah` | the person leaves the lists of the desa where they were verified; a delivery placing them in another desa lists them there | `hold_moved` quarters (4) |
+| `sudah menerima program` | the household leaves lists a and f; the program named counts as a probable omission of its list (`verification_list_omissions`) | `hold_enrolled` quarters (4) |
+| `tidak ditemukan` | stays on the lists; after `not_found_after` quarters (2) without a later result the household is to be checked in the registry (`verification_registry_checks`, sheet `CEK REGISTRI`) | until a later result |
+| `ditemukan` | only `HASIL TERAKHIR` on the lists | - |
+
+`reports/<period>/restricted/hasil_verifikasi.xlsx` shows per desa the results that came back
+this quarter, who left the lists because of them, and the households to check in the
+registry; the summary says per kecamatan and dinas how many came back and how many people
+left the lists. Other counts (`households`, the registries' rows) keep counting the accepted
+records of the other kinds. `restricted/list_keys.parquet` (processed) keeps the keys of every
+list row sent, which the next quarter matches a returned list with. Tested on the synthetic
+Lebong (`lebongbisa.synth.verification`: results drawn from the true population of the next
+quarter, with officer errors and mistyped keys).
 """
 
 

@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 
 #: reasons that quarantine a row (every other code flags an accepted row)
-QUARANTINE_REASONS = {"total_row", "no_identifier", "desil_invalid"}
+QUARANTINE_REASONS = {
+    "total_row",
+    "no_identifier",
+    "desil_invalid",
+    "verification_key_unknown",
+    "verification_result_invalid",
+}
 
 #: Indonesian labels for quarantine reasons and flags (reports and worklists use these).
 REASON_LABELS = {
@@ -46,6 +52,9 @@ REASON_LABELS = {
     "district_unmatched": "nama kecamatan tidak dikenali",
     "duplicate_row": "baris ganda",
     "duplicate_in_list": "orang yang sama tercatat lebih dari sekali dalam daftar ini",
+    "verification_key_unknown": "daftar kembali: KUNCI ORANG tidak cocok dengan daftar terkirim",
+    "verification_result_invalid": "daftar kembali: HASIL VERIFIKASI bukan salah satu pilihan",
+    "verification_date_invalid": "daftar kembali: tanggal verifikasi tidak terbaca",
 }
 #: the same labels in English (an English run's pages)
 REASON_LABELS_EN = {
@@ -81,6 +90,9 @@ REASON_LABELS_EN = {
     "district_unmatched": "kecamatan name not recognised",
     "duplicate_row": "duplicate row",
     "duplicate_in_list": "the same person listed more than once in this list",
+    "verification_key_unknown": "returned list: KUNCI ORANG matches no list row sent",
+    "verification_result_invalid": "returned list: HASIL VERIFIKASI is none of the choices",
+    "verification_date_invalid": "returned list: verification date unreadable",
 }
 NIK_DAMAGE = {"nik_excel_truncated", "nik_excel_scientific"}
 NIK_INVALID = {

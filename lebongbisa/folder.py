@@ -42,6 +42,8 @@ ARTEFACTS: dict[str, Artefact] = {
     "manifest": Artefact("manifest.json"),
     "identity": Artefact("restricted/identity.parquet"),
     "quarantine": Artefact("restricted/quarantine.parquet"),
+    # the returned lists' rows (kind verification), matched with the lists sent
+    "verification": Artefact("restricted/verification.parquet"),
     # stage 2: link
     "records": Artefact("records.parquet"),  # contract: rows with person and household keys
     "link_pairs": Artefact("link_pairs.parquet"),
@@ -66,6 +68,11 @@ ARTEFACTS: dict[str, Artefact] = {
     # the per-dinas fix workbooks sit beside it (PeriodFolder.fix_workbook)
     "fix_overview": Artefact("restricted/perbaikan/ringkasan_perbaikan.xlsx", "reports"),
     "worklist_f": Artefact("restricted/daftar_f_desil1_dua_triwulan_tanpa_program.xlsx", "reports"),
+    # the keys of every list row sent, which a returned list is matched with next quarter
+    "list_keys": Artefact("restricted/list_keys.parquet"),
+    # every field result so far (grows quarter by quarter), and what they changed this quarter
+    "verification_log": Artefact("restricted/hasil_verifikasi_log.csv", "reports"),
+    "verification_workbook": Artefact("restricted/hasil_verifikasi.xlsx", "reports"),
     # stage 4: working poor
     "working_poor_rates": Artefact("working_poor_rates.parquet"),
     "working_poor_heads": Artefact("working_poor_heads.parquet"),
@@ -96,6 +103,9 @@ ARTEFACTS: dict[str, Artefact] = {
     # what spans the quarters
     "store": Artefact("lebongbisa.duckdb", "quarters"),  # DuckDB views over every quarter
     "key_rotation": Artefact(".key_rotation.json", "quarters"),  # a key rotation under way
+    # identity keys under an earlier key -> the current key (kept by every rotation), so a
+    # list sent before a rotation and returned after it is still matched
+    "key_translation": Artefact("restricted/identity_key_translation.parquet", "quarters"),
 }
 
 #: the delivery (every file under data/raw/<period>/ except the run configuration): a stage

@@ -50,9 +50,11 @@ def write_workbook(
     sheets: dict[str, pd.DataFrame],
     notes: list[str] | None = None,
     all_text: bool = False,
+    choices: dict[str, list[str]] | None = None,
 ) -> Path:
     """Write sheets to an .xlsx (owner-only); ID columns (every column with `all_text`, for a
-    file an office edits and sends back) as text, header bold and frozen.
+    file an office edits and sends back) as text, header bold and frozen; a column named in
+    `choices` offers those values as a drop-down on every row.
 
     XlsxWriter in constant-memory mode streams rows to disk: a list of 100,000 rows is written
     in seconds without holding the sheet in memory."""
@@ -89,6 +91,9 @@ def write_workbook(
                         ws.write_string(i, j, str(v), text if j in text_cols else None)
                     else:
                         ws.write(i, j, v)
+            for j, c in enumerate(df.columns):
+                if choices and c in choices and len(df):
+                    ws.data_validation(1, j, len(df), j, {"validate": "list", "source": choices[c]})
         wb.close()
 
     atomic_write(path, write, mode=0o600)

@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "audit",
             "stagespec",
             "targeting_rules",
+            "verification",
             "indicators",
             "store",
         },

@@ -8,7 +8,9 @@ SPEC = StageSpec(
     "Ingest, clean and reconcile",
     "lebongbisa.ingest.stage:ingest_folder",
     reads=("delivery",),
-    writes=("rows", "clean", "manifest", "identity", "quarantine"),
+    # a returned list (kind verification) is matched with the lists sent before
+    reads_earlier=("list_keys",),
+    writes=("rows", "clean", "manifest", "identity", "quarantine", "verification"),
     params=("allow_partial",),
     options=("progress",),
     missing_id="semua angka (tidak ada data yang terbaca)",

@@ -70,6 +70,8 @@ def best_sheet(path: Path) -> str | int:
 def guess_kind(path: Path, fields: set[str], desil_max: float | None) -> tuple[str, str]:
     """The source kind from the canonical fields found, and why (for the comment)."""
     name = _norm(path.stem)
+    if "verification_key" in fields:
+        return "verification", "a by-name list sent back with KUNCI ORANG and HASIL VERIFIKASI"
     if "household_id" in fields and "desil" in fields:
         if "DTSEN" in name or (desil_max is not None and desil_max > 4 and "P3KE" not in name):
             return "dtsen", "a household id and a desil up to 10 (or DTSEN in the name)"

@@ -6,6 +6,8 @@ Outputs (artefacts of `folder.ARTEFACTS`, in `data/processed/<period>/`, docs/ou
 - `clean` — the analytic fields with pseudonymous keys instead of NIK and names,
 - `identity` (restricted) — NIK, KK, names, birth dates and addresses (owner-only),
 - `quarantine` (restricted) — quarantined rows with their original values,
+- `verification` (restricted) — the rows of returned lists (kind verification), matched
+  with the lists sent (ingest/verification.py); never persons or households of the quarter,
 - `manifest` — per source: checksum and rows read = accepted + quarantined.
 """
 
@@ -26,6 +28,13 @@ from lebongbisa.folder import PeriodFolder, as_folder
 from lebongbisa.ingest.readers import ReadError, read_table
 from lebongbisa.ingest.sources import load_period
 from lebongbisa.ingest.standardize import HOUSING_FIELDS, missing_fields, standardize
+from lebongbisa.ingest.verification import COLUMNS as VERIFICATION_COLUMNS
+from lebongbisa.ingest.verification import (
+    issued_keys,
+    key_translation,
+    read_returned,
+    standardize_returned,
+)
 from lebongbisa.io import sha256_file, write_json, write_parquet
 from lebongbisa.privacy import fingerprint, pseudonymize
 from lebongbisa.restricted import restricted_folder
@@ -123,8 +132,10 @@ def ingest_period(
     raw_folder, out_folder = Path(raw_folder), Path(out_folder)
     period, problems = load_period(raw_folder)
     on = period_date(period.period)
-    frames, sources_meta, warnings = [], [], []
+    frames, returned, sources_meta, warnings = [], [], [], []
     broken = {p.file for p in problems}
+    out = PeriodFolder.at(out_folder)
+    issued = translation = None
     for src in tqdm(
         period.sources, desc=f"ingest {period.period}", unit="file", disable=not progress
     ):
@@ -132,6 +143,13 @@ def ingest_period(
         t0 = time.perf_counter()
         try:
             meta["sha256"] = sha256_file(src.path)
+            if src.kind == "verification":
+                if issued is None:
+                    issued, translation = issued_keys(out), key_translation(out)
+                rows = standardize_returned(src, read_returned(src), issued, on, translation)
+                returned.append(rows)
+                sources_meta.append({**meta, **_counts(rows), "status": "ok"})
+                continue
             table = read_table(src.path, src.sheet, src.columns)
         except (ReadError, OSError) as exc:
             problem = exc.problem if isinstance(exc, ReadError) else unreadable(src.file, exc)
@@ -156,7 +174,6 @@ def ingest_period(
             t1 - t0,
             time.perf_counter() - t1,
         )
-        n_acc = int((rows.status == "accepted").sum())
         status = "ok"
         if len(rows) == 0:
             status = "empty"
@@ -173,9 +190,7 @@ def ingest_period(
             {
                 **meta,
                 "status": status,
-                "rows_read": len(rows),
-                "rows_accepted": n_acc,
-                "rows_quarantined": len(rows) - n_acc,
+                **_counts(rows),
                 "rows_blank": table.blank_rows,
                 "header_row": table.header_row,
                 "encoding": table.encoding,
@@ -190,8 +205,7 @@ def ingest_period(
     allrows = pd.concat(frames, ignore_index=True)
     frames.clear()
     t0 = time.perf_counter()
-    out = PeriodFolder.at(out_folder)
-    _write_outputs(allrows, out, on)
+    _write_outputs(allrows, out, on, returned)
     log.info("pseudonymized and wrote %d rows in %.1f s", len(allrows), time.perf_counter() - t0)
     manifest = {
         "period": period.period,
@@ -210,7 +224,14 @@ def ingest_period(
     return IngestResult(period.period, out_folder, manifest, problems, manifest["warnings"])
 
 
-def _write_outputs(rows: pd.DataFrame, out: PeriodFolder, on: pd.Timestamp) -> None:
+def _counts(rows: pd.DataFrame) -> dict[str, int]:
+    n_acc = int((rows.status == "accepted").sum())
+    return {"rows_read": len(rows), "rows_accepted": n_acc, "rows_quarantined": len(rows) - n_acc}
+
+
+def _write_outputs(
+    rows: pd.DataFrame, out: PeriodFolder, on: pd.Timestamp, returned: list[pd.DataFrame]
+) -> None:
     out.processed.mkdir(parents=True, exist_ok=True)
     restricted_folder(out.path("identity").parent)  # owner-only, with the handling note
     records = rows[ROW_COLUMNS].copy()
@@ -232,7 +253,14 @@ def _write_outputs(rows: pd.DataFrame, out: PeriodFolder, on: pd.Timestamp) -> N
             "raw_values": [json.dumps(r, ensure_ascii=False) for r in q.raw],
         }
     )
+    ver = pd.concat(returned, ignore_index=True) if returned else None
+    if ver is not None:  # returned lists: their quarantined rows, as delivered
+        vq = ver[ver.status == "quarantined"]
+        vq = vq[["source_file", "source_row", "reason"]].assign(raw_values=vq.raw)
+        quarantine = pd.concat([quarantine, vq], ignore_index=True)
     write_parquet(quarantine, out.path("quarantine"), mode=0o600)
+    ver = ver if ver is not None else pd.DataFrame(columns=VERIFICATION_COLUMNS, dtype=object)
+    write_parquet(ver[VERIFICATION_COLUMNS], out.path("verification"), mode=0o600)
 
     a = rows[[c for c in rows.columns if c != "raw"]]  # copy-on-write: no copy until written
     a["nik_key"] = pseudonymize(a.nik, "nik")

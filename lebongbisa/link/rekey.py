@@ -4,7 +4,9 @@ Decisions are remembered by identity keys: keyed hashes of a record's name, birt
 village. A new key gives every identity a new key, so before the quarters are reprocessed each
 retained quarter's records (their identity key under the old key, written by stage 2) are
 matched with their identities in the restricted tables and hashed again with the new key.
-The decisions logs and the officers' answer workbooks are rewritten with the new keys; a
+The decisions logs and the officers' answer workbooks are rewritten with the new keys, and
+the translation is kept (artefact `key_translation`) for the lists returned from the field
+after the rotation, which carry the old keys in files that are never modified; a
 decision whose people appear in no retained quarter cannot be carried over and is listed in
 `keputusan_linkage_tidak_dibawa.csv` beside the log, never silently dropped.
 """
@@ -16,11 +18,12 @@ from pathlib import Path
 import pandas as pd
 
 from lebongbisa.folder import PeriodFolder
-from lebongbisa.io import write_csv
+from lebongbisa.io import write_csv, write_parquet
 from lebongbisa.link import decisions
 from lebongbisa.link.features import linkage_frame
 from lebongbisa.link.identity import identity_keys
 from lebongbisa.link.stage import CLEAN_USED, IDENT_USED
+from lebongbisa.restricted import restricted_folder
 
 NOT_CARRIED = "keputusan_linkage_tidak_dibawa.csv"
 KEY_COLUMNS = ("KUNCI 1", "KUNCI 2")
@@ -88,12 +91,26 @@ def _rekey_workbook(path: Path, mapping: pd.Series) -> int:
     return missing
 
 
+def keep_translation(path: Path, mapping: pd.Series) -> None:
+    """Add this rotation's old -> new identity keys to the kept translation (restricted):
+    keys of earlier rotations now lead to the new key too."""
+    new = pd.DataFrame({"old": mapping.index, "new": mapping.to_numpy()})
+    if path.exists():
+        kept = pd.read_parquet(path)
+        kept = kept.assign(new=kept.new.map(mapping)).dropna()
+        new = pd.concat([kept, new], ignore_index=True).drop_duplicates("old", keep="last")
+    restricted_folder(path.parent)
+    write_parquet(new.astype(str), path, mode=0o600)
+
+
 def rekey_decisions(folders: list[PeriodFolder]) -> dict[str, int]:
     """Rewrite every quarter's decisions log and answer workbook with the current key, from
     the identities of `folders` (computed with the old key). Call before the quarters are
     reprocessed. Returns counts: distinct decisions carried over and not carried over, and
     workbook keys without a new key."""
     mapping = identity_map(folders)
+    if folders:
+        keep_translation(folders[0].root.path("key_translation"), mapping)
     carried, lost, missing = set(), set(), 0
     for f in folders:  # each quarter's log repeats the earlier ones: count distinct pairs
         log = f.path("decisions_log")

@@ -317,6 +317,55 @@ def graduation_note(
     )
 
 
+def verification_lines(
+    ind: pd.DataFrame, lang: str = "id", min_cell: int = suppress.DEFAULT_MIN_CELL
+) -> list[str]:
+    """The field results that came back this quarter, in sentences: how many and what they
+    changed, then per kecamatan and per dinas (empty before the first result comes back)."""
+    say = Translator(lang)
+    back = indicators.row(ind, "verification_returned")
+    if back is None:
+        return []
+
+    def n(name: str) -> str:
+        r = indicators.row(ind, name)
+        if r is None:
+            return "0"
+        return suppress.count(r.value, min_cell, lang, r.get("hidden", ""))
+
+    lines = [
+        say(
+            f"{n('verification_returned')} hasil verifikasi lapangan kembali triwulan ini. "
+            f"Karenanya {n('verification_persons_removed')} orang keluar dari daftar (meninggal "
+            f"keluar dari semua daftar dan hitungan; pindah keluar dari daftar desa lamanya), "
+            f"{n('verification_households_enrolled')} keluarga keluar dari daftar a karena "
+            f"sudah menerima program, dan {n('verification_registry_checks')} keluarga yang "
+            "tidak ditemukan perlu diperiksa di registri.",
+            f"{n('verification_returned')} field verification results came back this quarter. "
+            f"Because of them {n('verification_persons_removed')} people left the lists (the "
+            "dead leave every list and count; those who moved leave their old desa's lists), "
+            f"{n('verification_households_enrolled')} households left list a as already "
+            f"enrolled, and {n('verification_registry_checks')} households not found are to be "
+            "checked in the registry.",
+        )
+    ]
+    names = gazetteer.districts().set_index("district_code").district_name
+    for scope, label in (("kecamatan", "Kecamatan"), ("agency", "Dinas")):
+        rows = ind[(ind.indicator == "verification_returned") & (ind.scope_type == scope)]
+        parts = [
+            f"{names.get(r.scope_code, r.scope_code)} "
+            f"{suppress.count(r.value, min_cell, lang, getattr(r, 'hidden', ''))}"
+            for r in rows.sort_values("scope_code").itertuples()
+        ]
+        if parts:
+            lines.append(
+                say(f"Hasil kembali per {label.lower()}: ", f"Results back per {scope}: ")
+                + "; ".join(parts)
+                + "."
+            )
+    return lines
+
+
 def marginal_effects(ind: pd.DataFrame) -> pd.DataFrame:
     """The working-poor model's average marginal effects with 95% intervals, by term."""
     t = indicators.wide(ind, "model_term", "working_poor_ame").rename(

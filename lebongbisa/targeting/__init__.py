@@ -11,7 +11,17 @@ SPEC = StageSpec(
     needs=("02_link",),
     # identity: the worklists' names; link_pairs and the officers' answers (decisions_log):
     # the uncertain links behind the intervals
-    reads=("records", "clean", "manifest", "identity", "link_pairs", "decisions_log"),
+    # verification: this quarter's returned lists, added to the earlier quarters' results
+    reads=(
+        "records",
+        "clean",
+        "manifest",
+        "identity",
+        "link_pairs",
+        "decisions_log",
+        "verification",
+    ),
+    reads_earlier=("verification_log",),
     # changes since the last quarter; households left out two quarters running (worklist f)
     reads_previous=("targeting_indicators", "household_base", "manifest"),
     writes=(
@@ -27,6 +37,9 @@ SPEC = StageSpec(
         "worklist_e",
         "worklist_f",
         "fix_overview",
+        "list_keys",
+        "verification_log",
+        "verification_workbook",
     ),
     section=TargetingSettings,
     notebook_options=("min_cell",),  # its page hides small cells (report.disclosure)

@@ -50,6 +50,7 @@ def accepted_records(records: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame
         "amount",
         "nik_valid",
         "business_sector",
+        "kk_key",
         *PERSON_COLS,
     ]
     a = pd.concat(
@@ -64,7 +65,7 @@ def accepted_records(records: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame
                     "household_key",
                     "match_type",
                 ]
-            ],
+            ].assign(identity_key=records.get("identity_key")),
             clean[cols],
         ],
         axis=1,

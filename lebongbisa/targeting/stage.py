@@ -2,7 +2,9 @@
 
 Writes (artefacts of `folder.ARTEFACTS`) `household_base` (pseudonymous), its indicators part
 `targeting_indicators`, `program_combinations`, `agency_co_receipt`, `targeting_summary`, and
-the worklists `worklist_a`..`worklist_d` in `reports/<period>/restricted/`.
+the worklists `worklist_a`..`worklist_f` in `reports/<period>/restricted/` with the keys of
+their rows (`list_keys`), the fix workbooks, and the officers' field results so far
+(`verification_log`, `verification_workbook`: targeting/verification.py).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from lebongbisa.io import write_json, write_parquet
 from lebongbisa.link import decisions
 from lebongbisa.link.quality import Calibration
 from lebongbisa.restricted import restricted_folder
-from lebongbisa.targeting import fixes, money, uncertainty, worklists
+from lebongbisa.targeting import fixes, money, uncertainty, verification, worklists
 from lebongbisa.targeting.definitions import TargetingSettings
 from lebongbisa.targeting.households import accepted_records, household_base
 from lebongbisa.targeting.measures import (
@@ -71,15 +73,36 @@ def _intervals(
     return c.frame()
 
 
+def _returned(folder: PeriodFolder) -> pd.DataFrame:
+    """This quarter's returned list rows (stage 1; none when no list came back)."""
+    return pd.read_parquet(folder.path("verification"))
+
+
+def _verify(
+    folder: PeriodFolder, acc: pd.DataFrame, settings: TargetingSettings
+) -> tuple[pd.DataFrame, pd.DataFrame, verification.Effects, pd.DataFrame]:
+    """The verification log so far with this quarter's results, their effect, and the
+    accepted records without the persons verified dead (and those records)."""
+    log = verification.merge_log(
+        verification.read_log(folder.latest_earlier("verification_log")),
+        _returned(folder),
+        folder.period,
+    )
+    fx = verification.effects(log, folder.period, settings)
+    kept, dead = verification.drop_deceased(acc, fx.died)
+    return log, kept, fx, dead
+
+
 def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = None) -> dict:
-    """Stage 3 on a period folder; `targeting` gives the number of draws of the intervals."""
+    """Stage 3 on a period folder; `targeting` gives the number of draws of the intervals and
+    how long the officers' field results hold."""
     targeting = targeting or TargetingSettings()
     period = folder.period
     manifest = load_manifest(folder)
     catalog = manifest["programs"]
     records = pd.read_parquet(folder.path("records"))
     clean = pd.read_parquet(folder.path("clean"))
-    acc = accepted_records(records, clean)
+    log, acc, fx, dead = _verify(folder, accepted_records(records, clean), targeting)
     h = household_base(acc, catalog)
     write_parquet(h, folder.path("household_base"))
     delivered = delivered_programs(manifest)
@@ -88,37 +111,47 @@ def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = No
         [ind, _intervals(folder, records, clean, h, catalog, delivered, ind, targeting)]
     )
     previous = indicators.previous_part(folder, "targeting_indicators")
+
+    ident = pd.read_parquet(folder.path("identity"))
+    lists = worklists.build(acc, ident, h, catalog)
+    lists["f"] = worklists.left_out_twice(lists["a"], _excluded_twice(folder, h, manifest))
+    lists, off = verification.apply_to_lists(
+        lists, fx, verification.households_of(acc, fx.enrolled.person)
+    )
+    gone = verification.taken_off(dead, off)
+    quality = Collector(period)
+    if fx.any:
+        verification.indicators(quality, _returned(folder), fx, gone, kabupaten_code())
+    scorecard_indicators(scorecard(records, clean, catalog), quality)
+    scorecard_indicators(scorecard_by_desa(clean, catalog), quality)
     ind = pd.concat(
         [
             ind,
             money.ranges(ind, money.unit_costs(acc, catalog), period),
             money.year_to_date(ind, previous, kabupaten_code()),
+            quality.frame(),
         ],
         ignore_index=True,
     )
-    quality = Collector(period)
-    scorecard_indicators(scorecard(records, clean, catalog), quality)
-    scorecard_indicators(scorecard_by_desa(clean, catalog), quality)
-    ind = pd.concat([ind, quality.frame()], ignore_index=True)
     ind = indicators.with_changes(ind, previous, indicators.headline())
     indicators.write_part(ind, folder, "targeting_indicators")
-    lists = [p for p in catalog if p["code"] in delivered]
-    write_parquet(combinations_table(h, lists), folder.path("program_combinations"))
+    programs = [p for p in catalog if p["code"] in delivered]
+    write_parquet(combinations_table(h, programs), folder.path("program_combinations"))
     write_parquet(
-        agency_co_receipt(h, lists).reset_index(names="dinas"),
+        agency_co_receipt(h, programs).reset_index(names="dinas"),
         folder.path("agency_co_receipt"),
     )
-    ident = pd.read_parquet(folder.path("identity"))
-    lists = worklists.build(acc, ident, h, catalog)
-    lists["f"] = worklists.left_out_twice(lists["a"], _excluded_twice(folder, h, manifest))
     restricted_folder(folder.path("worklist_a").parent)  # owner-only, with the handling note
-    counts = worklists.write(lists, folder)
+    counts = worklists.write(lists, folder, catalog, fx.last)
+    write_parquet(worklists.sent_keys(lists), folder.path("list_keys"), mode=0o600)
+    verified = verification.write(folder, log, fx, gone)
     fixed = fixes.write(folder, records, acc, ident, h, manifest)  # records: stage 2's flags too
     summary = {
         "period": period,
         "households": int(len(h)),
         "worklists": {worklists.FILES[k]: n for k, n in counts.items()},
         "fixes": fixed,
+        "verification": verified,
     }
     write_json(summary, folder.path("targeting_summary"))
     return summary

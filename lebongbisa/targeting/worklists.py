@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lebongbisa import gazetteer, kinds
+from lebongbisa import verification as verify
 from lebongbisa.flags import REASON_LABELS, nik_category
 from lebongbisa.folder import PeriodFolder, artefact
 from lebongbisa.i18n import SECTOR_ID
@@ -43,6 +44,17 @@ def _sheets(df: pd.DataFrame, by: str) -> dict[str, pd.DataFrame]:
         return {"KOSONG": pd.DataFrame({"KETERANGAN": ["Tidak ada data untuk daftar ini."]})}
     hidden = [c for c in df.columns if c.startswith("_")]
     return {str(k)[:31]: g.drop(columns=hidden) for k, g in df.groupby(by, sort=True)}
+
+
+def _keys(rows: pd.DataFrame, village: pd.Series) -> dict[str, np.ndarray]:
+    """The hidden columns every list row carries: its person's identity key and household's
+    KK key (written as KUNCI ORANG / KUNCI KELUARGA, lebongbisa.verification) and its desa."""
+    none = pd.Series(None, index=rows.index, dtype=object)
+    return {
+        "_person": rows.get("identity_key", none).to_numpy(),
+        "_kk": rows.get("kk_key", none).to_numpy(),
+        "_village": village.to_numpy(),
+    }
 
 
 def _receipts(prog: pd.DataFrame, catalog: list[dict]) -> pd.Series:
@@ -103,6 +115,7 @@ def build(
         {
             "_sheet": hh.district_code[a_mask].map(dname).fillna("TANPA KECAMATAN").to_numpy(),
             "_household": a_mask[a_mask].index.to_numpy(),
+            **_keys(ra, hh.village_code[a_mask]),
             "DESA": hh.village_code[a_mask].map(vname).to_numpy(),
             "NIK KEPALA KELUARGA": ra.nik.fillna(ra.nik_raw).to_numpy(),
             "NAMA KEPALA KELUARGA": ra.name.to_numpy(),
@@ -137,6 +150,7 @@ def build(
     b = pd.DataFrame(
         {
             "_sheet": pb.program.map(agency).to_numpy(),
+            **_keys(pb, pb.village_code),
             "PROGRAM": pb.program.to_numpy(),
             "FILE": pb.source_file.to_numpy(),
             "BARIS": pb.source_row.to_numpy(),
@@ -155,6 +169,7 @@ def build(
     c = pd.DataFrame(
         {
             "_sheet": dup.program.map(agency).to_numpy(),
+            **_keys(dup, dup.village_code),
             "PROGRAM": dup.program.to_numpy(),
             "KELOMPOK": pd.factorize(dup._receipt)[0] + 1,
             "FILE": dup.source_file.to_numpy(),
@@ -177,6 +192,7 @@ def build(
     d = pd.DataFrame(
         {
             "_sheet": owner.to_numpy(),
+            **_keys(bad, bad.village_code),
             "FILE": bad.source_file.to_numpy(),
             "BARIS": bad.source_row.to_numpy(),
             "NIK TERTULIS": bad.nik_raw.to_numpy(),
@@ -232,6 +248,7 @@ def _graduation(
         {
             "_sheet": hh.district_code[keys].map(dname).fillna("TANPA KECAMATAN").to_numpy(),
             "_household": keys.to_numpy(),
+            **_keys(r, hh.village_code[keys]),
             "DESA": hh.village_code[keys].map(vname).to_numpy(),
             "NIK KEPALA KELUARGA": r.nik.fillna(r.nik_raw).to_numpy(),
             "NAMA KEPALA KELUARGA": r.name.to_numpy(),
@@ -275,16 +292,74 @@ NOTES = {
 }
 
 
-def write(lists: dict[str, pd.DataFrame], folder: PeriodFolder) -> dict[str, int]:
-    """Write the workbooks into the period's restricted reports; returns the row count
-    of each."""
+VERIFY_NOTE = (
+    f"Hasil kunjungan lapangan: isi kolom {verify.RESULT} (pilih dari daftar), "
+    f"{verify.DATE}, {verify.PROGRAM} (bila sudah menerima program), {verify.OFFICER} dan "
+    f"{verify.NOTE}, lalu kirim kembali file ini ke Bappeda. Jangan ubah kolom "
+    f"{verify.PERSON_KEY} dan {verify.HOUSEHOLD_KEY}: dengan kunci itu hasilnya dibaca pada "
+    f"triwulan berikutnya. {verify.LAST} menunjukkan hasil verifikasi terakhir yang diterima."
+)
+
+
+def with_verification(df: pd.DataFrame, key: str, last: pd.Series) -> pd.DataFrame:
+    """A list's rows with the columns an officer fills in the field (lebongbisa.verification):
+    the list, the row's keys, the latest result known, then the empty result columns."""
+    person = df["_person"] if "_person" in df else pd.Series(None, index=df.index, dtype=object)
+    return df.assign(
+        **{
+            verify.LIST: key,
+            verify.HOUSEHOLD_KEY: df.get("_kk"),
+            verify.PERSON_KEY: person,
+            verify.LAST: person.map(last).astype(object).fillna(""),
+        },
+        **dict.fromkeys(verify.FILL, ""),
+    )
+
+
+def sent_keys(lists: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The keys of every list row sent this quarter (artefact `list_keys`): what a list
+    returned next quarter is matched with (ingest/verification.py)."""
+    vil = gazetteer.villages().set_index("village_code").district_code
+    parts = [
+        pd.DataFrame(
+            {
+                "list": key,
+                "person": df["_person"].to_numpy(),
+                "household": df["_kk"].to_numpy(),
+                "village_code": df["_village"].to_numpy(),
+                "district_code": df["_village"].map(vil).to_numpy(),
+                "dinas": df["_sheet"].to_numpy() if key in "bcd" else None,
+            }
+        )
+        for key, df in lists.items()
+        if "_person" in df
+    ]
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return out[out.person.notna()].astype(object) if len(out) else out
+
+
+def write(
+    lists: dict[str, pd.DataFrame],
+    folder: PeriodFolder,
+    catalog: list[dict],
+    last: pd.Series | None = None,
+) -> dict[str, int]:
+    """Write the workbooks into the period's restricted reports, each row ready for its field
+    result (`last`: the latest result known per person key); returns the row count of each."""
     period = folder.period
+    last = last if last is not None else pd.Series(dtype=object)
+    choices = {
+        verify.RESULT: list(verify.RESULTS),
+        verify.PROGRAM: [str(p["code"]) for p in catalog],
+    }
     counts = {}
     for key, df in lists.items():
         notes = [
             f"Periode {period}. {NOTES[key]}",
+            VERIFY_NOTE,
             "Data pribadi: lihat BACA_SAYA.txt. Kolom NIK dan No KK berformat teks.",
         ]
-        write_workbook(folder.path(f"worklist_{key}"), _sheets(df, "_sheet"), notes)
+        sheets = _sheets(with_verification(df, key, last), "_sheet")
+        write_workbook(folder.path(f"worklist_{key}"), sheets, notes, choices=choices)
         counts[key] = int(len(df))
     return counts
