@@ -4,14 +4,16 @@ population says about each sampled row, and some officer errors.
 `return_lists` reads a processed quarter's worklists (as officers receive them), visits a
 sample of their rows in the true population of the next quarter and writes each list back,
 results filled in, as a delivery of that quarter (kind `verification`, added to its
-sources.yml). A row's true person is found by the NIK on the list:
+sources.yml). A row's true person is found by the row it lists (FILE, BARIS) where it names
+one, else by the NIK on the list:
 
 - dead in the next quarter: `meninggal`; living in another desa: `pindah`;
 - a household on list a or f that truly receives a program next quarter: `sudah menerima
   program`, with the program; otherwise `ditemukan`;
 - a NIK that no true person carries (damaged, invented): `tidak ditemukan`.
 
-With probability `officer_error` the officer picks another result at random; with
+Officers err: with probability `not_found` a person at home is not met (`tidak ditemukan`),
+with probability `wrong_pick` any result is picked from the drop-down by mistake; with
 probability `damaged_key` the person key is mistyped (its row is quarantined on reading).
 """
 
@@ -70,7 +72,8 @@ def return_lists(
     next_truth: Path,
     seed: int = 7,
     share: float = 0.5,
-    officer_error: float = 0.04,
+    not_found: float = 0.03,
+    wrong_pick: float = 0.01,
     damaged_key: float = 0.02,
     lists: str = "abcdef",
 ) -> pd.DataFrame:
@@ -104,8 +107,11 @@ def return_lists(
             visit = rng.random(len(df)) < share
             who = _who(df, persons, rows)
             true = _results(df, key, who, receipt, vname)
-            wrong = visit & (rng.random(len(df)) < officer_error)
-            result = true.where(~wrong, pd.Series(rng.choice(choices, len(df)), index=df.index))
+            draw = rng.random(len(df))
+            missed = visit & (draw < not_found)
+            wrong = visit & (draw >= not_found) & (draw < not_found + wrong_pick)
+            result = true.where(~missed, "tidak ditemukan")
+            result = result.where(~wrong, pd.Series(rng.choice(choices, len(df)), index=df.index))
             program = pd.Series(who.household_id.map(receipt).to_numpy(), index=df.index)
             df[verify.RESULT] = result.where(visit, "")
             df[verify.DATE] = np.where(

@@ -258,7 +258,7 @@ def write(
     return {
         "results_this_quarter": int(len(this)),
         "results_in_log": int(len(log)),
-        "persons_taken_off": int((gone.what == "person").sum()),
-        "households_off_list_a": int((gone.what == "household").sum()),
+        "persons_taken_off": int(gone.key[gone.what == "person"].nunique()),
+        "households_off_list_a": int(gone.key[gone.what == "household"].nunique()),
         "registry_checks": int(len(checks)),
     }
