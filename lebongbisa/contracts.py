@@ -422,8 +422,11 @@ and f (list a in two quarters) are not linkage-dependent beyond a.
 
 ## Field verification
 
-Returned lists (kind `verification`, docs/deliveries.md) are kept in
-`reports/<period>/restricted/hasil_verifikasi_log.csv`: every result so far, one row per
+Stage 1 reads a returned list (kind `verification`, docs/deliveries.md) into
+`data/processed/<period>/restricted/verification.parquet`: every row read, with `status`,
+`reason`, the `sheet` and row it came from, the matched keys and the result (rows read =
+accepted + quarantined, per file, in the manifest; quarantined rows also in the quarantine
+table). The results are kept in `reports/<period>/restricted/hasil_verifikasi_log.csv`: every result so far, one row per
 returned row with a result (`period` it came back in, `list`, `person` and `household` keys,
 desa and kecamatan of the row sent, `dinas` for lists b-d, `result`, `verified_on`,
 `program`, `officer`, `note`, `source_file`, `source_row`); each quarter's log repeats the

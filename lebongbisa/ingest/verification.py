@@ -17,7 +17,6 @@ artefact `verification`, never into `rows` or `clean`.
 from __future__ import annotations
 
 import json
-import re
 
 import numpy as np
 import pandas as pd
@@ -110,7 +109,7 @@ def read_returned(src: Source) -> pd.DataFrame:
 def _result(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Result code per row (None when empty) and whether a non-empty text is none of the
     choices; upper or lower case, extra spaces and the English codes are accepted."""
-    norm = text.fillna("").astype(str).str.strip().str.lower().map(lambda s: re.sub(r"\s+", " ", s))
+    norm = text.fillna("").astype(str).str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
     known = {**RESULTS, **{v: v for v in RESULTS.values()}}
     code = norm.map(known)
     return code.where(code.notna(), None), (norm != "") & code.isna()

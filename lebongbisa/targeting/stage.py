@@ -118,7 +118,7 @@ def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = No
     lists, off = verification.apply_to_lists(
         lists, fx, verification.households_of(acc, fx.enrolled.person)
     )
-    gone = verification.taken_off(dead, off)
+    gone = verification.taken_off(dead, off, fx.died)
     quality = Collector(period)
     if fx.any:
         verification.indicators(quality, _returned(folder), fx, gone, kabupaten_code())

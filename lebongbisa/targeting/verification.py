@@ -143,15 +143,17 @@ def _district(village: pd.Series) -> pd.Series:
     return village.map(gazetteer.villages().set_index("village_code").district_code)
 
 
-def taken_off(dead: pd.DataFrame, off: pd.DataFrame) -> pd.DataFrame:
+def taken_off(dead: pd.DataFrame, off: pd.DataFrame, died: set) -> pd.DataFrame:
     """One row per person or household a result took off this quarter: `what` (`person`:
-    dead or moved; `household`: off list a as enrolled), `key`, `village_code`, `list`."""
-    died = dead.drop_duplicates("person_key")
+    dead or moved; `household`: off list a as enrolled), `key` (the identity key the lists
+    show as KUNCI ORANG; a household's key), `village_code`, `list`. `dead`: the records
+    removed (drop_deceased), one person by the record whose key carried the result."""
+    died = dead[dead.identity_key.isin(died)].drop_duplicates("person_key")
     parts = [
         pd.DataFrame(
             {
                 "what": "person",
-                "key": died.person_key.to_numpy(),
+                "key": died.identity_key.to_numpy(),
                 "village_code": died.village_code.to_numpy(),
                 "list": "semua",
             }
