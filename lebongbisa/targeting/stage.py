@@ -73,20 +73,13 @@ def _intervals(
     return c.frame()
 
 
-def _returned(folder: PeriodFolder) -> pd.DataFrame:
-    """This quarter's returned list rows (stage 1; none when no list came back)."""
-    return pd.read_parquet(folder.path("verification"))
-
-
 def _verify(
-    folder: PeriodFolder, acc: pd.DataFrame, settings: TargetingSettings
+    folder: PeriodFolder, returned: pd.DataFrame, acc: pd.DataFrame, settings: TargetingSettings
 ) -> tuple[pd.DataFrame, pd.DataFrame, verification.Effects, pd.DataFrame]:
-    """The verification log so far with this quarter's results, their effect, and the
-    accepted records without the persons verified dead (and those records)."""
+    """The verification log so far with this quarter's `returned` list rows (stage 1), their
+    effect, and the accepted records without the persons verified dead (and those records)."""
     log = verification.merge_log(
-        verification.read_log(folder.latest_earlier("verification_log")),
-        _returned(folder),
-        folder.period,
+        verification.read_log(folder.latest_earlier("verification_log")), returned, folder.period
     )
     fx = verification.effects(log, folder.period, settings)
     kept, dead = verification.drop_deceased(acc, fx.died)
@@ -102,7 +95,8 @@ def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = No
     catalog = manifest["programs"]
     records = pd.read_parquet(folder.path("records"))
     clean = pd.read_parquet(folder.path("clean"))
-    log, acc, fx, dead = _verify(folder, accepted_records(records, clean), targeting)
+    returned = pd.read_parquet(folder.path("verification"))
+    log, acc, fx, dead = _verify(folder, returned, accepted_records(records, clean), targeting)
     h = household_base(acc, catalog)
     write_parquet(h, folder.path("household_base"))
     delivered = delivered_programs(manifest)
@@ -119,17 +113,17 @@ def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = No
         lists, fx, verification.households_of(acc, fx.enrolled.person)
     )
     gone = verification.taken_off(dead, off, fx.died)
-    quality = Collector(period)
+    more = Collector(period)  # field results, then the data quality of each dinas
     if fx.any:
-        verification.indicators(quality, _returned(folder), fx, gone, kabupaten_code())
-    scorecard_indicators(scorecard(records, clean, catalog), quality)
-    scorecard_indicators(scorecard_by_desa(clean, catalog), quality)
+        verification.indicators(more, returned, fx, gone, kabupaten_code())
+    scorecard_indicators(scorecard(records, clean, catalog), more)
+    scorecard_indicators(scorecard_by_desa(clean, catalog), more)
     ind = pd.concat(
         [
             ind,
             money.ranges(ind, money.unit_costs(acc, catalog), period),
             money.year_to_date(ind, previous, kabupaten_code()),
-            quality.frame(),
+            more.frame(),
         ],
         ignore_index=True,
     )
