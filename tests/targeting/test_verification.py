@@ -200,3 +200,14 @@ def test_a_list_sent_before_a_key_rotation_is_read_after_it():
     assert list(moved.status) == ["accepted", "quarantined"]
     assert moved.person[0] == "new-key" and moved.result[0] == "died"
     assert moved.reason[1] == "verification_key_unknown"
+
+
+def test_each_key_rotation_extends_the_kept_translation(tmp_path):
+    from lebongbisa.link.rekey import keep_translation
+
+    path = tmp_path / "restricted" / "translation.parquet"
+    keep_translation(path, pd.Series({"k0": "k1", "j0": "j1"}))
+    keep_translation(path, pd.Series({"k1": "k2"}))  # j1 is in no quarter kept: dropped
+    kept = pd.read_parquet(path).set_index("old").new.to_dict()
+    assert kept == {"k0": "k2", "k1": "k2"}  # a list of either earlier key is read
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
