@@ -17,6 +17,9 @@ KEY_FIGURES = (
     ("exclusion_error_any_program", "rate"),
     ("coverage_any_program", "rate"),
     ("working_poverty_rate", "rate"),
+    # shown only once officers' returned lists have come back (targeting/verification.py)
+    ("verification_returned", "count"),
+    ("verification_persons_removed", "count"),
 )
 PROGRAM_COLUMNS = ("recipients_households", "coverage", "exclusion_error", "inclusion_error")
 QUALITY_COLUMNS = (

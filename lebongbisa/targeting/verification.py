@@ -186,14 +186,14 @@ def indicators(c, returned: pd.DataFrame, fx: Effects, gone: pd.DataFrame, kabup
     and probable list omissions per program named."""
     back = returned[(returned.status == "accepted") & returned.result.notna()]
 
-    def areas(name: str, df: pd.DataFrame, key: str | None = None) -> None:
-        def n(g: pd.DataFrame) -> int:
-            return int(g[key].nunique()) if key else len(g)
-
-        c.count(name, "kabupaten", kabupaten, n(df))
+    def areas(name: str, df: pd.DataFrame, key: str = "_row") -> None:
+        """Distinct `key` per area; 0 in an area where results came back and none counts."""
+        df = df.assign(_row=range(len(df)))
+        c.count(name, "kabupaten", kabupaten, df[key].nunique())
         for level, col in (("kecamatan", "district_code"), ("desa", "village_code")):
-            for code, g in df.groupby(col):
-                c.count(name, level, code, n(g))
+            n = df.groupby(col)[key].nunique()
+            for code in sorted(set(back[col].dropna()) | set(n.index)):
+                c.count(name, level, code, int(n.get(code, 0)))
 
     areas("verification_returned", back)
     for dinas, g in back.groupby("dinas"):

@@ -211,3 +211,15 @@ def test_each_key_rotation_extends_the_kept_translation(tmp_path):
     kept = pd.read_parquet(path).set_index("old").new.to_dict()
     assert kept == {"k0": "k2", "k1": "k2"}  # a list of either earlier key is read
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_desa_brief_shows_the_results_that_came_back_there(round_trip):
+    from lebongbisa.briefs.content import AreaIndicators, key_figures
+
+    _, _, back = round_trip
+    ind = indicators.read(back.processed)
+    desa = ind[(ind.indicator == "verification_returned") & (ind.scope_type == "desa")]
+    code = desa.sort_values("value").scope_code.iloc[-1]
+    shown = key_figures(AreaIndicators(ind), None, "desa", code).set_index("indicator")
+    assert shown.loc["verification_returned", "value"] == desa.value.max()
+    assert "verification_persons_removed" in shown.index
