@@ -26,7 +26,7 @@ from lebongbisa.folder import PeriodFolder
 from lebongbisa.ingest.headers import map_headers
 from lebongbisa.ingest.readers import EXCEL_SUFFIXES, ReadError, read_table
 from lebongbisa.ingest.sources import Source
-from lebongbisa.verification import PERSON_KEY, RESULTS
+from lebongbisa.verification import PERSON_KEY, RESULT, RESULTS
 
 #: the issued list rows a returned row is matched with (stage 3 writes them: `list_keys`)
 ISSUED_COLUMNS = ["list", "person", "household", "village_code", "district_code", "dinas"]
@@ -103,7 +103,16 @@ def read_returned(src: Source) -> pd.DataFrame:
                 f"return the list as it was sent: keep its {PERSON_KEY} column unchanged",
             )
         )
-    return pd.concat(frames, ignore_index=True)
+    rows = pd.concat(frames, ignore_index=True)
+    if "verification_result" not in rows:
+        raise ReadError(
+            Problem(
+                src.file,
+                f"no column {RESULT}: the list came back without its results",
+                f"return the list as it was sent, with the {RESULT} column filled in",
+            )
+        )
+    return rows
 
 
 def _result(text: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -223,3 +223,19 @@ def test_a_desa_brief_shows_the_results_that_came_back_there(round_trip):
     shown = key_figures(AreaIndicators(ind), None, "desa", code).set_index("indicator")
     assert shown.loc["verification_returned", "value"] == desa.value.max()
     assert "verification_persons_removed" in shown.index
+
+
+def test_a_returned_list_without_its_key_or_result_column_is_refused_with_the_fix(tmp_path):
+    from lebongbisa.ingest.readers import ReadError
+    from lebongbisa.ingest.sources import Source
+    from lebongbisa.ingest.verification import read_returned
+
+    for dropped, named in (("KUNCI ORANG", "KUNCI ORANG"), ("HASIL VERIFIKASI", "HASIL")):
+        df = pd.DataFrame(
+            {"NIK": ["1707010101900001"], "KUNCI ORANG": ["k"], "HASIL VERIFIKASI": ["pindah"]}
+        ).drop(columns=dropped)
+        path = tmp_path / f"back_{named}.csv"
+        df.to_csv(path, index=False)
+        with pytest.raises(ReadError) as err:
+            read_returned(Source(path.name, "verification", path))
+        assert dropped in str(err.value) and "return the list as it was sent" in str(err.value)
