@@ -122,8 +122,9 @@ def _background_order(item: pytest.Item) -> int:
 
 def pytest_collection_modifyitems(config, items):
     """The tests that wait for a background world run last, in the order the worlds are
-    built, so that the others run while the worlds are built."""
-    items.sort(key=_background_order)
+    built, so that the others run while the worlds are built; a test marked `last` changes a
+    shared world for good and runs after every other test of its world."""
+    items.sort(key=lambda i: (_background_order(i), i.get_closest_marker("last") is not None))
 
 
 @pytest.fixture(scope="session")
