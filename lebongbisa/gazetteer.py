@@ -44,6 +44,18 @@ def villages() -> pd.DataFrame:
     return _villages_cached().copy()
 
 
+@lru_cache(maxsize=1)
+def village_names() -> pd.Series:
+    """Desa code -> official name (for mapping a column of codes)."""
+    return _villages_cached().set_index("village_code").village_name
+
+
+@lru_cache(maxsize=1)
+def district_of_village() -> pd.Series:
+    """Desa code -> the code of its kecamatan."""
+    return _villages_cached().set_index("village_code").district_code
+
+
 def districts() -> pd.DataFrame:
     """One row per kecamatan: 6-digit code and current name."""
     v = _villages_cached()

@@ -16,28 +16,28 @@ import xlsxwriter
 from lebongbisa import gazetteer
 from lebongbisa.kinds import REQUIRED
 
-#: per kind, the columns: (header, canonical field, what to write in it)
+#: the person and place columns every template has: (header, canonical field, what to write)
+PERSON = [
+    ("NIK", "nik", "16 digit, dari KTP/KK"),
+    ("NO KK", "kk_number", "16 digit, dari Kartu Keluarga"),
+    ("TANGGAL LAHIR", "birth_date", "HH-BB-TTTT, misalnya 17-08-1985"),
+    ("JENIS KELAMIN", "sex", "LAKI-LAKI atau PEREMPUAN"),
+    ("ALAMAT", "address", "dusun, RT/RW"),
+    ("KECAMATAN", "district", "pilih dari daftar"),
+    ("DESA", "village", "pilih dari daftar"),
+]
+#: per kind, the columns: the name after the NIK, then the kind's own columns
 COLUMNS = {
     "program": [
-        ("NIK", "nik", "16 digit, dari KTP/KK"),
+        PERSON[0],
         ("NAMA", "name", "nama lengkap sesuai KTP"),
-        ("NO KK", "kk_number", "16 digit, dari Kartu Keluarga"),
-        ("TANGGAL LAHIR", "birth_date", "HH-BB-TTTT, misalnya 17-08-1985"),
-        ("JENIS KELAMIN", "sex", "LAKI-LAKI atau PEREMPUAN"),
-        ("ALAMAT", "address", "dusun, RT/RW"),
-        ("KECAMATAN", "district", "pilih dari daftar"),
-        ("DESA", "village", "pilih dari daftar"),
+        *PERSON[1:],
         ("NILAI BANTUAN", "amount", "Rupiah yang dibayarkan triwulan ini, angka saja"),
     ],
     "umkm": [
-        ("NIK", "nik", "16 digit, dari KTP/KK"),
+        PERSON[0],
         ("NAMA PEMILIK USAHA", "name", "nama lengkap sesuai KTP"),
-        ("NO KK", "kk_number", "16 digit, dari Kartu Keluarga"),
-        ("TANGGAL LAHIR", "birth_date", "HH-BB-TTTT, misalnya 17-08-1985"),
-        ("JENIS KELAMIN", "sex", "LAKI-LAKI atau PEREMPUAN"),
-        ("ALAMAT", "address", "dusun, RT/RW"),
-        ("KECAMATAN", "district", "pilih dari daftar"),
-        ("DESA", "village", "pilih dari daftar"),
+        *PERSON[1:],
         ("JENIS USAHA", "business_sector", "misalnya warung, kopi, tenun"),
         ("OMZET PER BULAN", "monthly_revenue", "Rupiah per bulan, angka saja"),
         ("JUMLAH PEKERJA", "workers", "termasuk pemilik"),

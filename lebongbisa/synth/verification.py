@@ -92,7 +92,7 @@ def return_lists(
     receipt = receipt.set_index("household_id").program
     sent = pd.read_parquet(processed.path("truth_rows"))  # delivered row -> true person
     rows = sent.set_index(["source_file", "source_row"]).person_id
-    vname = gazetteer.villages().set_index("village_code").village_name
+    vname = gazetteer.village_names()
     choices = list(verify.RESULTS)
     start = pd.Timestamp(f"{next_raw.name[:4]}-{3 * int(next_raw.name[-1]) - 2:02d}-01")
     out_dir = next_raw / "verifikasi"

@@ -117,7 +117,7 @@ def proposals(acc: pd.DataFrame, ident: pd.DataFrame, h: pd.DataFrame, owner: di
     prog = acc[(acc.kind == "program") & acc.source_file.isin(owner)]
     prog = prog[~prog.household_key.map(in_registry).fillna(False).astype(bool)]
     idn = ident.loc[prog.index]
-    names = gazetteer.villages().set_index("village_code").village_name
+    names = gazetteer.village_names()
     return pd.DataFrame(
         {
             "dinas": prog.source_file.map(owner).to_numpy(),

@@ -139,10 +139,6 @@ def apply_to_lists(
     return out, pd.concat(removed, ignore_index=True) if removed else pd.DataFrame()
 
 
-def _district(village: pd.Series) -> pd.Series:
-    return village.map(gazetteer.villages().set_index("village_code").district_code)
-
-
 def taken_off(dead: pd.DataFrame, off: pd.DataFrame, died: set) -> pd.DataFrame:
     """One row per person or household a result took off this quarter: `what` (`person`:
     dead or moved; `household`: off list a as enrolled), `key` (the identity key the lists
@@ -176,7 +172,7 @@ def taken_off(dead: pd.DataFrame, off: pd.DataFrame, died: set) -> pd.DataFrame:
             )
         )
     out = pd.concat(parts, ignore_index=True)
-    return out.assign(district_code=_district(out.village_code))
+    return out.assign(district_code=out.village_code.map(gazetteer.district_of_village()))
 
 
 def indicators(c, returned: pd.DataFrame, fx: Effects, gone: pd.DataFrame, kabupaten: str) -> None:
@@ -202,7 +198,7 @@ def indicators(c, returned: pd.DataFrame, fx: Effects, gone: pd.DataFrame, kabup
     areas("verification_households_enrolled", gone[gone.what == "household"], "key")
     areas(
         "verification_registry_checks",
-        fx.checks.assign(district_code=_district(fx.checks.village_code)),
+        fx.checks.assign(district_code=fx.checks.village_code.map(gazetteer.district_of_village())),
         "person",
     )
     named = fx.enrolled[fx.enrolled.program.notna()]
@@ -223,7 +219,7 @@ def write(
             folder.path("verification_workbook"), {"KOSONG": pd.DataFrame({"KETERANGAN": [none]})}
         )
         return {}
-    vname = gazetteer.villages().set_index("village_code").village_name
+    vname = gazetteer.village_names()
     this = log[log.period == folder.period]
     per_desa = pd.crosstab(this.village_code.map(vname), this.result.map(LABELS_ID))
     checks = fx.checks

@@ -32,10 +32,8 @@ FILES = {k: Path(artefact(f"worklist_{k}").file).name for k in "abcdef"}
 
 
 def _names() -> tuple[pd.Series, pd.Series]:
-    v = gazetteer.villages().set_index("village_code")
-    return v.village_name, v.drop_duplicates("district_code").set_index(
-        "district_code"
-    ).district_name
+    """Desa code -> name, kecamatan code -> name."""
+    return gazetteer.village_names(), gazetteer.districts().set_index("district_code").district_name
 
 
 def _sheets(df: pd.DataFrame, by: str) -> dict[str, pd.DataFrame]:
@@ -319,7 +317,6 @@ def with_verification(df: pd.DataFrame, key: str, last: pd.Series) -> pd.DataFra
 def sent_keys(lists: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The keys of every list row sent this quarter (artefact `list_keys`): what a list
     returned next quarter is matched with (ingest/verification.py)."""
-    vil = gazetteer.villages().set_index("village_code").district_code
     parts = [
         pd.DataFrame(
             {
@@ -327,7 +324,7 @@ def sent_keys(lists: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 "person": df["_person"].to_numpy(),
                 "household": df["_kk"].to_numpy(),
                 "village_code": df["_village"].to_numpy(),
-                "district_code": df["_village"].map(vil).to_numpy(),
+                "district_code": df["_village"].map(gazetteer.district_of_village()).to_numpy(),
                 "dinas": df["_sheet"].to_numpy() if key in "bcd" else None,
             }
         )
