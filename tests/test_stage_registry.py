@@ -15,6 +15,8 @@ from lebongbisa import config, folder, settings, stages
 from lebongbisa.io import write_json
 from lebongbisa.runner import run_period
 
+from .worlds import TEST_RUN_YML
+
 NAME = "01b_dummy"
 
 
@@ -91,7 +93,8 @@ def test_a_registered_stage_and_setting_behave_like_the_built_in_ones(
     run_period("2025Q1", data, reports, until=NAME, progress=False)  # cached: nothing to do
     assert set(_statuses(processed).values()) == {"dipakai ulang (input tidak berubah)"}
 
-    (data / "raw" / "2025Q1" / "run.yml").write_text("dummy: {factor: 3}\n")  # its setting
+    run_yml = data / "raw" / "2025Q1" / "run.yml"
+    run_yml.write_text(TEST_RUN_YML + "dummy: {factor: 3}\n")  # its setting
     run_period("2025Q1", data, reports, until=NAME, progress=False)
     assert _statuses(processed) == {
         "01_ingest_clean": "dipakai ulang (input tidak berubah)",
@@ -102,10 +105,10 @@ def test_a_registered_stage_and_setting_behave_like_the_built_in_ones(
     # over the full run order, a change of its setting reruns it alone: no built-in stage
     # reads what it writes
     stages.ensure("2025Q1", None, data, reports, progress=False)
-    (data / "raw" / "2025Q1" / "run.yml").write_text("dummy: {factor: 4}\n")
+    run_yml.write_text(TEST_RUN_YML + "dummy: {factor: 4}\n")
     status = stages.ensure("2025Q1", None, data, reports, progress=False)
     assert {k for k, s in status.items() if s["recomputed"]} == {NAME}
 
-    (data / "raw" / "2025Q1" / "run.yml").write_text("dummy: {factor: 3, colour: red}\n")
+    run_yml.write_text(TEST_RUN_YML + "dummy: {factor: 3, colour: red}\n")
     with pytest.raises(Exception, match="unknown setting `colour`"):
         run_period("2025Q1", data, reports, until=NAME, progress=False)

@@ -28,6 +28,14 @@ class LinkSettings:
     target_precision: float | None = setting(
         None, "e.g. 0.995: choose the threshold for this estimated precision", 0.5, 1.0, cast=float
     )
+    u_pairs: int = setting(
+        3_000_000,
+        "random pairs sampled to estimate the u-probabilities when a model is trained (fewer "
+        "train faster; 3,000,000 is plenty at kabupaten scale)",
+        10_000,
+        100_000_000,
+        cast=int,
+    )
     review_budget: int = setting(
         200, "pairs offered for clerical review per quarter, most decisive first", 0, 100_000
     )

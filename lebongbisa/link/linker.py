@@ -114,6 +114,7 @@ def predict_edges(
     det: pd.DataFrame,
     engine: Engine,
     seed: int = 58,
+    u_pairs: int = DEFAULT.u_pairs,
 ) -> tuple[pd.DataFrame, dict]:
     """Score candidate pairs with Splink on the engine's backend; train the model when none is
     given. The returned model is in DuckDB's dialect, whichever engine ran."""
@@ -130,7 +131,7 @@ def predict_edges(
         trainer = Linker(sdf, fs.settings(optional), log_level=None)
         try:
             trained = fs.train(
-                trainer, db, det[det.rule == "nik"], label_pairs_by_name(f, engine), seed=seed
+                trainer, db, det[det.rule == "nik"], label_pairs_by_name(f, engine), seed, u_pairs
             )
         except (ValueError, ZeroDivisionError, ArithmeticError) as exc:
             raise fs.TooFewToTrain(f"training failed on these records ({exc})") from exc
@@ -182,6 +183,7 @@ def link_records(
     engine: str | Engine = "duckdb",
     target_precision: float | None = None,
     fallback: dict | None = None,
+    u_pairs: int = DEFAULT.u_pairs,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Cluster records into persons (see module docstring).
 
@@ -194,7 +196,8 @@ def link_records(
     override the model for those pairs. `engine` is "duckdb" (this process), "spark" (a
     local or cluster Spark session, see `engine.py`) or an `Engine`. With `target_precision`
     the threshold is the lowest whose links reach that estimated precision (link/quality);
-    the threshold used is in the clusters' `attrs["threshold"]`.
+    the threshold used is in the clusters' `attrs["threshold"]`. `u_pairs`: the random pairs
+    training samples for the u-probabilities.
     """
     f = _complete(frame)
     engine = engine if isinstance(engine, Engine) else Engine(engine)
@@ -205,7 +208,7 @@ def link_records(
     floor = min(SCORE_FLOOR, review_lower)
     source, note = ("given", "") if model else ("trained", "")
     try:
-        scored, trained = predict_edges(f, model, floor, det, engine, seed)
+        scored, trained = predict_edges(f, model, floor, det, engine, seed, u_pairs)
     except fs.TooFewToTrain as exc:  # a quarter of a few rows is a valid quarter
         source, note = ("fallback", str(exc)) if fallback else ("default", str(exc))
         model = fallback or fs.default_model()

@@ -26,6 +26,7 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
 from lebongbisa.config import PACKAGE_DATA_DIR
+from lebongbisa.link.definitions import DEFAULT as SETTINGS
 
 logging.getLogger("splink").setLevel(logging.ERROR)
 
@@ -250,7 +251,7 @@ def train(
     labels_nik: pd.DataFrame,
     labels_name: pd.DataFrame,
     seed: int = 58,
-    max_pairs: float = 3e6,
+    max_pairs: int = SETTINGS.u_pairs,
 ) -> dict:
     """Train the model and return it as a Splink settings dict.
 

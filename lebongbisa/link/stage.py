@@ -189,6 +189,7 @@ def link_period(
         engine=engine,
         target_precision=settings.target_precision,
         fallback=earlier[1] if earlier else None,
+        u_pairs=settings.u_pairs,
     )
     threshold = clusters.attrs["threshold"]
     model_source = "packaged" if packaged else clusters.attrs["model_source"]

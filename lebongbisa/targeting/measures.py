@@ -237,33 +237,48 @@ def area_measures(
 
     Program-based rates are taken over the delivered programs; with no list delivered
     (`any_list` False) they are not computable."""
-    for code, g in h.groupby(codes.fillna("unknown")):
-        d1 = g.desil == 1
-        d12 = g.desil <= 2
-        any_prog = g.programs > 0
+    d1, d12, any_prog = h.desil == 1, h.desil <= 2, h.programs > 0
+    flags = pd.DataFrame(
+        {
+            "n": 1,
+            "d1": d1,
+            **{f"d{d}": h.desil == d for d in desils},
+            "d12": d12,
+            "excluded": d1 & ~any_prog,
+            "excluded_poor": d12 & ~any_prog,
+            "any_prog": any_prog,
+            "graduation": graduation(h),
+            "both_d1": h.receives_bansos & h.receives_pemberdayaan & d1,
+            "rp_d12": h.rupiah_total.where(d12, 0.0),
+            "rp": h.rupiah_total,
+        },
+        index=h.index,
+    ).astype({"n": int})
+    by = codes.fillna("unknown")
+    sums = flags.groupby(by).sum()
+    # the mean programs and dinas per desil-1 household (NaN where the area has none)
+    means = pd.DataFrame({"programs": h.programs.where(d1), "dinas": h.dinas.where(d1)})
+    means = means.groupby(by).mean()
+    for code, g in sums.iterrows():
         if scope_type != "kabupaten":
-            c.count("households", scope_type, code, len(g))
-        c.count("households_desil1", scope_type, code, d1.sum())
+            c.count("households", scope_type, code, g.n)
+        c.count("households_desil1", scope_type, code, g.d1)
         for d in desils:  # the rest of the quarter's desil scale, for the area's distribution
-            c.count(f"households_desil{d}", scope_type, code, (g.desil == d).sum())
-        c.count("households_desil_le2", scope_type, code, d12.sum())
+            c.count(f"households_desil{d}", scope_type, code, g[f"d{d}"])
+        c.count("households_desil_le2", scope_type, code, g.d12)
         if not (any_list and registry):
             for name in PROGRAM_AREA_INDICATORS:
                 c.not_computable(name, scope_type, code)
             continue
-        c.rate("exclusion_error_any_program", scope_type, code, (d1 & ~any_prog).sum(), d1.sum())
-        c.rate(
-            "exclusion_error_any_program_poor", scope_type, code, (d12 & ~any_prog).sum(), d12.sum()
-        )
-        c.rate("coverage_any_program", scope_type, code, any_prog.sum(), len(g))
-        if d1.any():
-            c.value("programs_per_desil1_household", scope_type, code, g.programs[d1].mean())
-            c.value("dinas_per_desil1_household", scope_type, code, g.dinas[d1].mean())
-        c.count("graduation_households", scope_type, code, graduation(g).sum())
-        both = g.receives_bansos & g.receives_pemberdayaan
-        c.rate("desil1_bansos_and_pemberdayaan", scope_type, code, (both & d1).sum(), d1.sum())
-        rp = g.rupiah_total
-        c.rate("benefit_incidence_poor", scope_type, code, rp[d12].sum(), rp.sum())
+        c.rate("exclusion_error_any_program", scope_type, code, g.excluded, g.d1)
+        c.rate("exclusion_error_any_program_poor", scope_type, code, g.excluded_poor, g.d12)
+        c.rate("coverage_any_program", scope_type, code, g.any_prog, g.n)
+        if g.d1:
+            c.value("programs_per_desil1_household", scope_type, code, means.programs[code])
+            c.value("dinas_per_desil1_household", scope_type, code, means.dinas[code])
+        c.count("graduation_households", scope_type, code, g.graduation)
+        c.rate("desil1_bansos_and_pemberdayaan", scope_type, code, g.both_d1, g.d1)
+        c.rate("benefit_incidence_poor", scope_type, code, g.rp_d12, g.rp)
 
 
 def area_persons(c: Collector, acc: pd.DataFrame, h: pd.DataFrame) -> None:

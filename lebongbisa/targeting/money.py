@@ -88,10 +88,7 @@ def money_measures(
         frame["district_code"], frame["village_code"] = h.district_code, h.village_code
         totals.append(frame)
         for scope, column in areas.items():
-            groups = [(code, frame)] if column is None else frame.groupby(frame[column])
-            for area, g in groups:
-                where = area if column is None else f"{code}:{area}"
-                _add(c, scope, where, g, np.isnan(costs[code]))
+            _add(c, scope, _sums(frame, column, code, prefix=f"{code}:"), np.isnan(costs[code]))
     if not totals:
         return
     every = pd.concat(totals)
@@ -101,22 +98,33 @@ def money_measures(
         ("kecamatan", "district_code"),
         ("desa", "village_code"),
     ):
-        groups = [(kabupaten, every)] if column is None else every.groupby(every[column])
-        for area, g in groups:
-            _add(c, scope, area, g, bool(no_cost))
+        _add(c, scope, _sums(every, column, kabupaten), bool(no_cost))
 
 
-def _add(c: Collector, scope: str, where: str, g: pd.DataFrame, cost_unknown: bool) -> None:
-    """One area's two figures; Rupiah needed is not computable without a catalog benefit."""
-    c.amount("rupiah_outside_target", scope, where, g.outside_rp.sum(), g.outside.sum())
-    for name, column in (
-        ("rupiah_unreached_target", "missed_rp"),
-        ("rupiah_unreached_target_year", "missed_rp_year"),
-    ):
-        if cost_unknown:
-            c.not_computable(name, scope, where)
-        else:
-            c.amount(name, scope, where, g[column].sum(), g.missed.sum())
+SUMMED = ["outside", "outside_rp", "missed", "missed_rp", "missed_rp_year"]
+
+
+def _sums(frame: pd.DataFrame, column: str | None, whole: str, prefix: str = "") -> pd.DataFrame:
+    """The summed columns per area of `column`, each row named `<prefix><area>` (one row named
+    `whole` when `column` is None)."""
+    if column is None:
+        return frame[SUMMED].sum().to_frame(whole).T
+    sums = frame.groupby(column)[SUMMED].sum()
+    return sums.set_axis([f"{prefix}{a}" for a in sums.index])
+
+
+def _add(c: Collector, scope: str, sums: pd.DataFrame, cost_unknown: bool) -> None:
+    """Each area's two figures; Rupiah needed is not computable without a catalog benefit."""
+    for where, g in sums.iterrows():
+        c.amount("rupiah_outside_target", scope, where, g.outside_rp, g.outside)
+        for name, column in (
+            ("rupiah_unreached_target", "missed_rp"),
+            ("rupiah_unreached_target_year", "missed_rp_year"),
+        ):
+            if cost_unknown:
+                c.not_computable(name, scope, where)
+            else:
+                c.amount(name, scope, where, g[column], g.missed)
 
 
 def ranges(ind: pd.DataFrame, costs: dict[str, float], period: str) -> pd.DataFrame:

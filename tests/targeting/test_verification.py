@@ -21,6 +21,8 @@ from lebongbisa.synth.verification import return_lists
 from lebongbisa.targeting import verification as ver
 from lebongbisa.targeting.definitions import TargetingSettings
 
+from ..worlds import TEST_RUN_YML
+
 
 def _log(rows: list[tuple]) -> pd.DataFrame:
     cols = ["period", "person", "household", "village_code", "result", "program"]
@@ -79,7 +81,8 @@ def round_trip(small_ingested, tmp_path_factory):
     data = tmp_path_factory.mktemp("verified") / "data"
     shutil.copytree(small_ingested, data)
     for period in ("2024Q4", "2025Q1"):  # the intervals' draws are not what is tested here
-        (data / "raw" / period / "run.yml").write_text("targeting:\n  uncertainty_draws: 0\n")
+        no_draws = TEST_RUN_YML + "targeting: {uncertainty_draws: 0}\n"
+        (data / "raw" / period / "run.yml").write_text(no_draws)
     reports = data.parent / "reports"
     stages.link("2024Q4", data, reports)
     stages.targeting("2024Q4", data, reports)
