@@ -71,6 +71,30 @@ def small_ingested(small_lebong) -> Path:
 
 
 @pytest.fixture(scope="session")
+def small_linked(small_ingested) -> tuple[Path, Path]:
+    """Stage 2 on both small periods, once per session, with the reports beside the data
+    (where a notebook run with LEBONGBISA_HOME at the data's parent looks): (data, reports).
+    A test that changes it works on a copy."""
+    from lebongbisa import stages
+
+    reports = small_ingested.parent / "reports"
+    for period in ("2024Q4", "2025Q1"):
+        stages.link(period, small_ingested, reports)
+    return small_ingested, reports
+
+
+@pytest.fixture(scope="session")
+def small_targeted(small_linked) -> tuple[Path, Path]:
+    """Stages 2 and 3 on both small periods, once per session: (data, reports)."""
+    from lebongbisa import stages
+
+    data, reports = small_linked
+    for period in ("2024Q4", "2025Q1"):
+        stages.targeting(period, data, reports)
+    return data, reports
+
+
+@pytest.fixture(scope="session")
 def full_lebong(background) -> Path:
     """Kabupaten scale (115,000 persons), 2024Q1..2025Q1, and stages 1-5 on its 2025Q1
     (DTSEN) quarter: built once per session, in the background. Returns the data folder."""

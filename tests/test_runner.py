@@ -89,7 +89,9 @@ def test_a_failing_notebook_names_itself_and_the_cell(small_ingested, tmp_path, 
         match=r"01_ingest_clean.ipynb failed in cell 4: ValueError: "
         r"kolom hilang",
     ):
-        run_period("2025Q1", small_ingested, tmp_path / "rep", force=True, progress=False)
+        run_period(
+            "2025Q1", small_ingested, tmp_path / "rep", until="01_ingest_clean", progress=False
+        )
     assert (tmp_path / "rep" / "2025Q1" / "01_ingest_clean.ipynb").exists()
 
 
@@ -102,14 +104,15 @@ def test_committed_notebooks_have_parameters_and_no_outputs():
 
 
 def test_the_committed_summary_notebook_passes_nbval_with_its_default_parameters(
-    small_ingested, tmp_path
+    small_targeted, tmp_path
 ):
     """The analyst's path: the summary notebook, as committed (empty parameters: the latest
     quarter of the project's data folder), runs cleanly under nbval. Every stage notebook is
     executed by papermill in this suite (`small_report`, the scenario worlds); the summary is
-    the one that reads every other stage's outputs."""
+    the one that reads every other stage's outputs. The project's folders hold the session's
+    linked and targeted small Lebong: the notebook brings the later stages up to date."""
     name = "06_ringkasan.ipynb"
-    home = small_ingested.parent
+    home = small_targeted[0].parent
     env = {**os.environ, "LEBONGBISA_HOME": str(home)}
     copy = tmp_path / name
     shutil.copy(ROOT / "notebooks" / name, copy)

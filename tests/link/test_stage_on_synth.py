@@ -4,6 +4,7 @@ household F1 >= 0.97, recall clearly above the exact-NIK join at no lower precis
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
 import pytest
@@ -15,11 +16,8 @@ from lebongbisa.link.review import DECISIONS_FILE, REVIEW_FILE
 
 
 @pytest.fixture(scope="module")
-def linked(small_ingested, tmp_path_factory):
-    reports = tmp_path_factory.mktemp("link_reports")
-    for period in ("2024Q4", "2025Q1"):
-        stages.link(period, small_ingested, reports)
-    return small_ingested, reports
+def linked(small_linked):
+    return small_linked
 
 
 def _acc(data, period):
@@ -74,8 +72,11 @@ def test_review_workbook_is_restricted_and_keeps_niks_as_text(linked):
     assert cells and all(c.data_type == "s" and c.number_format == "@" for c in cells)
 
 
-def test_review_decisions_are_fed_back_on_the_next_run(linked):
-    data, reports = linked
+def test_review_decisions_are_fed_back_on_the_next_run(linked, tmp_path):
+    # on a copy: the session's linked world stays without the decision for later tests
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    shutil.copytree(linked[0], data)
+    shutil.copytree(linked[1], reports)
     folder = reports / "2025Q1" / "restricted"
     table = pd.read_excel(folder / REVIEW_FILE, sheet_name="TINJAUAN", dtype=str, engine="calamine")
     if table.empty:
