@@ -9,6 +9,8 @@ import pytest
 
 from lebongbisa.cli import latest_period, main
 
+from .worlds import quick_typology
+
 
 def test_help_lists_the_subcommands():
     out = subprocess.run(
@@ -46,13 +48,13 @@ def test_report_generates_data_when_raw_is_empty(tmp_path, capsys, monkeypatch, 
 
     calls = []
     real = synth.generate
-    monkeypatch.setattr(
-        synth,
-        "generate",
-        lambda *a, **k: (
-            calls.append(k) or real("2024Q1", 5, out=k["out"], persons=600, progress=False)
-        ),
-    )
+
+    def small(*a, **k):  # one small quarter with the test worlds' run.yml
+        calls.append(k)
+        real("2024Q1", 5, out=k["out"], persons=600, progress=False)
+        quick_typology(k["out"])
+
+    monkeypatch.setattr(synth, "generate", small)
     where = ["--data", str(tmp_path), "--reports", str(tmp_path / "rep")]
     assert main(["report", *where, "--pages", "06_ringkasan"], kernels=kernels) == 0
     assert calls and "2024Q1" in capsys.readouterr().out

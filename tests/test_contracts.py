@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from lebongbisa import contracts, indicators
+from lebongbisa.folder import PeriodFolder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,7 +39,7 @@ def test_the_deliveries_document_lists_every_header_synonym_and_kind():
 def test_every_published_indicator_is_defined(worlds, name):
     data, runs = worlds(name)
     for period in runs:
-        published = set(indicators.read(data / "processed" / period).indicator)
+        published = set(indicators.read(PeriodFolder.of(period, data).processed).indicator)
         assert contracts.undocumented(published) == set(), (name, period)
 
 

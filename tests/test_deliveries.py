@@ -16,6 +16,7 @@ import yaml
 
 from lebongbisa import stages
 from lebongbisa.cli import main
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.runner import FAIL_NOTEBOOK_VARIABLE
 from lebongbisa.synth.shapes import SHAPES, reshape
 
@@ -40,7 +41,7 @@ def test_every_delivery_shape_is_refused_with_a_fix_or_ends_with_a_summary(shape
     data, res = shaped[name]
     console = res.stdout + res.stderr
     assert "Traceback" not in console and "Warning:" not in console, console[-2000:]
-    manifest = data / "processed" / PERIOD / "manifest.json"
+    manifest = PeriodFolder.of(PERIOD, data).path("manifest")
     if "Nothing was written" in res.stderr:  # refused before writing, the fix named
         assert res.returncode == 2 and "fix:" in res.stderr, res.stderr[-1500:]
         assert not manifest.exists()
@@ -63,19 +64,19 @@ def test_the_shapes_end_as_their_data_allow(shaped):
     assert {n for n, rc in outcome.items() if rc == 0} == set(SHAPES) - {"no_desil"}
     # the tiny pilot fell back to the packaged linkage model and said so
     info = json.loads(
-        (shaped["pilot_lists"][0] / "processed" / PERIOD / "link_model.json").read_text()
+        PeriodFolder.of(PERIOD, shaped["pilot_lists"][0]).path("link_model").read_text()
     )
     assert info["model_source"] == "default" and "fewer than" in info["model_note"]
     # a list whose every row is unusable is delivered, with every row quarantined
     data = shaped["all_quarantined"][0]
-    sources = json.loads((data / "processed" / PERIOD / "manifest.json").read_text())["sources"]
+    sources = json.loads(PeriodFolder.of(PERIOD, data).path("manifest").read_text())["sources"]
     spoiled = next(s for s in sources if s["kind"] == "program")
     assert spoiled["rows_read"] > 0 and spoiled["rows_accepted"] == 0
     # files in subfolders are read under their relative paths
     data = shaped["subfolders"][0]
     files = {
         s["file"]
-        for s in json.loads((data / "processed" / PERIOD / "manifest.json").read_text())["sources"]
+        for s in json.loads(PeriodFolder.of(PERIOD, data).path("manifest").read_text())["sources"]
     }
     assert files and all("/" in f for f in files)
 
@@ -158,6 +159,6 @@ def _check_a_failed_stage_in_full(data: Path, res: subprocess.CompletedProcess) 
     assert "gagal dijalankan" in summary and "usulan Desa Binaan" in summary
     handed = json.loads((out / f".{SUMMARY}.params.json").read_text())["failed_stages"]
     assert handed["05_villages"]["status"] == "failed"  # not run a second time for the summary
-    log = (data / "processed" / PERIOD / "run_log.jsonl").read_text()
+    log = PeriodFolder.of(PERIOD, data).path("run_log").read_text()
     assert "Traceback" in log and "failure injected" in log
-    assert not (data / "processed" / PERIOD / "desa_binaan.parquet").exists()
+    assert not PeriodFolder.of(PERIOD, data).path("desa_binaan").exists()

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from lebongbisa import indicators
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.report import disclosure
 
 KAB = "1707"
@@ -139,7 +140,7 @@ def _published_cells(published: pd.DataFrame, min_cell: int) -> pd.DataFrame:
 def test_a_whole_quarter_publishes_no_small_cell_and_none_recoverable(small_report):
     data, _ = small_report
     for period in ("2024Q4", "2025Q1"):
-        folder = data / "processed" / period
+        folder = PeriodFolder.of(period, data).processed
         raw = indicators.read(folder)
         published = disclosure.published(folder, 5)
         before, after = disclosure.audit(raw), disclosure.audit(raw, published)
@@ -153,7 +154,7 @@ def test_a_whole_quarter_publishes_no_small_cell_and_none_recoverable(small_repo
 
 def test_the_briefs_and_the_summary_show_no_hidden_cell(small_report):
     data, reports = small_report
-    folder, pages = data / "processed" / "2025Q1", reports / "2025Q1"
+    folder, pages = PeriodFolder.of("2025Q1", data).processed, reports / "2025Q1"
     published = disclosure.published(folder, 5)
     hidden = published[
         (published.hidden != "")

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from lebongbisa import config, stages
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.i18n import LANG_TAG, LANGS, Translator
 from lebongbisa.villages.table import FEATURES
 
@@ -119,7 +120,7 @@ def test_no_page_of_a_run_has_a_line_in_the_other_language(small_report, english
     and labels alike; the programs' official names are names, not sentences."""
     data, reports = small_report
     runs = {"id": reports / "2025Q1", "en": english}
-    manifest = json.loads((data / "processed" / "2025Q1" / "manifest.json").read_text())
+    manifest = json.loads(PeriodFolder.of("2025Q1", data).path("manifest").read_text())
     names = tuple(p["name"] for p in manifest["programs"])
     found = {}
     for lang, folder in runs.items():
@@ -138,6 +139,8 @@ def test_no_page_of_a_run_has_a_line_in_the_other_language(small_report, english
 #: pages whose tables head their columns by label, with columns each must show
 LABELLED_PAGES = {
     "01_ingest_clean": ("rows_read", "nik_valid", "what_to_fix"),
+    "02_link": ("linked", "not_found", "low_confidence"),
+    "03_targeting": ("code", "target_rule", "district_name", "rows"),
     "05_villages": ("village_name", "priority_index", "rank_p95"),
     "04_working_poor": ("working_poverty_rate", "ame", "village_effect"),
     "07_series": ("households_desil1", "not_computable"),
@@ -145,7 +148,7 @@ LABELLED_PAGES = {
 
 
 def test_the_stage_pages_head_their_tables_in_the_run_language(small_report, english):
-    """Pages 01, 04, 05 and 07 show their tables' columns by their labels
+    """Pages 01 to 05 and 07 show their tables' columns by their labels
     (`Translator.columns`, `villages.table.labelled`), not by their codes."""
     labels = yaml.safe_load((config.PACKAGE_DATA_DIR / "labels.yml").read_text(encoding="utf-8"))
     codes = {key.removeprefix("col_") for key in labels if key.startswith("col_")} | set(FEATURES)

@@ -11,7 +11,7 @@ import pytest
 
 from lebongbisa import privacy
 from lebongbisa.cli import main
-from lebongbisa.folder import DataRoot
+from lebongbisa.folder import DataRoot, PeriodFolder
 
 ONLY_INGEST = ["--until", "01_ingest_clean", "--no-notebooks"]
 
@@ -76,7 +76,7 @@ def test_a_run_with_another_key_stops_before_writing_and_says_how_to_fix_it(
     key_file, small_lebong, tmp_path, monkeypatch, capsys
 ):
     data, reports = _ingested_copy(small_lebong, tmp_path, "2024Q4")
-    first = json.loads((data / "processed" / "2024Q4" / "manifest.json").read_text())
+    first = json.loads(PeriodFolder.of("2024Q4", data).path("manifest").read_text())
     assert first["key_fingerprint"] == privacy.fingerprint()
 
     monkeypatch.setenv(privacy.KEY_FILE_ENV, str(tmp_path / "new_laptop" / "key"))
@@ -86,11 +86,11 @@ def test_a_run_with_another_key_stops_before_writing_and_says_how_to_fix_it(
     print(err)  # the message a user sees (quoted in the closing note)
     assert "is not the key that processed 2024Q4" in err
     assert "lebongbisa key import FILE" in err and "--rotate-key" in err
-    assert not (data / "processed" / "2025Q1" / "manifest.json").exists()
+    assert not PeriodFolder.of("2025Q1", data).path("manifest").exists()
 
     assert main(["run", "2025Q1", *reports, *ONLY_INGEST, "--rotate-key"]) == 0
     for period in ("2024Q4", "2025Q1"):
-        m = json.loads((data / "processed" / period / "manifest.json").read_text())
+        m = json.loads(PeriodFolder.of(period, data).path("manifest").read_text())
         assert m["key_fingerprint"] == privacy.fingerprint(), period
 
 
@@ -128,7 +128,7 @@ def test_a_notebook_ensure_checks_the_key_of_every_processed_quarter(
     privacy.current_key()  # this machine made its own key
     with pytest.raises(privacy.KeyChanged, match="is not the key that processed 2025Q1"):
         stages.ensure("2024Q4", "01_ingest_clean", data, tmp_path / "reports")
-    assert not (data / "processed" / "2024Q4" / "manifest.json").exists()
+    assert not PeriodFolder.of("2024Q4", data).path("manifest").exists()
 
 
 def test_a_key_rotation_carries_the_officers_decisions_to_the_new_keys(

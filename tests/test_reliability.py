@@ -26,6 +26,7 @@ import pytest
 
 from lebongbisa import cli, privacy
 from lebongbisa.audit import read_run_log
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.io import atomic_write, sha256_file, write_parquet
 from lebongbisa.runlock import PeriodLocked, period_lock
 
@@ -135,11 +136,16 @@ def test_a_run_killed_at_any_moment_is_completed_by_the_next_run_with_identical_
         _, err = proc.communicate(timeout=120)
         if sig == signal.SIGINT and proc.returncode == 130:
             assert b"interrupted" in err
-            assert read_run_log(data / "processed" / PERIOD).status.iloc[-1] == "interrupted"
+            assert (
+                read_run_log(PeriodFolder.of(PERIOD, data).processed).status.iloc[-1]
+                == "interrupted"
+            )
         outcomes.append((sig.name, round(at, 1), proc.returncode))
         subprocess.run(_cmd(data, "--no-notebooks"), check=True, capture_output=True)
-        assert_same_outputs(ref / "processed" / PERIOD, data / "processed" / PERIOD)
-        log = read_run_log(data / "processed" / PERIOD)
+        assert_same_outputs(
+            PeriodFolder.of(PERIOD, ref).processed, PeriodFolder.of(PERIOD, data).processed
+        )
+        log = read_run_log(PeriodFolder.of(PERIOD, data).processed)
         assert log.status.iloc[-1] == "ok"
         leftovers = [
             *(data / "processed").rglob("*.tmp"),
@@ -176,7 +182,7 @@ def test_a_second_run_of_the_same_period_stops_with_a_message_naming_the_first(
     small_lebong, tmp_path, capsys
 ):
     data = _data_copy(small_lebong, tmp_path)
-    processed = data / "processed" / PERIOD
+    processed = PeriodFolder.of(PERIOD, data).processed
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -229,7 +235,7 @@ def test_a_full_disk_during_a_write_leaves_the_previous_file_and_no_temporary(tm
 
 def test_the_run_log_says_which_data_and_parameters_produced_the_outputs(reference):
     data, _ = reference
-    processed = data / "processed" / PERIOD
+    processed = PeriodFolder.of(PERIOD, data).processed
     entries = [json.loads(line) for line in (processed / "run_log.jsonl").read_text().splitlines()]
     started, closed = entries[0], entries[-1]
     assert started["event"] == "started" and closed["event"] == "ok"
@@ -291,7 +297,7 @@ def test_a_key_problem_is_one_line_with_the_fix_and_debug_shows_the_traceback(
     with pytest.raises(privacy.KeyError_):
         cli.main([*args, "01_ingest_clean", "--debug"])
     # a run that cannot start writes nothing, not even its log
-    assert not (data / "processed" / PERIOD).exists()
+    assert not (PeriodFolder.of(PERIOD, data).processed).exists()
 
 
 def test_new_code_or_a_missing_marker_makes_a_stage_recompute(tmp_path, monkeypatch):

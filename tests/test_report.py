@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.report import suppress
 from lebongbisa.runner import run_period
 
@@ -109,7 +110,7 @@ def test_published_reports_contain_no_personal_data(rendered):
         for p in (reports / q).rglob("*")
         if p.suffix in (".html", ".ipynb") and "restricted" not in p.parts
     ]
-    ident = [data / "processed" / q / "restricted" / "identity.parquet" for q in periods]
+    ident = [PeriodFolder.of(q, data).path("identity") for q in periods]
     assert len(files) >= 12 and len([p for p in files if p.parent.name == "desa"]) > 50
     assert personal_data_found(files, ident) == []
     # every workbook sits in a quarter's restricted folder (the fix workbooks one level down)
@@ -223,7 +224,7 @@ def test_summary_tables_are_rebuilt_from_indicators_csv(rendered):
     from lebongbisa.workpoor.stage import load_model
 
     data, _ = rendered
-    processed = data / "processed" / "2025Q1"
+    processed = PeriodFolder.of("2025Q1", data).processed
     ind = indicators.read(processed)
     records = pd.read_parquet(processed / "records.parquet")
     clean = pd.read_parquet(processed / "clean.parquet")
@@ -290,7 +291,7 @@ def test_summary_in_english_and_styles_for_phone_and_a4(small_report_en, tmp_pat
 
 def test_the_privacy_scan_finds_planted_personal_data(rendered, tmp_path):
     data, _ = rendered
-    table = data / "processed" / "2025Q1" / "restricted" / "identity.parquet"
+    table = PeriodFolder.of("2025Q1", data).path("identity")
     ident = pd.read_parquet(table)
     person = ident[ident.name_clean.str.len().ge(10) & ident.kk_raw.str.len().ge(16)].iloc[0]
     born = pd.Timestamp(person.birth_date).strftime("%d/%m/%Y")

@@ -15,6 +15,7 @@ import nbformat
 import pytest
 
 from lebongbisa import config, stages
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.kernels import KernelPool
 from lebongbisa.runner import StageFailed, run_period
 
@@ -52,7 +53,7 @@ def test_run_writes_notebook_html_and_index(report):
 def test_rendered_reports_contain_no_personal_data(report):
     _, reports, data = report
     files = [p for p in (reports / "2025Q1").glob("*") if p.suffix in (".html", ".ipynb")]
-    ident = data / "processed" / "2025Q1" / "restricted" / "identity.parquet"
+    ident = PeriodFolder.of("2025Q1", data).path("identity")
     assert personal_data_found(files, [ident]) == []
 
 

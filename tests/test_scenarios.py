@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from lebongbisa import indicators, stages
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.ingest.stage import load_manifest
 from lebongbisa.synth import SCENARIOS
 from lebongbisa.targeting.evaluate import compare_with_truth
@@ -88,7 +89,7 @@ def test_published_pages_show_no_nan_inf_or_traceback(worlds, name):
 def test_every_raw_row_is_accepted_or_quarantined(worlds, name):
     data, runs = worlds(name)
     for period in runs:
-        processed = data / "processed" / period
+        processed = PeriodFolder.of(period, data).processed
         manifest = json.loads((processed / "manifest.json").read_text())
         records = pd.read_parquet(processed / "records.parquet")
         truth = pd.read_parquet(data / "truth" / period / "rows.parquet")
@@ -120,10 +121,10 @@ def largest_error(data: Path, period: str, count_tolerance: float = COUNT_TOLERA
     is, and that persons, households and each household program's recipient households are
     within COUNT_TOLERANCE."""
     cmp = compare_with_truth(data, period)
-    ind = indicators.read(data / "processed" / period).set_index(
+    ind = indicators.read(PeriodFolder.of(period, data).processed).set_index(
         ["indicator", "scope_type", "scope_code"]
     )
-    catalog = load_manifest(data / "processed" / period)["programs"]
+    catalog = load_manifest(PeriodFolder.of(period, data).processed)["programs"]
     person_unit = {p["code"] for p in catalog if p.get("unit") == "person"}
     worst = 0.0
     for r in cmp.itertuples(index=False):
@@ -153,7 +154,7 @@ def test_indicators_are_within_tolerance_of_the_scenario_truth(worlds, name):
 
 
 def _ind(data: Path, period: str) -> pd.DataFrame:
-    return indicators.read(data / "processed" / period)
+    return indicators.read(PeriodFolder.of(period, data).processed)
 
 
 def _program_rows(ind: pd.DataFrame, code: str) -> set[str]:
@@ -193,7 +194,7 @@ def test_a_header_only_list_is_delivered_with_zero_recipients(worlds):
     assert _value(ind, "recipients_households", "program", "RTLH") == 0
     assert math.isnan(_value(ind, "inclusion_error", "program", "RTLH"))  # 0 recipients
     assert _value(ind, "exclusion_error", "program", "RTLH") == 1  # targets, none reached
-    manifest = json.loads((data / "processed" / "2025Q1" / "manifest.json").read_text())
+    manifest = json.loads(PeriodFolder.of("2025Q1", data).path("manifest").read_text())
     assert any("header only" in w for w in manifest["warnings"])
 
 
@@ -225,7 +226,7 @@ def test_without_a_registry_desil_based_rates_are_not_computable(worlds):
 
 def test_without_employment_columns_the_working_poor_are_not_computable(worlds):
     data, _ = worlds("no_employment")
-    processed = data / "processed" / "2025Q1"
+    processed = PeriodFolder.of("2025Q1", data).processed
     assert math.isnan(_value(_ind(data, "2025Q1"), "working_poverty_rate"))
     model = json.loads((processed / "working_poor_model.json").read_text())
     assert model["estimated"] is False and "households" in model["reason"]
@@ -238,7 +239,7 @@ def test_without_employment_columns_the_working_poor_are_not_computable(worlds):
 
 def test_a_pilot_ranks_only_the_villages_that_have_records(worlds):
     data, _ = worlds("pilot")
-    processed = data / "processed" / "2025Q1"
+    processed = PeriodFolder.of("2025Q1", data).processed
     table = pd.read_parquet(processed / "village_indicators.parquet")
     prio = pd.read_parquet(processed / "desa_binaan.parquet")
     with_records = set(table.village_code[table.households > 0])
@@ -254,7 +255,7 @@ def test_old_xls_and_other_formats_are_read_with_their_row_numbers(worlds):
     data, _ = worlds("formats")
     raw = data / "raw" / "2025Q1"
     assert (raw / "PKH_TAHAP1_2025.xls").read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")
-    manifest = json.loads((data / "processed" / "2025Q1" / "manifest.json").read_text())
+    manifest = json.loads(PeriodFolder.of("2025Q1", data).path("manifest").read_text())
     by_file = {s["file"]: s for s in manifest["sources"]}
     for name in ("PKH_TAHAP1_2025.xls", "RTLH_PERKIM_2025_Q1.xls", "PIP_2025_Q1.txt"):
         assert by_file[name]["status"] == "ok" and by_file[name]["rows_accepted"] > 0, name
@@ -268,7 +269,7 @@ def test_both_registry_regimes_in_one_series(worlds):
     kinds = [
         {
             s["kind"]
-            for s in json.loads((data / "processed" / p / "manifest.json").read_text())["sources"]
+            for s in json.loads(PeriodFolder.of(p, data).path("manifest").read_text())["sources"]
         }
         for p in runs
     ]

@@ -13,6 +13,7 @@ import sys
 import pandas as pd
 
 from lebongbisa import indicators, stages
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.report import summary
 from lebongbisa.runner import relink_indexes, write_index
 
@@ -60,7 +61,7 @@ def test_in_a_series_a_broken_quarter_does_not_stop_the_later_ones(small_lebong,
     assert "2024Q4" in done.stderr and "hilang.xlsx" in done.stderr
     assert "1 of 2 quarters did not complete: 2024Q4" in done.stderr
     assert "Tables for 2025Q1" in done.stdout
-    assert (data / "processed" / "2025Q1" / "indicators.csv").exists()
+    assert PeriodFolder.of("2025Q1", data).path("indicators").exists()
 
 
 def test_the_registry_change_is_a_break_marked_in_the_summary_and_no_move_crosses_it(worlds):

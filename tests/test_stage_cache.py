@@ -8,6 +8,7 @@ import shutil
 import pandas as pd
 
 from lebongbisa import stages
+from lebongbisa.folder import PeriodFolder
 
 
 def test_a_changed_earlier_quarter_or_identity_table_makes_targeting_recompute(
@@ -20,14 +21,14 @@ def test_a_changed_earlier_quarter_or_identity_table_makes_targeting_recompute(
         stages.ensure(period, "03_targeting", data, reports, progress=False)
     assert not stages.targeting("2025Q1", data, reports)  # fresh: nothing changed
 
-    earlier = data / "processed" / "2024Q4" / "indicators_03_targeting.csv"
+    earlier = PeriodFolder.of("2024Q4", data).path("targeting_indicators")
     part = pd.read_csv(earlier, dtype={"scope_code": str})
     part.loc[part.indicator == "households", "value"] += 1  # 2024Q4 reprocessed differently
     part.to_csv(earlier, index=False)
     assert stages.targeting("2025Q1", data, reports)  # its change rows are stale
     assert not stages.targeting("2025Q1", data, reports)
 
-    ident = data / "processed" / "2025Q1" / "restricted" / "identity.parquet"
+    ident = PeriodFolder.of("2025Q1", data).path("identity")
     table = pd.read_parquet(ident)
     table.iloc[:0].pipe(lambda t: pd.concat([table, t])).to_parquet(ident, index=True)
     assert stages.targeting("2025Q1", data, reports)

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from lebongbisa import config, folder, settings, stages
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.io import write_json
 from lebongbisa.runner import run_period
 
@@ -81,7 +82,7 @@ def test_a_registered_stage_and_setting_behave_like_the_built_in_ones(
     data = tmp_path / "data"
     shutil.copytree(small_lebong / "raw" / "2025Q1", data / "raw" / "2025Q1")
     reports = tmp_path / "reports"
-    processed = data / "processed" / "2025Q1"
+    processed = PeriodFolder.of("2025Q1", data).processed
 
     index = run_period("2025Q1", data, reports, until=NAME, progress=False)
     rows = len(pd.read_parquet(processed / "rows.parquet"))

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from lebongbisa import indicators, store
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.ingest.stage import IDENTITY_COLUMNS
 from lebongbisa.series import measures
 from lebongbisa.series.evaluate import true_desil_transitions, true_program_churn
@@ -21,7 +22,7 @@ def test_the_store_spans_every_quarter_and_matches_the_published_indicators(smal
     views = set(con.sql("SELECT table_name FROM information_schema.tables").df().table_name)
     assert {"records", "persons", "households", "indicators", "trajectories"} <= views
     for period in ("2025Q1", "2025Q2"):
-        published = indicators.read(small_series / "processed" / period)
+        published = indicators.read(PeriodFolder.of(period, small_series).processed)
         stored = con.execute(
             "SELECT * EXCLUDE (period) FROM indicators WHERE period = ?", [period]
         ).df()
@@ -37,9 +38,7 @@ def test_no_restricted_column_or_identifier_is_in_the_store(small_series):
     con = store.connect(small_series)
     columns = con.sql("SELECT table_name, column_name FROM information_schema.columns").df()
     assert not set(columns.column_name) & PERSONAL
-    ident = pd.read_parquet(
-        small_series / "processed" / "2025Q2" / "restricted" / "identity.parquet"
-    )
+    ident = pd.read_parquet(PeriodFolder.of("2025Q2", small_series).path("identity"))
     niks = set(ident.nik.dropna().head(200))
     text_cols = columns[columns.table_name == "persons"].column_name
     sample = con.sql("SELECT * FROM persons").df()[list(text_cols)].astype(str)
@@ -72,9 +71,11 @@ def test_desil_moves_match_those_computed_with_the_true_identities(small_series,
 def test_published_desil1_moves_equal_the_stores_and_are_empty_without_a_previous_quarter(
     small_series,
 ):
-    first = indicators.read(small_series / "processed" / "2025Q1").set_index("indicator")
+    first = indicators.read(PeriodFolder.of("2025Q1", small_series).processed).set_index(
+        "indicator"
+    )
     assert np.isnan(first.loc["households_entered_desil1"].value)  # 2024Q4 was not processed
-    second = indicators.read(small_series / "processed" / "2025Q2")
+    second = indicators.read(PeriodFolder.of("2025Q2", small_series).processed)
     kab = second[second.scope_type == "kabupaten"].set_index("indicator")
     est = measures.desil_transitions(store.connect(small_series)).set_index("period").loc["2025Q2"]
     assert kab.loc["households_entered_desil1"].numerator == est.entered
@@ -89,7 +90,7 @@ def test_program_starts_and_stops_are_near_those_of_the_true_households(small_se
     2 points; every list within 10 points. The gap is list households that no registry or KK
     anchors: their keys are not yet stable across quarters (the linker issue's cross-quarter
     identity), so their churn is overstated."""
-    ind = indicators.read(small_series / "processed" / "2025Q2")
+    ind = indicators.read(PeriodFolder.of("2025Q2", small_series).processed)
     prog = ind[ind.scope_type == "program"].pivot_table(
         index="scope_code", columns="indicator", values="value", aggfunc="first"
     )

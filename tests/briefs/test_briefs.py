@@ -14,6 +14,7 @@ import pytest
 
 from lebongbisa import indicators
 from lebongbisa.briefs import content
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.report import disclosure
 from lebongbisa.report.suppress import count, rate
 
@@ -23,7 +24,7 @@ PERIOD = "2025Q1"
 @pytest.fixture(scope="module")
 def briefs(small_report):
     data, reports = small_report
-    return data / "processed" / PERIOD, reports / PERIOD
+    return PeriodFolder.of(PERIOD, data).processed, reports / PERIOD
 
 
 def _chromium(*args: str, tmp_path) -> subprocess.CompletedProcess:

@@ -7,13 +7,14 @@ import json
 import pandas as pd
 import pytest
 
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.ingest import quality
 
 PERIODS = ("2024Q4", "2025Q1")
 
 
 def _load(data, period):
-    proc = data / "processed" / period
+    proc = PeriodFolder.of(period, data).processed
     truth = pd.read_parquet(data / "truth" / period / "rows.parquet")
     rec = pd.read_parquet(proc / "rows.parquet")
     clean = pd.read_parquet(proc / "clean.parquet")
@@ -84,14 +85,10 @@ def test_analytic_tables_carry_no_nik_or_names(small_ingested):
 
 
 def test_pseudonymous_keys_are_stable_across_periods(small_ingested):
-    a = pd.read_parquet(small_ingested / "processed" / "2024Q4" / "clean.parquet")
-    b = pd.read_parquet(small_ingested / "processed" / "2025Q1" / "clean.parquet")
-    ia = pd.read_parquet(
-        small_ingested / "processed" / "2024Q4" / "restricted" / "identity.parquet"
-    )
-    ib = pd.read_parquet(
-        small_ingested / "processed" / "2025Q1" / "restricted" / "identity.parquet"
-    )
+    a = pd.read_parquet(PeriodFolder.of("2024Q4", small_ingested).path("clean"))
+    b = pd.read_parquet(PeriodFolder.of("2025Q1", small_ingested).path("clean"))
+    ia = pd.read_parquet(PeriodFolder.of("2024Q4", small_ingested).path("identity"))
+    ib = pd.read_parquet(PeriodFolder.of("2025Q1", small_ingested).path("identity"))
     ka = dict(zip(ia.nik, a.nik_key, strict=True))
     kb = dict(zip(ib.nik, b.nik_key, strict=True))
     common = [n for n in ka if isinstance(n, str) and n in kb]

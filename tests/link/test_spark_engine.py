@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.link.engine import Engine, translate_sql
 from lebongbisa.link.features import linkage_frame
 from lebongbisa.link.linker import link_records
@@ -39,7 +40,7 @@ def spark_engine():
 
 
 def test_spark_gives_the_same_clusters_and_probabilities_as_duckdb(small_ingested, spark_engine):
-    proc = small_ingested / "processed" / "2025Q1"
+    proc = PeriodFolder.of("2025Q1", small_ingested).processed
     frame = linkage_frame(
         pd.read_parquet(proc / "restricted" / "identity.parquet"),
         pd.read_parquet(proc / "clean.parquet"),

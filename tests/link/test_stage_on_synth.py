@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from lebongbisa import stages
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.link.diagnostics import accuracy_vs_truth
 from lebongbisa.link.review import DECISIONS_FILE, REVIEW_FILE
 
@@ -36,7 +37,7 @@ def test_accuracy_against_truth_beats_exact_nik(linked, period):
 
 
 def test_every_accepted_row_has_keys_and_quarantined_rows_none(linked):
-    rec = pd.read_parquet(linked[0] / "processed" / "2024Q4" / "records.parquet")
+    rec = pd.read_parquet(PeriodFolder.of("2024Q4", linked[0]).path("records"))
     acc = rec.status == "accepted"
     assert rec.person_key[acc].notna().all() and rec.household_key[acc].notna().all()
     assert rec.person_key[~acc].isna().all() and (rec.match_type[~acc] == "none").all()
@@ -45,7 +46,7 @@ def test_every_accepted_row_has_keys_and_quarantined_rows_none(linked):
 
 def test_in_list_duplicates_are_flagged(linked):
     data = linked[0]
-    rec = pd.read_parquet(data / "processed" / "2024Q4" / "records.parquet")
+    rec = pd.read_parquet(PeriodFolder.of("2024Q4", data).path("records"))
     truth = pd.read_parquet(data / "truth" / "2024Q4" / "rows.parquet")
     t = truth.merge(rec, on=["source_file", "source_row"])
     dup = t.defects.str.contains("duplicate_row")
@@ -54,8 +55,8 @@ def test_in_list_duplicates_are_flagged(linked):
 
 def test_model_is_reused_in_the_next_period(linked):
     data = linked[0]
-    first = json.loads((data / "processed" / "2024Q4" / "link_model.json").read_text())
-    second = json.loads((data / "processed" / "2025Q1" / "link_model.json").read_text())
+    first = json.loads(PeriodFolder.of("2024Q4", data).path("link_model").read_text())
+    second = json.loads(PeriodFolder.of("2025Q1", data).path("link_model").read_text())
     assert first["trained"] and first["reused_from"] is None
     assert second["reused_from"] == "2024Q4" and second["model"] == first["model"]
 
@@ -85,9 +86,9 @@ def test_review_decisions_are_fed_back_on_the_next_run(linked, tmp_path):
     with pd.ExcelWriter(folder / DECISIONS_FILE) as xw:
         table.to_excel(xw, sheet_name="TINJAUAN", index=False)
     assert stages.link("2025Q1", data, reports)  # the decision file changed the inputs
-    summary = json.loads((data / "processed" / "2025Q1" / "link_summary.json").read_text())
+    summary = json.loads(PeriodFolder.of("2025Q1", data).path("link_summary").read_text())
     assert summary["decisions_applied"] == 1
-    rec = pd.read_parquet(data / "processed" / "2025Q1" / "records.parquet")
+    rec = pd.read_parquet(PeriodFolder.of("2025Q1", data).path("records"))
     key = rec.set_index(["source_file", rec.source_row.astype(str)]).person_key
     row = table.iloc[0]
     assert key[(row["FILE 1"], row["BARIS 1"])] == key[(row["FILE 2"], row["BARIS 2"])]

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from lebongbisa import indicators, stages
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.targeting.evaluate import compare_with_truth, list_quality
 from lebongbisa.targeting.worklists import FILES
 
@@ -35,7 +36,7 @@ def test_indicators_are_close_to_the_truth_and_beat_exact_nik(targeted, period):
 
 
 def test_indicators_csv_follows_the_contract(targeted):
-    ind = indicators.read(targeted[0] / "processed" / "2025Q1")
+    ind = indicators.read(PeriodFolder.of("2025Q1", targeted[0]).processed)
     assert list(ind.columns) == indicators.COLUMNS
     assert set(ind.scope_type) <= set(indicators.SCOPES)
     for name, scope in [

@@ -9,13 +9,14 @@ from scipy.stats import spearmanr
 from sklearn.metrics import adjusted_rand_score
 
 from lebongbisa import indicators, stages
+from lebongbisa.folder import PeriodFolder
 
 
 @pytest.fixture(scope="module")
 def villages(full_processed):
     stages.working_poor("2025Q1", full_processed)
     stages.villages("2025Q1", full_processed)
-    return full_processed, full_processed / "processed" / "2025Q1"
+    return full_processed, PeriodFolder.of("2025Q1", full_processed).processed
 
 
 def test_all_104_villages_have_a_row_and_desa_indicators(villages):

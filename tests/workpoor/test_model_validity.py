@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from lebongbisa import indicators, stages
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.targeting.households import accepted_records
 from lebongbisa.workpoor import model
 from lebongbisa.workpoor.persons import employment_persons
@@ -17,7 +18,7 @@ from lebongbisa.workpoor.persons import employment_persons
 
 @pytest.fixture(scope="module")
 def fitted(full_processed):
-    proc = full_processed / "processed" / "2025Q1"
+    proc = PeriodFolder.of("2025Q1", full_processed).processed
     stages.working_poor("2025Q1", full_processed)
     records = pd.read_parquet(proc / "records.parquet")
     clean = pd.read_parquet(proc / "clean.parquet")
@@ -67,7 +68,7 @@ def test_main_employment_effects_have_the_generating_signs(fitted):
 
 def test_stage_outputs_and_out_of_sample_checks(fitted):
     data, _ = fitted
-    proc = data / "processed" / "2025Q1"
+    proc = PeriodFolder.of("2025Q1", data).processed
     m = json.loads((proc / "working_poor_model.json").read_text())
     assert 0.65 < m["cv"]["auc"] < 1 and m["n"] > 10_000 and m["clusters"] > 90
     fe = pd.read_parquet(proc / "village_effects.parquet")
@@ -82,7 +83,7 @@ def test_stage_outputs_and_out_of_sample_checks(fitted):
 def test_working_poverty_rate_is_close_to_the_truth(fitted):
     """The estimate uses recorded desil; the truth uses the same definition on true identities."""
     data, _ = fitted
-    proc = data / "processed" / "2025Q1"
+    proc = PeriodFolder.of("2025Q1", data).processed
     ind = indicators.read(proc)
     persons = pd.read_parquet(data / "truth" / "2025Q1" / "persons.parquet")
     hh = pd.read_parquet(data / "truth" / "2025Q1" / "households.parquet").set_index("household_id")
