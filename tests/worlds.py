@@ -38,6 +38,18 @@ BRIEFS_PAGE = "08_wilayah"
 #: report world, and the pilot world (a few villages); the other worlds render every other page
 BRIEFS_WORLDS = {"pilot"}
 PAGES_BUT_BRIEFS = ",".join(s.name for s in stages.SPECS if s.name != BRIEFS_PAGE)
+#: a world of several quarters renders every page for these only, the others their summary:
+#: regime_change's first quarter is the DTKS + P3KE regime whose every page the report world
+#: renders (its 2024Q4); the pages of the quarter that changes regime are the new proof
+EVERY_PAGE_PERIODS = {"regime_change": {"2025Q1"}}
+
+
+def world_pages(name: str, period: str) -> set[str]:
+    """The pages scenario world `name` renders for `period`."""
+    every = name in EVERY_PAGE and period in EVERY_PAGE_PERIODS.get(name, {period})
+    if not every:
+        return {SUMMARY_PAGE}
+    return {s.name for s in stages.SPECS} - (set() if name in BRIEFS_WORLDS else {BRIEFS_PAGE})
 
 
 def quick_typology(raw: Path) -> None:
@@ -133,13 +145,17 @@ def build_world(name: str, root: Path) -> tuple[Path, dict]:
     size = ["--persons", str(SCENARIO_PERSONS)]
     checked("synth", "--scenario", name, "--seed", "11", *size, "--out", str(data / "raw"))
     quick_typology(data / "raw")
-    pages = SUMMARY_PAGE
-    if name in EVERY_PAGE:
-        pages = None if name in BRIEFS_WORLDS else PAGES_BUT_BRIEFS
     return data, {
-        p: here(*run_args(data, p, pages), kernels=_kernels())
+        p: here(*run_args(data, p, _pages_option(world_pages(name, p))), kernels=_kernels())
         for p in expand_periods(SCENARIOS[name].periods)
     }
+
+
+def _pages_option(pages: set[str]) -> str | None:
+    """`--pages` for a set of pages (None: every page)."""
+    if pages >= {s.name for s in stages.SPECS}:
+        return None
+    return ",".join(s.name for s in stages.SPECS if s.name in pages)
 
 
 def build_full(root: Path) -> Path:

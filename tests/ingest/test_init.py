@@ -12,19 +12,30 @@ import yaml
 
 from lebongbisa.cli import main
 from lebongbisa.errors import InputError
+from lebongbisa.folder import PeriodFolder
 from lebongbisa.ingest.propose import QUESTION
 from lebongbisa.ingest.stage import ingest_period
-from lebongbisa.synth import SCENARIOS, expand_periods, generate
+from lebongbisa.synth import SCENARIOS, expand_periods
+
+DEFAULT = "default"
 
 
 @pytest.fixture(scope="module")
-def scenario_periods(tmp_path_factory) -> list[tuple[str, Path]]:
-    out = []
+def scenario_periods(small_ingested, worlds) -> list[tuple[str, Path, Path]]:
+    """Every period of every scenario world, as the session ran it: (scenario, its raw
+    folder, the rows its run ingested). The default world is the small Lebong."""
+    out = [(DEFAULT, small_ingested / "raw" / p, small_ingested) for p in ("2024Q4", "2025Q1")]
     for name, sc in SCENARIOS.items():
-        raw = tmp_path_factory.mktemp(f"init_{name}") / "raw"
-        generate(sc.periods, seed=5, out=raw, persons=800, progress=False, scenario=sc)
-        out += [(name, raw / p) for p in expand_periods(sc.periods)]
+        if name != DEFAULT:
+            data, _ = worlds(name)
+            out += [(name, data / "raw" / p, data) for p in expand_periods(sc.periods)]
     return out
+
+
+@pytest.fixture(scope="module")
+def delivered(small_lebong) -> Path:
+    """A period of the default world, as delivered (with its sources.yml)."""
+    return small_lebong / "raw" / "2024Q4"
 
 
 def _answer_questions(proposed: dict, original: dict) -> tuple[dict, int, list[str]]:
@@ -48,7 +59,7 @@ def test_init_round_trip_gives_the_same_records_in_every_scenario(
     scenario_periods, tmp_path, capsys
 ):
     results = []
-    for name, folder in scenario_periods:
+    for name, folder, data in scenario_periods:
         period = folder.name
         original = yaml.safe_load((folder / "sources.yml").read_text())
         copy = tmp_path / name / "raw" / period
@@ -60,10 +71,10 @@ def test_init_round_trip_gives_the_same_records_in_every_scenario(
         answered, asked, wrong = _answer_questions(proposed, original)
         assert not wrong, (name, wrong)
         (copy / "sources.yml").write_text(yaml.safe_dump(answered, allow_unicode=True))
-        a = ingest_period(folder, tmp_path / name / "orig" / period, progress=False)
         b = ingest_period(copy, tmp_path / name / "init" / period, progress=False)
         order = ["source_file", "source_row"]  # init lists the files by name
-        ra = pd.read_parquet(a.folder / "rows.parquet").sort_values(order, ignore_index=True)
+        ran = PeriodFolder.of(period, data).path("rows")  # what the session's run ingested
+        ra = pd.read_parquet(ran).sort_values(order, ignore_index=True)
         rb = pd.read_parquet(b.folder / "rows.parquet").sort_values(order, ignore_index=True)
         pd.testing.assert_frame_equal(ra, rb, obj=f"{name} {period} rows.parquet")
         results.append((name, period, len(proposed["sources"]), asked, len(ra)))
@@ -73,8 +84,8 @@ def test_init_round_trip_gives_the_same_records_in_every_scenario(
             print("  ", *r)
 
 
-def test_init_never_overwrites_and_names_unreadable_files(scenario_periods, tmp_path, capsys):
-    _, folder = scenario_periods[0]
+def test_init_never_overwrites_and_names_unreadable_files(delivered, tmp_path, capsys):
+    folder = delivered
     copy = tmp_path / "raw" / folder.name
     shutil.copytree(folder, copy)
     before = (copy / "sources.yml").read_bytes()
@@ -89,8 +100,8 @@ def test_init_never_overwrites_and_names_unreadable_files(scenario_periods, tmp_
     assert not (copy / "sources.yml").exists()
 
 
-def test_an_unanswered_question_is_refused_with_the_choices(scenario_periods, tmp_path):
-    _, folder = scenario_periods[0]
+def test_an_unanswered_question_is_refused_with_the_choices(delivered, tmp_path):
+    folder = delivered
     copy = tmp_path / "raw" / folder.name
     shutil.copytree(folder, copy)
     (copy / "sources.yml").unlink()
