@@ -140,11 +140,23 @@ ORDER = {f: i for i, f in enumerate(BACKGROUND)}
 ORDER |= {alias: ORDER[f] for alias, f in ALIASES.items()}
 
 
-def _background_order(item: pytest.Item) -> int:
+#: the scenario worlds in the order they are built
+WORLD_NAMES = [job.removeprefix("world-") for job, _ in BACKGROUND["worlds"]]
+
+
+def _background_order(item: pytest.Item) -> float:
     """-1 for a test that needs no background world, else the build order of the last one it
-    needs."""
+    needs; among the scenario worlds' tests, the order of the world each checks (its `name`
+    parameter or `world` marker; a test of every world last)."""
     needed = [ORDER[f] for f in getattr(item, "fixturenames", ()) if f in ORDER]
-    return max(needed, default=-1)
+    order = max(needed, default=-1)
+    if order == ORDER["worlds"]:
+        marker = item.get_closest_marker("world")
+        callspec = getattr(item, "callspec", None)
+        name = marker.args[0] if marker else callspec and callspec.params.get("name")
+        rank = WORLD_NAMES.index(name) if name in WORLD_NAMES else len(WORLD_NAMES)
+        order += rank / (len(WORLD_NAMES) + 1)
+    return order
 
 
 def pytest_collection_modifyitems(config, items):
@@ -219,6 +231,13 @@ def worlds(background):
     """Each scenario world generated and run once per session: `worlds(name)` -> (data folder,
     {period: completed process})."""
     return lambda name: background(f"world-{name}")
+
+
+@pytest.fixture
+def world(request, worlds):
+    """The scenario world the test's `world` marker names: (data folder, {period: process});
+    the marker lets the suite run the test as soon as that world is built."""
+    return worlds(request.node.get_closest_marker("world").args[0])
 
 
 @pytest.fixture(scope="session")

@@ -162,8 +162,9 @@ def _value(ind: pd.DataFrame, indicator: str, scope_type="kabupaten", code="1707
     return indicators.lookup(ind, indicator, scope_type, code)
 
 
-def test_own_catalog_is_the_whole_catalog_and_names_its_undelivered_program(worlds):
-    data, _ = worlds("own_catalog")
+@pytest.mark.world("own_catalog")
+def test_own_catalog_is_the_whole_catalog_and_names_its_undelivered_program(world):
+    data, _ = world
     ind = _ind(data, "2025Q1")
     codes = set(ind.scope_code[ind.scope_type == "program"])
     own = {"PKH-REG", "SEMBAKO", "BLTDD", "BEDAH-RUMAH", "BANTUAN-LANSIA"}
@@ -174,8 +175,9 @@ def test_own_catalog_is_the_whole_catalog_and_names_its_undelivered_program(worl
     assert "BANTUAN-LANSIA" in summary and "daftar tidak dikirim" in summary
 
 
-def test_undelivered_programs_have_the_flag_and_no_rate(worlds):
-    data, _ = worlds("undelivered")
+@pytest.mark.world("undelivered")
+def test_undelivered_programs_have_the_flag_and_no_rate(world):
+    data, _ = world
     ind = _ind(data, "2025Q1")
     for code in ("PIP", "SAPROTAN"):
         assert _program_rows(ind, code) == {"program_list_delivered"}
@@ -184,8 +186,9 @@ def test_undelivered_programs_have_the_flag_and_no_rate(worlds):
     assert not ind.scope_code[ind.scope_type == "program_pair"].str.contains("PIP").any()
 
 
-def test_a_header_only_list_is_delivered_with_zero_recipients(worlds):
-    data, _ = worlds("header_only")
+@pytest.mark.world("header_only")
+def test_a_header_only_list_is_delivered_with_zero_recipients(world):
+    data, _ = world
     ind = _ind(data, "2025Q1")
     assert _value(ind, "program_list_delivered", "program", "RTLH") == 1
     assert _value(ind, "recipients_households", "program", "RTLH") == 0
@@ -195,8 +198,9 @@ def test_a_header_only_list_is_delivered_with_zero_recipients(worlds):
     assert any("header only" in w for w in manifest["warnings"])
 
 
-def test_without_a_program_list_the_program_rates_are_not_computable(worlds):
-    data, _ = worlds("registries_only")
+@pytest.mark.world("registries_only")
+def test_without_a_program_list_the_program_rates_are_not_computable(world):
+    data, _ = world
     ind = _ind(data, "2024Q4")
     flags = ind[ind.indicator == "program_list_delivered"]
     assert len(flags) == 8 and (flags.value == 0).all()
@@ -206,8 +210,9 @@ def test_without_a_program_list_the_program_rates_are_not_computable(worlds):
     assert _value(ind, "households_desil1") > 0
 
 
-def test_without_a_registry_desil_based_rates_are_not_computable(worlds):
-    data, _ = worlds("lists_only")
+@pytest.mark.world("lists_only")
+def test_without_a_registry_desil_based_rates_are_not_computable(world):
+    data, _ = world
     ind = _ind(data, "2025Q1")
     assert _value(ind, "households_desil1") == 0
     for code in ("PKH", "BPNT", "BLT-DD"):
@@ -221,8 +226,9 @@ def test_without_a_registry_desil_based_rates_are_not_computable(worlds):
     assert "tidak ada registri" in summary
 
 
-def test_without_employment_columns_the_working_poor_are_not_computable(worlds):
-    data, _ = worlds("no_employment")
+@pytest.mark.world("no_employment")
+def test_without_employment_columns_the_working_poor_are_not_computable(world):
+    data, _ = world
     processed = PeriodFolder.of("2025Q1", data).processed
     assert math.isnan(_value(_ind(data, "2025Q1"), "working_poverty_rate"))
     model = json.loads((processed / "working_poor_model.json").read_text())
@@ -234,8 +240,9 @@ def test_without_employment_columns_the_working_poor_are_not_computable(worlds):
     assert abs(value - truth[("exclusion_error_any_program", "1707")]) <= 0.03
 
 
-def test_a_pilot_ranks_only_the_villages_that_have_records(worlds):
-    data, _ = worlds("pilot")
+@pytest.mark.world("pilot")
+def test_a_pilot_ranks_only_the_villages_that_have_records(world):
+    data, _ = world
     processed = PeriodFolder.of("2025Q1", data).processed
     table = pd.read_parquet(processed / "village_indicators.parquet")
     prio = pd.read_parquet(processed / "desa_binaan.parquet")
@@ -248,8 +255,9 @@ def test_a_pilot_ranks_only_the_villages_that_have_records(worlds):
     assert set(ranked.scope_code) == with_records
 
 
-def test_old_xls_and_other_formats_are_read_with_their_row_numbers(worlds):
-    data, _ = worlds("formats")
+@pytest.mark.world("formats")
+def test_old_xls_and_other_formats_are_read_with_their_row_numbers(world):
+    data, _ = world
     raw = data / "raw" / "2025Q1"
     assert (raw / "PKH_TAHAP1_2025.xls").read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")
     manifest = json.loads(PeriodFolder.of("2025Q1", data).path("manifest").read_text())
@@ -260,8 +268,9 @@ def test_old_xls_and_other_formats_are_read_with_their_row_numbers(worlds):
     assert by_file["PBI_JK_LEBONG_2025Q1.csv"]["delimiter"] == ";"
 
 
-def test_both_registry_regimes_in_one_series(worlds):
-    data, runs = worlds("regime_change")
+@pytest.mark.world("regime_change")
+def test_both_registry_regimes_in_one_series(world):
+    data, runs = world
     assert list(runs) == ["2024Q4", "2025Q1"]
     kinds = [
         {

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from lebongbisa import indicators, stages
 from lebongbisa.folder import PeriodFolder
@@ -64,8 +65,9 @@ def test_in_a_series_a_broken_quarter_does_not_stop_the_later_ones(small_lebong,
     assert PeriodFolder.of("2025Q1", data).path("indicators").exists()
 
 
-def test_the_registry_change_is_a_break_marked_in_the_summary_and_no_move_crosses_it(worlds):
-    data, runs = worlds("regime_change")
+@pytest.mark.world("regime_change")
+def test_the_registry_change_is_a_break_marked_in_the_summary_and_no_move_crosses_it(world):
+    data, runs = world
     assert all(r.returncode == 0 for r in runs.values())
     f = stages.folder("2025Q1", data, data.parent / "reports")
     tr = summary.trend(f)

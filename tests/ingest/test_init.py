@@ -20,16 +20,15 @@ from lebongbisa.synth import SCENARIOS, expand_periods
 DEFAULT = "default"
 
 
-@pytest.fixture(scope="module")
-def scenario_periods(small_ingested, worlds) -> list[tuple[str, Path, Path]]:
-    """Every period of every scenario world, as the session ran it: (scenario, its raw
-    folder, the rows its run ingested). The default world is the small Lebong."""
-    out = [(DEFAULT, small_ingested / "raw" / p, small_ingested) for p in ("2024Q4", "2025Q1")]
-    for name, sc in SCENARIOS.items():
-        if name != DEFAULT:
-            data, _ = worlds(name)
-            out += [(name, data / "raw" / p, data) for p in expand_periods(sc.periods)]
-    return out
+@pytest.fixture
+def scenario_periods(request, small_ingested, worlds) -> list[tuple[Path, Path]]:
+    """The periods of the scenario world the test's `name` names, as the session ran it:
+    [(its raw folder, its data folder)]. The default world is the small Lebong."""
+    name = request.node.callspec.params["name"]
+    if name == DEFAULT:
+        return [(small_ingested / "raw" / p, small_ingested) for p in ("2024Q4", "2025Q1")]
+    data, _ = worlds(name)
+    return [(data / "raw" / p, data) for p in expand_periods(SCENARIOS[name].periods)]
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +54,15 @@ def _answer_questions(proposed: dict, original: dict) -> tuple[dict, int, list[s
     return proposed, asked, wrong
 
 
+@pytest.mark.parametrize("name", list(SCENARIOS))
 def test_init_round_trip_gives_the_same_records_in_every_scenario(
-    scenario_periods, tmp_path, capsys
+    name, scenario_periods, tmp_path, capsys
 ):
     results = []
-    for name, folder, data in scenario_periods:
+    for folder, data in scenario_periods:
         period = folder.name
         original = yaml.safe_load((folder / "sources.yml").read_text())
-        copy = tmp_path / name / "raw" / period
+        copy = tmp_path / "raw" / period
         shutil.copytree(folder, copy)
         (copy / "sources.yml").unlink()
         assert main(["init", period, "--data", str(copy.parents[1])]) == 0
@@ -71,7 +71,7 @@ def test_init_round_trip_gives_the_same_records_in_every_scenario(
         answered, asked, wrong = _answer_questions(proposed, original)
         assert not wrong, (name, wrong)
         (copy / "sources.yml").write_text(yaml.safe_dump(answered, allow_unicode=True))
-        b = ingest_period(copy, tmp_path / name / "init" / period, progress=False)
+        b = ingest_period(copy, tmp_path / "init" / period, progress=False)
         order = ["source_file", "source_row"]  # init lists the files by name
         ran = PeriodFolder.of(period, data).path("rows")  # what the session's run ingested
         ra = pd.read_parquet(ran).sort_values(order, ignore_index=True)
