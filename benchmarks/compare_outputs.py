@@ -16,6 +16,7 @@ compared. Appends a Markdown table to benchmarks/results/compare_outputs.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -33,6 +34,7 @@ KEY = "compare-outputs-key-0123456789"
 #: files that record the run itself (times, hosts, fingerprints), not its results
 SKIPPED_NAMES = {"run_log.jsonl", ".stages.json", ".kernels.log", "lebongbisa.duckdb"}
 SKIPPED_SUFFIXES = {".html", ".ipynb", ".lock", ".tmp"}
+SKIPPED_FOLDERS = {"_stages"}  # the stage cache's fingerprints (code hash, absolute paths)
 
 
 def checkout(rev: str | None, where: Path) -> Path:
@@ -68,7 +70,8 @@ def outputs(root: Path) -> dict[str, Path]:
     found = {}
     for top in (root / "data" / "processed", root / "reports"):
         for p in sorted(top.rglob("*")):
-            if p.is_file() and p.name not in SKIPPED_NAMES and p.suffix not in SKIPPED_SUFFIXES:
+            skipped = p.suffix in SKIPPED_SUFFIXES or SKIPPED_FOLDERS & set(p.parts)
+            if p.is_file() and p.name not in SKIPPED_NAMES and not skipped:
                 if p.name.startswith(".") and p.suffix == ".json":  # cache markers, page params
                     continue
                 found[p.relative_to(root).as_posix()] = p
@@ -83,6 +86,15 @@ def _tables(path: Path) -> dict[str, pd.DataFrame]:
     return pd.read_excel(path, sheet_name=None, dtype=str, engine="calamine")
 
 
+def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each column that holds only numbers (and blanks) as numbers."""
+    out = frame.copy()
+    for c in out.columns:
+        with contextlib.suppress(ValueError, TypeError):  # a column of text stays text
+            out[c] = pd.to_numeric(out[c].replace("", None))
+    return out
+
+
 def difference(a: Path, b: Path) -> str:
     """'' when the two files hold the same content, else what differs."""
     if a.suffix in (".parquet", ".csv", ".xlsx"):
@@ -92,7 +104,7 @@ def difference(a: Path, b: Path) -> str:
         for sheet, fa in ta.items():
             fb = tb[sheet]
             if a.suffix == ".csv":  # numbers written as text: compare them as numbers
-                fa, fb = (f.apply(pd.to_numeric, errors="ignore") for f in (fa, fb))
+                fa, fb = _numeric(fa), _numeric(fb)
             try:
                 pd.testing.assert_frame_equal(fa, fb, check_exact=False, rtol=1e-9)
             except AssertionError as exc:
