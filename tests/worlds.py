@@ -24,8 +24,8 @@ SCENARIO_PERSONS = 2_500  # per scenario world (`small` sets its own, smaller si
 #: 20 (a fifth of the cost of stage 5), and the linkage model's u-probabilities from 300,000
 #: random pairs instead of 3,000,000 (a world of a few thousand persons links alike: true
 #: precision and recall of the small Lebong unchanged, 0.998 / 0.9986; 2 s less per training).
-#: The full-scale world, where the typology and training at scale are tested, keeps the
-#: defaults.
+#: The full-scale world, where the typology and training at scale are tested, keeps these
+#: defaults (FULL_RUN_YML).
 TEST_RUN_YML = "desa_binaan: {stability_draws: 5}\nlink: {u_pairs: 300000}\n"
 #: the scenario worlds whose every page is rendered and checked: those whose data are missing
 #: something a page shows (registries, lists, employment, villages, a second regime). The
@@ -158,10 +158,16 @@ def _pages_option(pages: set[str]) -> str | None:
     return ",".join(s.name for s in stages.SPECS if s.name in pages)
 
 
+#: the full-scale world's run.yml: every default, but no interval draws (no full-scale test
+#: reads the intervals; the small worlds check them against the truth)
+FULL_RUN_YML = "targeting: {uncertainty_draws: 0}\n"
+
+
 def build_full(root: Path) -> Path:
     """Kabupaten scale, 2024Q1..2025Q1, stages 1-5 of 2025Q1: the data folder."""
     data = root / "data"
     checked("synth", "--periods", "2024Q1:2025Q1", "--seed", "58", "--out", str(data / "raw"))
+    (data / "raw" / "2025Q1" / "run.yml").write_text(FULL_RUN_YML)
     reports = ["--reports", str(root / "reports"), "--until", "05_villages", "--no-notebooks"]
     checked("run", "2025Q1", "--data", str(data), *reports)
     return data
