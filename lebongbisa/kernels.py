@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import os
 import threading
+import time
 from pathlib import Path
 
 #: run before each page in a reused kernel: what a fresh kernel would look like to the page
@@ -32,13 +33,64 @@ del _w, _plt, _pd
 """
 
 
+def _ready_client() -> type:
+    """An async kernel client that is ready as soon as the kernel has answered: jupyter_client's
+    `wait_for_ready` ends by waiting 0.2 s for IOPub to stay silent, and every page waits for
+    two clients (the reset's and papermill's). This one waits instead for the IOPub `idle`
+    status of its own `kernel_info` request, which proves the subscription is live and leaves
+    nothing of the request on it; a request whose status never comes (IOPub not yet connected)
+    is sent again, as jupyter_client does."""
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
+            deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+            while time.monotonic() < deadline:
+                request = self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    if not await self._async_is_alive():
+                        raise RuntimeError("Kernel died before replying to kernel_info") from None
+                    continue
+                if reply["msg_type"] != "kernel_info_reply":
+                    continue
+                self._handle_kernel_info_reply(reply)
+                if await self._idle_after(request, until=time.monotonic() + 1.0):
+                    return
+            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+        async def _idle_after(self, request: str, until: float) -> bool:
+            while (left := until - time.monotonic()) > 0:
+                try:
+                    msg = await self.iopub_channel.get_msg(timeout=left)
+                except Empty:
+                    return False
+                mine = msg["parent_header"].get("msg_id") == request
+                if (
+                    mine
+                    and msg["msg_type"] == "status"
+                    and msg["content"]["execution_state"] == "idle"
+                ):
+                    return True
+            return False
+
+    return ReadyClient
+
+
 def quiet_kernel_manager(log_file: Path) -> type:
     """A kernel manager whose kernels write their stderr (ipykernel's transport warnings,
     "KeyboardInterrupt caught in kernel" at shutdown) to `log_file` instead of the console,
-    where a user reads them as errors. Cell errors are in the executed notebook anyway."""
+    where a user reads them as errors. Cell errors are in the executed notebook anyway. Its
+    clients do not wait for nothing (`_ready_client`)."""
     from jupyter_client.manager import AsyncKernelManager
+    from traitlets import Type
 
     class QuietKernelManager(AsyncKernelManager):
+        client_factory = Type(_ready_client())
+
         async def _async_start_kernel(self, **kw):  # type: ignore[override]
             with open(log_file, "ab") as fh:
                 kw.setdefault("stderr", fh)

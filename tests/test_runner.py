@@ -210,3 +210,27 @@ def test_a_changed_notebook_renders_its_page_again_and_only_that_page(
     after = run()
     assert after["01_ingest_clean"] == before["01_ingest_clean"]
     assert after["02_link"] != before["02_link"]
+
+
+def test_a_lent_kernels_client_is_ready_once_its_own_request_is_answered(kernels, tmp_path):
+    """A page's kernel client does not wait 0.2 s for a silent IOPub (kernels._ready_client):
+    it is ready when its kernel_info request's idle status arrives, with nothing of it left on
+    IOPub, and the kernel runs code at once."""
+    import asyncio
+    from queue import Empty
+
+    async def check(km) -> None:
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=30)
+            with pytest.raises(Empty):  # the request's busy and idle were consumed
+                await kc.iopub_channel.get_msg(timeout=0.3)
+            reply = await kc.execute_interactive("x = 1", timeout=30, output_hook=lambda m: None)
+            assert reply["content"]["status"] == "ok"
+        finally:
+            kc.stop_channels()
+
+    with kernels.kernel(tmp_path / "kernel.log") as km:
+        assert type(km.client()).__name__ == "ReadyClient"
+        asyncio.run(check(km))
