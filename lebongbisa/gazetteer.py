@@ -46,8 +46,14 @@ def villages() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def village_names() -> pd.Series:
-    """Desa code -> official name (for mapping a column of codes)."""
+    """Desa code -> official name (for mapping a column of codes; shared: do not modify)."""
     return _villages_cached().set_index("village_code").village_name
+
+
+@lru_cache(maxsize=1)
+def district_names() -> pd.Series:
+    """Kecamatan code -> current name (for mapping a column of codes)."""
+    return districts().set_index("district_code").district_name
 
 
 @lru_cache(maxsize=1)

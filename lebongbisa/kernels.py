@@ -17,6 +17,7 @@ import contextlib
 import os
 import threading
 import time
+from functools import lru_cache
 from pathlib import Path
 
 #: run before each page in a reused kernel: what a fresh kernel would look like to the page
@@ -33,6 +34,7 @@ del _w, _plt, _pd
 """
 
 
+@lru_cache(maxsize=1)
 def _ready_client() -> type:
     """An async kernel client that is ready as soon as the kernel has answered: jupyter_client's
     `wait_for_ready` ends by waiting 0.2 s for IOPub to stay silent, and every page waits for

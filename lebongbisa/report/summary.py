@@ -250,7 +250,7 @@ def kecamatan_gaps(ind: pd.DataFrame, min_cell: int = suppress.DEFAULT_MIN_CELL)
     k = k.assign(hidden=hidden)
     k = k[((k.denominator >= min_cell) & (k.value > 0)) | (k.hidden == "small")]
     k = k[k.scope_code != "unknown"].sort_values("value", ascending=False, na_position="last")
-    names = gazetteer.districts().set_index("district_code").district_name
+    names = gazetteer.district_names()
     return pd.DataFrame(
         {
             "kecamatan": k.scope_code.map(names).fillna(k.scope_code),
@@ -301,7 +301,7 @@ def graduation_note(
     n = suppress.count(kab.value, min_cell, lang, kab.get("hidden", ""))
     k = ind[(ind.indicator == "graduation_households") & (ind.scope_type == "kecamatan")]
     k = k[k.value.notna() & (k.value > 0) & (k.scope_code != "unknown")].nlargest(3, "value")
-    names = gazetteer.districts().set_index("district_code").district_name
+    names = gazetteer.district_names()
     top = ", ".join(
         f"{names.get(r.scope_code, r.scope_code)} ({suppress.count(r.value, min_cell, lang)})"
         for r in k.itertuples()
@@ -349,7 +349,7 @@ def verification_lines(
             "checked in the registry.",
         )
     ]
-    names = gazetteer.districts().set_index("district_code").district_name
+    names = gazetteer.district_names()
     for scope, label in (("kecamatan", "Kecamatan"), ("agency", "Dinas")):
         rows = ind[(ind.indicator == "verification_returned") & (ind.scope_type == scope)]
         parts = [

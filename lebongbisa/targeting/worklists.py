@@ -33,7 +33,7 @@ FILES = {k: Path(artefact(f"worklist_{k}").file).name for k in "abcdef"}
 
 def _names() -> tuple[pd.Series, pd.Series]:
     """Desa code -> name, kecamatan code -> name."""
-    return gazetteer.village_names(), gazetteer.districts().set_index("district_code").district_name
+    return gazetteer.village_names(), gazetteer.district_names()
 
 
 def _sheets(df: pd.DataFrame, by: str) -> dict[str, pd.DataFrame]:

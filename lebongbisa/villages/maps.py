@@ -233,7 +233,7 @@ def village_map(typ: pd.DataFrame, prio: pd.DataFrame, top_n: int = 10, lang: st
     else:
         values = pd.Series(say("tanpa tipologi", "no typology"), index=prio.village_code)
     top = prio[prio["rank"] <= top_n]
-    names = gazetteer.villages().set_index("village_code").village_name
+    names = gazetteer.village_names()
     return area_map(
         values,
         say(
