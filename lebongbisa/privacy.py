@@ -17,6 +17,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from lebongbisa.folder import DataRoot, artefact
@@ -222,8 +223,10 @@ def check_key_continuity(root: DataRoot, period: str) -> None:
 def pseudonymize(values: pd.Series, namespace: str = "nik") -> pd.Series:
     """Keyed hash (16 hex characters) per non-empty value; None stays None."""
     key = current_key() + b"|" + namespace.encode()
-    uniq = pd.unique(values.dropna())
-    table = {
-        v: hmac.new(key, str(v).encode(), hashlib.sha256).hexdigest()[:16] for v in uniq if str(v)
-    }
-    return values.map(table).astype(object).where(values.notna() & (values.astype(str) != ""), None)
+    codes, uniq = pd.factorize(values, sort=False)  # missing values get code -1
+    keyed = np.array(
+        [hmac.digest(key, str(v).encode(), "sha256").hex()[:16] if str(v) else None for v in uniq]
+        + [None],
+        dtype=object,
+    )
+    return pd.Series(keyed[codes], index=values.index, dtype=object)

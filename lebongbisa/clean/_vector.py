@@ -16,3 +16,8 @@ def on_unique(values: pd.Series, func: Callable[[pd.Series], pd.Series | pd.Data
     out = res.iloc[codes]
     out.index = values.index
     return out
+
+
+#: Every character Python's `\s` matches, as a regex character class without `\s`: pandas runs
+#: such a pattern in Arrow's RE2 (whose `\s` misses some of them) instead of per value in Python.
+WHITESPACE = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]"

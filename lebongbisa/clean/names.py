@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 TITLES = {
@@ -78,12 +79,17 @@ ABBREVIATIONS = {"ABD": "ABDUL", "ST": "SITI", "NUR": "NUR"}
 OLD_SPELLING = [("OE", "U"), ("DJ", "J"), ("TJ", "C"), ("SJ", "SY"), ("CH", "KH")]
 
 
+_DEGREE = re.compile(r"\s*,\s*[A-Z.\s]{1,12}$")  # trailing degree after a comma: ", S.PD"
+_GLUED = re.compile(r"\.(?=\S)")  # MOH.AJIR -> MOH. AJIR
+_NOT_NAME = re.compile(r"[^A-Z\s'.-]")
+_DOUBLED = re.compile(r"([A-Z])\1+")
+
+
 def _clean_one(raw: str) -> tuple[str, str]:
     """(clean name, patronymic) for one raw name."""
-    s = raw.upper()
-    s = re.sub(r"\s*,\s*[A-Z.\s]{1,12}$", "", s)  # trailing degree after a comma: ", S.PD"
-    s = re.sub(r"\.(?=\S)", ". ", s)  # MOH.AJIR -> MOH. AJIR
-    s = re.sub(r"[^A-Z\s'.-]", " ", s)
+    s = _DEGREE.sub("", raw.upper())
+    s = _GLUED.sub(". ", s)
+    s = _NOT_NAME.sub(" ", s)
     tokens = [t.strip(".'-") for t in s.split()]
     tokens = [t for t in tokens if t]
     patronymic = ""
@@ -105,17 +111,20 @@ def _clean_one(raw: str) -> tuple[str, str]:
 
 def clean_names(raw: pd.Series) -> pd.DataFrame:
     """`name_clean` and `patronymic` for a column of raw names (vectorized over unique values)."""
-    values = raw.fillna("").astype(str)
-    uniq = pd.unique(values)
-    mapped = {u: _clean_one(u) for u in uniq}
-    clean = values.map(lambda v: mapped[v][0])
-    patr = values.map(lambda v: mapped[v][1])
-    return pd.DataFrame({"name_clean": clean, "patronymic": patr}, index=raw.index)
+    codes, uniq = pd.factorize(raw.fillna("").astype(str), sort=False)
+    pairs = [_clean_one(u) for u in uniq]
+    clean = np.asarray([c for c, _ in pairs], dtype=object)
+    patronymic = np.asarray([p for _, p in pairs], dtype=object)
+    return pd.DataFrame(
+        {"name_clean": clean[codes], "patronymic": patronymic[codes]}, index=raw.index
+    ).astype(str)
 
 
 def name_key(clean: pd.Series) -> pd.Series:
     """Comparison key: old spelling modernized, doubled letters collapsed."""
-    s = clean.fillna("")
+    codes, uniq = pd.factorize(clean.fillna("").astype(str), sort=False)
+    s = pd.Series(uniq, dtype=str)
     for old, new in OLD_SPELLING:
         s = s.str.replace(old, new, regex=False)
-    return s.str.replace(r"([A-Z])\1+", r"\1", regex=True)
+    keys = np.asarray([_DOUBLED.sub(r"\1", k) for k in s], dtype=object)
+    return pd.Series(keys[codes], index=clean.index, dtype=str)

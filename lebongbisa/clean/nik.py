@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lebongbisa.clean._vector import WHITESPACE
+
 _SCI = r"^\d(?:[.,]\d+)?[eE]\+?\d{1,2}$"
 
 
@@ -25,7 +27,7 @@ def normalize_id(raw: pd.Series, numeric: np.ndarray | None = None) -> pd.DataFr
     s = raw.fillna("").astype(str).str.strip().str.strip("'\"`").str.strip()
     s = s.str.replace(r"\.0+$", "", regex=True)
     sci = s.str.match(_SCI)
-    compact = s.str.replace(r"[\s.\-/]", "", regex=True)
+    compact = s.str.replace(WHITESPACE[:-1] + r".\-/]", "", regex=True)
     digits = compact.str.fullmatch(r"\d+")
     n = len(s)
     numeric = np.zeros(n, dtype=bool) if numeric is None else np.asarray(numeric, dtype=bool)
@@ -67,19 +69,38 @@ def flag_truncated_column(ids: pd.Series, threshold: float = 0.35) -> bool:
     return float((valid.str[-1] == "0").mean()) > threshold
 
 
+def _digit_matrix(s: pd.Series) -> np.ndarray:
+    """(n, 16) digits of 16-character IDs as floats; NaN where a character is not 0-9 or the
+    value is not 16 characters long. One array operation, not a Python loop over rows."""
+    values = s.fillna("").to_numpy(dtype=object)
+    fixed = np.where(s.str.len().to_numpy() == 16, values, "").astype("U16")
+    points = fixed.view(np.uint32).reshape(len(fixed), 16).astype(np.int64) - ord("0")
+    return np.where((points >= 0) & (points <= 9), points, np.nan)
+
+
+def _number(digits: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The number written by characters start:stop (NaN when one is not a digit)."""
+    value = np.zeros(len(digits))
+    for i in range(start, stop):
+        value = value * 10 + digits[:, i]
+    return value
+
+
 def _validate(s: pd.Series, prefix: str, women_plus_40: bool) -> pd.Series:
     """Structure of a 16-digit ID: region, date digits (DDMMYY) and serial."""
     s = s.fillna("")
-    has = s.str.len() == 16
-    prov = pd.to_numeric(s.str[:2], errors="coerce")
-    day = pd.to_numeric(s.str[6:8], errors="coerce")
-    month = pd.to_numeric(s.str[8:10], errors="coerce")
-    day_ok = day.between(1, 31) | (day.between(41, 71) if women_plus_40 else False)
-    region_bad = (prov < 11) | (prov > 94)
-    if women_plus_40:
-        region_bad = region_bad | (s.str[2:4] == "00")
+    has = (s.str.len() == 16).to_numpy()
+    digits = _digit_matrix(s)
+    prov, day, month = _number(digits, 0, 2), _number(digits, 6, 8), _number(digits, 8, 10)
+    with np.errstate(invalid="ignore"):
+        day_ok = ((day >= 1) & (day <= 31)) | (women_plus_40 & (day >= 41) & (day <= 71))
+        region_bad = (prov < 11) | (prov > 94)
+        if women_plus_40:
+            region_bad = region_bad | (_number(digits, 2, 4) == 0)
+        month_bad = ~((month >= 1) & (month <= 12))
+    serial_zero = _number(digits, 12, 16) == 0
     reason = np.select(
-        [~has, region_bad, ~day_ok, ~month.between(1, 12), s.str[12:] == "0000"],
+        [~has, region_bad, ~day_ok, month_bad, serial_zero],
         ["", f"{prefix}_region", f"{prefix}_day", f"{prefix}_month", f"{prefix}_serial_zero"],
         "",
     )
@@ -100,18 +121,22 @@ def validate_kk(kk: pd.Series) -> pd.Series:
 def nik_consistency(nik: pd.Series, birth_date: pd.Series, sex: pd.Series) -> pd.Series:
     """Flags where a valid NIK disagrees with the recorded sex or birth date."""
     s = nik.fillna("")
-    has = s.str.len() == 16
-    day = pd.to_numeric(s.str[6:8], errors="coerce")
-    female_nik = day > 40
-    sex_bad = has & sex.isin(["L", "P"]) & (female_nik != (sex == "P"))
-    true_day = day.where(day <= 40, day - 40)
-    bd = pd.to_datetime(birth_date, errors="coerce")
-    date_known = has & bd.notna()
-    date_bad = date_known & (
-        (true_day != bd.dt.day)
-        | (pd.to_numeric(s.str[8:10], errors="coerce") != bd.dt.month)
-        | (pd.to_numeric(s.str[10:12], errors="coerce") != bd.dt.year % 100)
-    )
+    has = (s.str.len() == 16).to_numpy()
+    digits = _digit_matrix(s)
+    day = _number(digits, 6, 8)
+    sex = sex.to_numpy(dtype=object)
+    recorded = (sex == "L") | (sex == "P")
+    with np.errstate(invalid="ignore"):
+        female_nik = day > 40
+        sex_bad = has & recorded & (female_nik != (sex == "P"))
+        true_day = np.where(day <= 40, day, day - 40)
+        bd = pd.to_datetime(birth_date, errors="coerce")
+        date_known = has & bd.notna().to_numpy()
+        date_bad = date_known & (
+            (true_day != bd.dt.day.to_numpy(dtype=float, na_value=np.nan))
+            | (_number(digits, 8, 10) != bd.dt.month.to_numpy(dtype=float, na_value=np.nan))
+            | (_number(digits, 10, 12) != (bd.dt.year % 100).to_numpy(dtype=float, na_value=np.nan))
+        )
     out = np.where(sex_bad, "nik_sex_mismatch", "")
     out = np.where(
         date_bad,

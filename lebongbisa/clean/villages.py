@@ -10,6 +10,7 @@ the rest of the name is matched fuzzily (rapidfuzz, threshold configurable). Cod
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -44,19 +45,39 @@ def _split_numeral(name: str) -> tuple[str, str]:
     return (m.group(1), m.group(2) or "") if m else (name, "")
 
 
-def match_districts(raw: pd.Series) -> pd.Series:
-    """6-digit kecamatan codes (None when unknown) from names, old names or codes."""
+@lru_cache(maxsize=1)
+def _district_table() -> dict[str, str]:
+    """Normalized kecamatan name (current or former) -> 6-digit code."""
     d = gazetteer.districts()
-    table = {
-        normalize_place(pd.Series([n]))[0]: c
-        for c, n in zip(d.district_code, d.district_name, strict=True)
-    }
+    table = dict(zip(normalize_place(d.district_name), d.district_code, strict=True))
     for code, olds in gazetteer.KECAMATAN_OLD_NAMES.items():
         for old in olds:
             table[old.upper()] = code
-    digits = raw.fillna("").astype(str).str.replace(r"\D", "", regex=True)
-    by_code = digits.where(digits.str.len() == 6).where(lambda x: x.isin(set(d.district_code)))
-    by_name = normalize_place(raw).map(table)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _village_table() -> pd.DataFrame:
+    """The gazetteer's villages with normalized names split into base and Roman numeral
+    (shared: do not modify)."""
+    v = gazetteer.villages()
+    v["norm"] = normalize_place(v.village_name)
+    v["base"] = v.norm.map(lambda x: _split_numeral(x)[0])
+    v["numeral"] = v.norm.map(lambda x: _split_numeral(x)[1])
+    return v
+
+
+def _digits_only(raw: pd.Series) -> pd.Series:
+    """The digits of each value, as text (codes may come dotted: 17.07.01.2002)."""
+    return on_unique(raw, lambda u: u.str.replace(r"\D", "", regex=True)).astype(str)
+
+
+def match_districts(raw: pd.Series) -> pd.Series:
+    """6-digit kecamatan codes (None when unknown) from names, old names or codes."""
+    codes = set(gazetteer.districts().district_code)
+    digits = _digits_only(raw)
+    by_code = digits.where(digits.str.len() == 6).where(lambda x: x.isin(codes))
+    by_name = normalize_place(raw).map(_district_table())
     return by_code.fillna(by_name).where(lambda x: x.notna(), None)
 
 
@@ -64,9 +85,8 @@ def match_villages(
     raw: pd.Series, district_code: pd.Series | None = None, threshold: float = 88.0
 ) -> pd.DataFrame:
     """`village_code` (10 digits or None) and `method` (code, exact, fuzzy, '' unmatched)."""
-    v = gazetteer.villages()
-    v["norm"] = normalize_place(v.village_name)
-    digits = raw.fillna("").astype(str).str.replace(r"\D", "", regex=True)
+    v = _village_table()
+    digits = _digits_only(raw)
     code = digits.where((digits.str.len() == 10) & digits.isin(set(v.village_code)))
     norm = normalize_place(raw)
     if district_code is None:
@@ -84,19 +104,18 @@ def match_villages(
     # fuzzy on the name without its numeral; the numeral must agree exactly
     todo = out_code.isna() & (norm != "") & ~norm.str.fullmatch(r"\d+")
     if todo.any():
-        v_base = v.norm.map(lambda x: _split_numeral(x)[0])
-        v_num = v.norm.map(lambda x: _split_numeral(x)[1])
+        v_base, v_num = v.base.to_numpy(), v.numeral.to_numpy()
+        v_dist, v_label = v.district_code.to_numpy(), v.index.to_numpy()
         pairs = pd.DataFrame({"norm": norm[todo], "dist": dist[todo]}).drop_duplicates()
         found = {}
         for name, dcode in pairs.itertuples(index=False, name=None):
             base, num = _split_numeral(name)
             cand = v_num == num
-            if dcode and (cand & (v.district_code == dcode)).any():
-                cand &= v.district_code == dcode
-            choices = v_base[cand]
-            best = process.extractOne(
-                base, choices.to_dict(), scorer=fuzz.ratio, score_cutoff=threshold
-            )
+            in_district = cand & (v_dist == dcode)
+            if dcode and in_district.any():
+                cand = in_district
+            choices = dict(zip(v_label[cand], v_base[cand], strict=True))
+            best = process.extractOne(base, choices, scorer=fuzz.ratio, score_cutoff=threshold)
             if best:
                 found[(name, dcode)] = v.village_code[best[2]]
         keys = list(zip(norm[todo], dist[todo], strict=True))

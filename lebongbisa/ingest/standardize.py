@@ -58,14 +58,19 @@ def missing_fields(source: Source, table: RawTable) -> list[Problem]:
 
 
 def _join(*flags: pd.Series | np.ndarray) -> pd.Series:
+    """The non-empty flags of each row, joined by `;` (string work only on flagged rows)."""
     out = None
     for f in flags:
-        f = pd.Series(np.asarray(f, dtype=object)).fillna("").astype(str)
+        f = np.asarray(f, dtype=object)
+        f = np.where(pd.isna(f), "", f).astype(str)
         if out is None:
-            out = f
+            out = f.astype(object)
             continue
-        out = out + np.where((out != "") & (f != ""), ";", "") + f
-    return out if out is not None else pd.Series(dtype=object)
+        nz = f != ""
+        if nz.any():
+            prev = out[nz]
+            out[nz] = np.where(prev != "", prev + ";", prev) + f[nz].astype(object)
+    return pd.Series(out, dtype=str) if out is not None else pd.Series(dtype=object)
 
 
 def standardize(source: Source, table: RawTable, on: pd.Timestamp) -> pd.DataFrame:
