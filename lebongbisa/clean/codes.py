@@ -12,12 +12,18 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from lebongbisa.clean._vector import on_unique
+from lebongbisa.clean._vector import WHITESPACE, on_unique
 from lebongbisa.config import PACKAGE_DATA_DIR
 
 
 def _key(s: pd.Series) -> pd.Series:
-    return s.fillna("").astype(str).str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
+    return (
+        s.fillna("")
+        .astype(str)
+        .str.strip()
+        .str.upper()
+        .str.replace(WHITESPACE + "+", " ", regex=True)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +108,11 @@ def informal(status: pd.Series) -> pd.Series:
 
 def desil(raw: pd.Series, allowed: range) -> pd.DataFrame:
     """`desil` (Int64) and `valid` (False for values outside `allowed` or not a number)."""
-    k = _key(raw).str.replace(r"^DESIL\s*", "", regex=True).str.replace(r"\.0$", "", regex=True)
+    k = (
+        _key(raw)
+        .str.replace("^DESIL" + WHITESPACE + "*", "", regex=True)
+        .str.replace(r"\.0$", "", regex=True)
+    )
     num = pd.to_numeric(k.where(k.str.fullmatch(r"\d{1,2}")), errors="coerce")
     valid = num.isin(list(allowed))
     return pd.DataFrame({"desil": num.where(valid).astype("Int64"), "valid": valid | (k == "")})

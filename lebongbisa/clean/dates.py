@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lebongbisa.clean._vector import on_unique
+from lebongbisa.clean._vector import WHITESPACE, on_unique
 
 MONTHS = {
     "JANUARI": 1,
@@ -59,7 +59,7 @@ def parse_dates(raw: pd.Series, on: pd.Timestamp | None = None) -> pd.DataFrame:
 
 def _parse(raw: pd.Series, on: pd.Timestamp) -> pd.DataFrame:
     s = raw.fillna("").astype(str).str.strip().str.upper()
-    s = s.str.replace(r"^[A-Z .']+,\s*", "", regex=True)  # "LEBONG, 12-03-1980"
+    s = s.str.replace(r"^[A-Z .']+," + WHITESPACE + "*", "", regex=True)  # "LEBONG, 12-03-1980"
     s = s.str.replace(r"[T ]00:00:00(\.0+)?$", "", regex=True)
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
 

@@ -17,7 +17,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from lebongbisa import gazetteer
-from lebongbisa.clean._vector import on_unique
+from lebongbisa.clean._vector import WHITESPACE, on_unique
 
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V"}
 _PREFIX = re.compile(r"^(DESA|DS|KELURAHAN|KEL|KEC|KECAMATAN)\b\.?\s*")
@@ -32,7 +32,7 @@ def _normalize_place(raw: pd.Series) -> pd.Series:
     s = raw.fillna("").astype(str).str.upper().str.strip()
     s = (
         s.str.replace(r"[^A-Z0-9 ]", " ", regex=True)
-        .str.replace(r"\s+", " ", regex=True)
+        .str.replace(WHITESPACE + "+", " ", regex=True)
         .str.strip()
     )
     s = s.str.replace(_PREFIX, "", regex=True)

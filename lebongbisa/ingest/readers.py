@@ -227,21 +227,29 @@ def read_table(path: Path, sheet: str | int = 0, columns: dict[str, str] | None 
     data = data.astype("str")  # Arrow-backed text: a fraction of the memory of objects
     numeric = numeric.astype(bool)
     source_row = position + 1 if starts is None else starts[position]
-    is_total = np.zeros(len(data), dtype=bool)
-    if len(data):
-        cells = data.to_numpy(dtype=object, na_value="")
-        lead = cells[np.arange(len(cells)), (cells != "").argmax(axis=1)]  # first filled cell
-        is_total = pd.Series(lead, dtype="str").str.match(_TOTAL).to_numpy(dtype=bool)
     return RawTable(
         data=data,
         numeric=numeric,
         source_row=np.asarray(source_row, dtype=int),
-        is_total=is_total,
+        is_total=_total_rows(data),
         header_row=int(h + 1 if starts is None else starts[h]),
         blank_rows=blanks,
         encoding=enc,
         delimiter=delim,
     )
+
+
+def _total_rows(data: pd.DataFrame) -> np.ndarray:
+    """Rows whose first filled cell starts with JUMLAH, TOTAL and the like."""
+    if not len(data.columns):
+        return np.zeros(len(data), dtype=bool)
+    lead = data.iloc[:, 0].fillna("")
+    for c in range(1, len(data.columns)):  # first filled cell: few rows leave column 1 empty
+        empty = lead == ""
+        if not empty.any():
+            break
+        lead = lead.where(~empty, data.iloc[:, c].fillna(""))
+    return lead.str.match(_TOTAL).to_numpy(dtype=bool)
 
 
 def _unreadable(path: Path, exc: Exception) -> ReadError:
