@@ -3,8 +3,11 @@ and Excel workbooks whose ID columns are stored as text so NIKs keep all 16 digi
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +48,12 @@ def sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
+#: Below this many cells, the workbooks of a batch are written one after another here: a
+#: process of its own costs about a second to start.
+PARALLEL_CELLS = 200_000
+_batch: list[tuple] | None = None  # the workbooks queued by `workbooks_in_parallel`
+
+
 def write_workbook(
     path: Path,
     sheets: dict[str, pd.DataFrame],
@@ -54,11 +63,55 @@ def write_workbook(
 ) -> Path:
     """Write sheets to an .xlsx (owner-only); ID columns (every column with `all_text`, for a
     file an office edits and sends back) as text, header bold and frozen; a column named in
-    `choices` offers those values as a drop-down on every row.
+    `choices` offers those values as a drop-down on every row. Inside `workbooks_in_parallel`
+    the workbook is written when the block ends.
 
     XlsxWriter in constant-memory mode streams rows to disk: a list of 100,000 rows is written
     in seconds without holding the sheet in memory."""
+    job = (Path(path), sheets, notes, all_text, choices)
+    if _batch is not None:
+        _batch.append(job)
+        return Path(path)
+    return _write_now(*job)
 
+
+@contextmanager
+def workbooks_in_parallel(processes: int = 2, min_cells: int = PARALLEL_CELLS):
+    """Queue the workbooks written in the block and write them when it ends: by `processes`
+    processes when they hold `min_cells` cells or more. XlsxWriter is pure Python (some 10 µs
+    a cell) and a kabupaten's lists hold close to a million cells. If the block raises, none
+    is written."""
+    global _batch
+    outer, _batch = _batch, []
+    try:
+        yield
+        jobs = _batch
+    finally:
+        _batch = outer
+    cells = {id(job): sum(df.size for df in job[1].values()) for job in jobs}
+    workers = min(processes, os.cpu_count() or 1, len(jobs))
+    if workers < 2 or sum(cells.values()) < min_cells:
+        for job in jobs:
+            _write_now(*job)
+        return
+    jobs = sorted(jobs, key=lambda job: cells[id(job)], reverse=True)  # the two end together
+    if "forkserver" in multiprocessing.get_all_start_methods():  # children start warm
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+    else:
+        context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for done in [pool.submit(_write_now, *job) for job in jobs]:
+            done.result()
+
+
+def _write_now(
+    path: Path,
+    sheets: dict[str, pd.DataFrame],
+    notes: list[str] | None,
+    all_text: bool,
+    choices: dict[str, list[str]] | None,
+) -> Path:
     def write(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
         header = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})

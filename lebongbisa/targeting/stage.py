@@ -20,7 +20,7 @@ from lebongbisa.ingest.stage import load_manifest, quarter_regime, registry_deli
 from lebongbisa.io import write_json, write_parquet
 from lebongbisa.link import decisions
 from lebongbisa.link.quality import Calibration
-from lebongbisa.restricted import restricted_folder
+from lebongbisa.restricted import restricted_folder, workbooks_in_parallel
 from lebongbisa.targeting import fixes, money, uncertainty, verification, worklists
 from lebongbisa.targeting.definitions import TargetingSettings
 from lebongbisa.targeting.households import accepted_records, household_base
@@ -136,10 +136,11 @@ def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = No
         folder.path("agency_co_receipt"),
     )
     restricted_folder(folder.path("worklist_a").parent)  # owner-only, with the handling note
-    counts = worklists.write(lists, folder, catalog, fx.last)
+    with workbooks_in_parallel():
+        counts = worklists.write(lists, folder, catalog, fx.last)
+        verified = verification.write(folder, log, fx, gone)
+        fixed = fixes.write(folder, records, acc, ident, h, manifest)  # records: stage 2's too
     write_parquet(worklists.sent_keys(lists), folder.path("list_keys"), mode=0o600)
-    verified = verification.write(folder, log, fx, gone)
-    fixed = fixes.write(folder, records, acc, ident, h, manifest)  # records: stage 2's flags too
     summary = {
         "period": period,
         "households": int(len(h)),
