@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
+import subprocess
+import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
@@ -15,6 +18,7 @@ import pytest
 from lebongbisa.synth import SCENARIOS, generate
 
 from .worlds import (
+    DELIVERY_PERIOD,
     SMALL_PERSONS,
     build_failures,
     build_full,
@@ -58,6 +62,20 @@ def tiny_lebong(tmp_path_factory) -> Path:
     that run whole quarters many times (kill trials, delivery shapes, forced failures).
     Returns the data folder (raw/, truth/)."""
     return tiny_world(tmp_path_factory.mktemp("tiny_lebong"))
+
+
+@pytest.fixture(scope="session")
+def tiny_tables(tiny_lebong, tmp_path_factory) -> tuple[Path, float]:
+    """The tiny quarter with every stage's tables, from one uninterrupted `lebongbisa run
+    --no-notebooks` with the reports beside the data: (data folder, the run's seconds). A
+    test that changes it works on a copy (shutil.copytree keeps the stage cache valid)."""
+    data = tmp_path_factory.mktemp("tiny_tables") / "data"
+    shutil.copytree(tiny_lebong / "raw" / DELIVERY_PERIOD, data / "raw" / DELIVERY_PERIOD)
+    cmd = [sys.executable, "-m", "lebongbisa.cli", "run", DELIVERY_PERIOD, "--no-notebooks"]
+    cmd += ["--data", str(data), "--reports", str(data.parent / "reports")]
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return data, time.perf_counter() - t0
 
 
 @pytest.fixture(scope="session")

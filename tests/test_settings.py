@@ -93,12 +93,11 @@ def test_a_target_precision_is_optional_and_checked(tmp_path):
         stages.load_settings(tmp_path)
 
 
-def test_changing_a_setting_recomputes_exactly_the_stages_that_use_it(tiny_lebong, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(tiny_lebong / "raw", data / "raw")
-    reports = tmp_path / "reports"
+def test_changing_a_setting_recomputes_exactly_the_stages_that_use_it(tiny_tables, tmp_path):
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    shutil.copytree(tiny_tables[0], data)  # every stage computed by a run with its defaults
+    shutil.copytree(tiny_tables[0].parent / "reports", reports)
     run = lambda: stages.ensure("2025Q1", "05_villages", data, reports, progress=False)  # noqa: E731
-    run()
     assert not any(s["recomputed"] for s in run().values())
 
     doc = yaml.safe_load(TEST_RUN_YML)  # the world's own settings, then one change at a time

@@ -12,11 +12,12 @@ from lebongbisa.folder import PeriodFolder
 
 
 def test_a_changed_earlier_quarter_or_identity_table_makes_targeting_recompute(
-    small_ingested, tmp_path
+    small_targeted, tmp_path
 ):
-    data = tmp_path / "data"
-    shutil.copytree(small_ingested / "raw", data / "raw")
-    reports = tmp_path / "reports"
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    for part in ("raw", "processed"):  # a copy keeps the stage cache: same contents and times
+        shutil.copytree(small_targeted[0] / part, data / part)
+    shutil.copytree(small_targeted[1], reports)
     for period in ("2024Q4", "2025Q1"):
         stages.ensure(period, "03_targeting", data, reports, progress=False)
     assert not stages.targeting("2025Q1", data, reports)  # fresh: nothing changed
