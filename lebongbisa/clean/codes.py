@@ -6,7 +6,7 @@ employment, sector, education, yes/no, desil, and Rupiah amounts.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,9 @@ def code_lists() -> dict:
     return yaml.safe_load((PACKAGE_DATA_DIR / "code_lists.yml").read_text())
 
 
+@cache
 def _lookup(name: str) -> dict[str, str]:
+    """Upper-case variant -> canonical code of code list `name` (shared: do not modify)."""
     table = {}
     for canon, variants in code_lists()[name].items():
         for v in variants:

@@ -64,6 +64,8 @@ def _parse(raw: pd.Series, on: pd.Timestamp) -> pd.DataFrame:
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
 
     def fill(mask: pd.Series, parts: pd.DataFrame, order: tuple[str, str, str]) -> None:
+        if not mask.any():
+            return
         d = pd.DataFrame(
             {
                 "year": pd.to_numeric(parts[order.index("y")], errors="coerce"),

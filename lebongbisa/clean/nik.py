@@ -33,32 +33,47 @@ def normalize_id(raw: pd.Series, numeric: np.ndarray | None = None) -> pd.DataFr
     numeric = np.zeros(n, dtype=bool) if numeric is None else np.asarray(numeric, dtype=bool)
 
     flag = np.full(n, "", dtype=object)
-    out_id = pd.Series([None] * n, index=s.index, dtype=object)
-    prefix = pd.Series([None] * n, index=s.index, dtype=object)
+    out_id = np.full(n, None, dtype=object)
+    prefix = np.full(n, None, dtype=object)
+    text = compact.to_numpy(dtype=object)
 
-    empty = (s == "") | s.str.fullmatch(r"[-0]*|(?i:null|nan|none|tidak ada)")
-    flag[empty.to_numpy()] = "id_missing"
+    empty = ((s == "") | s.str.fullmatch(r"[-0]*|(?i:null|nan|none|tidak ada)")).to_numpy()
+    flag[empty] = "id_missing"
 
-    sci_m = (sci & ~empty).to_numpy()
-    mantissa = s[sci_m].str.extract(r"^(\d)[.,]?(\d*)[eE]", expand=True)
-    prefix[sci_m] = (mantissa[0] + mantissa[1].fillna("").str.rstrip("0")).to_numpy()
-    flag[sci_m] = "id_excel_scientific"
+    sci_m = sci.to_numpy() & ~empty
+    if sci_m.any():
+        mantissa = s[sci_m].str.extract(r"^(\d)[.,]?(\d*)[eE]", expand=True)
+        prefix[sci_m] = (mantissa[0] + mantissa[1].fillna("").str.rstrip("0")).to_numpy()
+        flag[sci_m] = "id_excel_scientific"
 
-    ok = (digits & ~empty & ~sci).to_numpy()
+    ok = digits.to_numpy() & ~empty & ~sci.to_numpy()
     length = compact.str.len().to_numpy()
     good_len = ok & (length == 16)
     truncated = good_len & numeric & (compact.str[-1] == "0").to_numpy()
     clean = good_len & ~truncated
-    out_id[clean] = compact[clean]
-    prefix[clean] = compact[clean]
-    prefix[truncated] = compact[truncated].str[:15]
-    flag[truncated] = "id_excel_truncated"
+    out_id[clean] = text[clean]
+    prefix[clean] = text[clean]
+    if truncated.any():
+        prefix[truncated] = [v[:15] for v in text[truncated]]
+        flag[truncated] = "id_excel_truncated"
     bad_len = ok & (length != 16)
     flag[bad_len] = "id_length"
     prefix[bad_len] = None
-    not_digits = ~(empty.to_numpy() | sci_m | ok)
-    flag[not_digits] = "id_not_digits"
-    return pd.DataFrame({"id": out_id, "prefix": prefix, "flag": flag}, index=raw.index)
+    flag[~(empty | sci_m | ok)] = "id_not_digits"
+    return pd.DataFrame(
+        {"id": _text(out_id, raw.index), "prefix": _text(prefix, raw.index), "flag": flag},
+        index=raw.index,
+    )
+
+
+def _text(values: np.ndarray, index: pd.Index) -> pd.Series:
+    """Text values and None as a Series: str-typed once it holds a value (as pandas makes
+    an object Series that text is assigned to), object while all are None."""
+    out = pd.Series([None] * len(values), index=index, dtype=object)
+    held = values != None  # noqa: E711 (element-wise)
+    if held.any():
+        out[held] = values[held]
+    return out
 
 
 def flag_truncated_column(ids: pd.Series, threshold: float = 0.35) -> bool:

@@ -74,7 +74,7 @@ def _digits_only(raw: pd.Series) -> pd.Series:
 
 def match_districts(raw: pd.Series) -> pd.Series:
     """6-digit kecamatan codes (None when unknown) from names, old names or codes."""
-    codes = set(gazetteer.districts().district_code)
+    codes = set(_district_table().values())
     digits = _digits_only(raw)
     by_code = digits.where(digits.str.len() == 6).where(lambda x: x.isin(codes))
     by_name = normalize_place(raw).map(_district_table())
