@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.api.types import is_string_dtype
 
 from lebongbisa import kinds
 from lebongbisa.folder import PeriodFolder
@@ -81,6 +84,16 @@ def persons_table(acc: pd.DataFrame) -> pd.DataFrame:
     return p.set_index("person_key")[PERSON_COLS + ["household_key"]]
 
 
+def among(keys: pd.Index, members: pd.Series | pd.Index) -> np.ndarray:
+    """`keys.isin(members)` for text keys in Arrow's C++ (pandas' text `isin` makes a Python
+    scalar of every member: half a second for a kabupaten's household keys)."""
+    if not (is_string_dtype(keys) and is_string_dtype(members)):
+        return np.asarray(keys.isin(members))
+    value_set = pa.array(pd.unique(np.asarray(members, dtype=object)), type=pa.string())
+    found = pc.is_in(pa.array(np.asarray(keys, dtype=object), type=pa.string()), value_set)
+    return found.to_numpy(zero_copy_only=False)
+
+
 def _mode_by_household(d: pd.DataFrame, col: str) -> pd.Series:
     """The most frequent value of `col` per household (ties: the smallest value)."""
     d = d.dropna(subset=[col])
@@ -106,8 +119,8 @@ def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
         desil[take], source[take] = d[take], kind
     h["desil"] = desil.astype("Int64")
     h["desil_source"] = source.to_numpy()
-    h["dtks"] = h.index.isin(acc.household_key[acc.kind == "dtks"])
-    h["in_registry"] = h.index.isin(acc.household_key[acc.kind.isin(kinds.REGISTRIES)])
+    h["dtks"] = among(h.index, acc.household_key[acc.kind == "dtks"])
+    h["in_registry"] = among(h.index, acc.household_key[acc.kind.isin(kinds.REGISTRIES)])
     # place: the most common village among the household's records
     h["village_code"] = _mode_by_household(acc, "village_code").reindex(h.index)
     h["district_code"] = h.village_code.str[:6]
@@ -137,15 +150,15 @@ def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
     farmers = workers[
         (workers.sector == "agriculture") & workers.employment_status.isin(OWN_ACCOUNT)
     ]
-    h["own_farm"] = h.index.isin(farmers.household_key)
-    h["head_known"] = h.index.isin(heads.index)
+    h["own_farm"] = among(h.index, farmers.household_key)
+    h["head_known"] = among(h.index, heads.index)
     h["female_head"] = heads.sex.reindex(h.index).eq("P")
     h["head_agriculture"] = heads.sector.reindex(h.index).eq("agriculture")
     for kind, attribute in LIST_ATTRIBUTES.items():
-        h[attribute] = h.index.isin(acc.household_key[acc.kind == kind])
+        h[attribute] = among(h.index, acc.household_key[acc.kind == kind])
     unfit = acc[acc.kind.isin(kinds.REGISTRIES)]
     unfit = unfit[(unfit.floor == "TANAH") | (unfit.wall == "BAMBU")].household_key
-    h["house_unfit"] = h.index.isin(unfit)
+    h["house_unfit"] = among(h.index, unfit)
 
     # programs received; a list without amounts counts the catalog's benefit for a quarter
     prog = acc[acc.kind == "program"].copy()

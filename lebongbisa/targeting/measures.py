@@ -16,6 +16,7 @@ import pandas as pd
 from lebongbisa.gazetteer import kabupaten_code
 from lebongbisa.indicators import Collector
 from lebongbisa.ingest.stage import read_sources
+from lebongbisa.targeting.households import among
 from lebongbisa.targeting.money import money_measures
 from lebongbisa.targeting_rules import evaluate_rule
 
@@ -128,8 +129,7 @@ def person_program_measures(
         if p.get("unit") != "person" or p["code"] not in delivered:
             continue
         code = p["code"]
-        rec = set(acc.person_key[acc.program == code])
-        r = persons.person_key.isin(rec).to_numpy()
+        r = among(persons.person_key, acc.person_key[acc.program == code])
         t = persons.household_key.map(tgt[code]).fillna(False).to_numpy(dtype=bool)
         c.count("recipients_persons", "program", code, r.sum())
         if not registry:
