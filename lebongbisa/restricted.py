@@ -3,11 +3,12 @@ and Excel workbooks whose ID columns are stored as text so NIKs keep all 16 digi
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import os
+import pickle
 import re
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -75,7 +76,7 @@ def write_workbook(
     return _write_now(*job)
 
 
-@contextmanager
+@contextlib.contextmanager
 def workbooks_in_parallel(processes: int = 2, min_cells: int = PARALLEL_CELLS):
     """Queue the workbooks written in the block and write them when it ends: by `processes`
     processes when they hold `min_cells` cells or more. XlsxWriter is pure Python (some 10 µs
@@ -94,15 +95,33 @@ def workbooks_in_parallel(processes: int = 2, min_cells: int = PARALLEL_CELLS):
         for job in jobs:
             _write_now(*job)
         return
-    jobs = sorted(jobs, key=lambda job: cells[id(job)], reverse=True)  # the two end together
-    if "forkserver" in multiprocessing.get_all_start_methods():  # children start warm
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-    else:
-        context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for done in [pool.submit(_write_now, *job) for job in jobs]:
-            done.result()
+    groups: list[list[tuple]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for job in sorted(jobs, key=lambda job: cells[id(job)], reverse=True):  # even loads
+        i = load.index(min(load))
+        groups[i].append(job)
+        load[i] += cells[id(job)]
+    _write_in_processes(groups)
+
+
+def _write_in_processes(groups: list[list[tuple]]) -> None:
+    """Each group of workbooks written by a Python process of its own, the frames sent
+    through its standard input (never to disk). A process started this way, unlike one of
+    multiprocessing's, never runs the caller's script again."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in groups
+    ]
+    for proc, group in zip(procs, groups, strict=True):
+        with contextlib.suppress(BrokenPipeError), proc.stdin:  # a worker that died says why
+            proc.stdin.write(pickle.dumps(group, protocol=pickle.HIGHEST_PROTOCOL))
+    failed = [p.stderr.read().decode(errors="replace") for p in procs if p.wait() != 0]
+    for proc in procs:
+        proc.stderr.close()
+    if failed:
+        raise RuntimeError(f"writing the by-name workbooks failed:\n{failed[0][-2000:]}")
 
 
 def _write_now(
@@ -161,3 +180,8 @@ def _cells(df: pd.DataFrame, text_cols: list[int]) -> list[tuple]:
         col = out.iloc[:, j]
         out.iloc[:, j] = col.map(lambda v: None if v is None else str(v))
     return list(out.itertuples(index=False, name=None))
+
+
+if __name__ == "__main__":  # a worker of `workbooks_in_parallel`: its jobs come on stdin
+    for queued in pickle.load(sys.stdin.buffer):
+        _write_now(*queued)
