@@ -4,6 +4,8 @@ one written here, nothing is written before the batch ends, and nothing when it 
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -54,3 +56,25 @@ def test_a_batch_that_fails_writes_none_of_its_workbooks(tmp_path):
     assert not list(tmp_path.iterdir())
     write_workbook(tmp_path / "daftar_a.xlsx", _sheets(3))  # outside a batch: written at once
     assert (tmp_path / "daftar_a.xlsx").exists()
+
+
+def test_a_script_without_a_main_guard_is_not_run_again_by_the_workers(tmp_path):
+    """An analyst's script that writes workbooks in parallel runs once: the workers do not
+    import the caller's __main__ (multiprocessing's spawn and forkserver would run it again)."""
+    script = tmp_path / "analyst.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "import pandas as pd\n"
+        "from lebongbisa.restricted import workbooks_in_parallel, write_workbook\n"
+        "with open('runs.txt', 'a') as f:\n"
+        "    f.write('run\\n')\n"
+        "with workbooks_in_parallel(processes=2, min_cells=0):\n"
+        "    for i in range(2):\n"
+        "        write_workbook(Path(f'daftar_{i}.xlsx'), {'A': pd.DataFrame({'NIK': ['1']})})\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "runs.txt").read_text() == "run\n"
+    assert (tmp_path / "daftar_0.xlsx").exists() and (tmp_path / "daftar_1.xlsx").exists()
