@@ -145,6 +145,7 @@ WORKERS = 1
 #: seconds. Balance the two sides: the session ends when the longer one does (the
 #: "background worlds" summary shows whether the foreground waited).
 BACKGROUND = {
+    "small_series": [("series", build_series)],
     "shaped": [("shapes", build_shapes)],
     "failure_matrix": [("failures", build_failures)],
     "full_lebong": [("full", build_full)],
@@ -259,11 +260,10 @@ def world(request, worlds):
 
 
 @pytest.fixture(scope="session")
-def small_series(tmp_path_factory) -> Path:
+def small_series(background) -> Path:
     """Two consecutive DTSEN quarters of the small Lebong, every stage computed (no
-    notebooks), for the series and the store; returns the data folder. Built here, not in
-    the background: the worker is the longer side."""
-    return build_series(tmp_path_factory.mktemp("series"))
+    notebooks), for the series and the store; returns the data folder."""
+    return background("series")
 
 
 @pytest.fixture(scope="session")
