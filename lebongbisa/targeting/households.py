@@ -89,8 +89,12 @@ def among(keys: pd.Index, members: pd.Series | pd.Index) -> np.ndarray:
     scalar of every member: half a second for a kabupaten's household keys)."""
     if not (is_string_dtype(keys) and is_string_dtype(members)):
         return np.asarray(keys.isin(members))
-    value_set = pa.array(pd.unique(np.asarray(members, dtype=object)), type=pa.string())
-    found = pc.is_in(pa.array(np.asarray(keys, dtype=object), type=pa.string()), value_set)
+    value_set = pa.array(
+        pd.unique(np.asarray(members, dtype=object)), pa.string(), from_pandas=True
+    )
+    found = pc.is_in(
+        pa.array(np.asarray(keys, dtype=object), pa.string(), from_pandas=True), value_set
+    )
     return found.to_numpy(zero_copy_only=False)
 
 

@@ -248,3 +248,17 @@ def test_the_graduation_list_counts_poor_working_households_with_their_own_work_
     assert lookup(ind, "graduation_households") == 1
     assert lookup(ind, "graduation_households", "desa", "1707011004") == 1
     assert lookup(ind, "graduation_households", "desa", "1707012002") == 0
+
+
+def test_household_key_membership_in_arrow_answers_as_pandas_isin():
+    from lebongbisa.targeting.households import among
+
+    keys = pd.Index(np.array(["h1", np.nan, "h3", None, "h5"], dtype=object))
+    for members in (
+        pd.Series(["h1", None, "h9"], dtype=object),
+        pd.Series(["h5", "h3"], dtype=str),
+        pd.Series([], dtype=str),
+    ):
+        assert list(among(keys, members)) == list(keys.isin(members))
+    assert list(among(pd.Index(["a", "b"], dtype=str), pd.Index(["b"]))) == [False, True]
+    assert list(among(pd.Index([1, 2]), pd.Series([2]))) == [False, True]  # not text: pandas
