@@ -253,8 +253,9 @@ def test_the_graduation_list_counts_poor_working_households_with_their_own_work_
 def test_household_key_membership_in_arrow_answers_as_pandas_isin():
     from lebongbisa.targeting.households import among
 
-    keys = pd.Index(np.array(["h1", np.nan, "h3", None, "h5"], dtype=object))
+    keys = pd.Index(["h1", np.nan, "h3", None, "h5"], dtype=str)
     for members in (
+        pd.Series(["h1", None, "h9"], dtype=str),
         pd.Series(["h1", None, "h9"], dtype=object),
         pd.Series(["h5", "h3"], dtype=str),
         pd.Series([], dtype=str),
