@@ -89,18 +89,22 @@ def workbooks_in_parallel(processes: int = 2, min_cells: int = PARALLEL_CELLS):
         jobs = _batch
     finally:
         _batch = outer
-    cells = {id(job): sum(df.size for df in job[1].values()) for job in jobs}
+    sized = sorted(  # largest first, each to the least loaded process: even loads
+        ((sum(df.size for df in job[1].values()), job) for job in jobs),
+        key=lambda pair: pair[0],
+        reverse=True,
+    )
     workers = min(processes, os.cpu_count() or 1, len(jobs))
-    if workers < 2 or sum(cells.values()) < min_cells:
+    if workers < 2 or sum(n for n, _ in sized) < min_cells:
         for job in jobs:
             _write_now(*job)
         return
     groups: list[list[tuple]] = [[] for _ in range(workers)]
     load = [0] * workers
-    for job in sorted(jobs, key=lambda job: cells[id(job)], reverse=True):  # even loads
+    for n, job in sized:
         i = load.index(min(load))
         groups[i].append(job)
-        load[i] += cells[id(job)]
+        load[i] += n
     _write_in_processes(groups)
 
 

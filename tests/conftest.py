@@ -6,8 +6,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
-import subprocess
-import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
@@ -17,6 +15,7 @@ import pytest
 
 from lebongbisa.synth import SCENARIOS, generate
 
+from .commands import cli, run_args
 from .worlds import (
     DELIVERY_PERIOD,
     SMALL_PERSONS,
@@ -71,10 +70,9 @@ def tiny_tables(tiny_lebong, tmp_path_factory) -> tuple[Path, float]:
     test that changes it works on a copy (shutil.copytree keeps the stage cache valid)."""
     data = tmp_path_factory.mktemp("tiny_tables") / "data"
     shutil.copytree(tiny_lebong / "raw" / DELIVERY_PERIOD, data / "raw" / DELIVERY_PERIOD)
-    cmd = [sys.executable, "-m", "lebongbisa.cli", "run", DELIVERY_PERIOD, "--no-notebooks"]
-    cmd += ["--data", str(data), "--reports", str(data.parent / "reports")]
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True)
+    done = cli(*run_args(data, DELIVERY_PERIOD), "--no-notebooks")
+    assert done.returncode == 0, done.stderr[-2000:]
     return data, time.perf_counter() - t0
 
 

@@ -18,6 +18,7 @@ def on_unique(values: pd.Series, func: Callable[[pd.Series], pd.Series | pd.Data
     return out
 
 
-#: Every character Python's `\s` matches, as a regex character class without `\s`: pandas runs
-#: such a pattern in Arrow's RE2 (whose `\s` misses some of them) instead of per value in Python.
-WHITESPACE = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]"
+#: Every character Python's `\s` matches, written out: a pattern with them in a class instead
+#: of `\s` runs in Arrow's RE2 (whose `\s` misses some of them), not per value in Python.
+SPACE_CHARS = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+WHITESPACE = f"[{SPACE_CHARS}]"

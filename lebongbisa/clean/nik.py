@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lebongbisa.clean._vector import WHITESPACE
+from lebongbisa.clean._vector import SPACE_CHARS
 
 _SCI = r"^\d(?:[.,]\d+)?[eE]\+?\d{1,2}$"
 
@@ -27,7 +27,7 @@ def normalize_id(raw: pd.Series, numeric: np.ndarray | None = None) -> pd.DataFr
     s = raw.fillna("").astype(str).str.strip().str.strip("'\"`").str.strip()
     s = s.str.replace(r"\.0+$", "", regex=True)
     sci = s.str.match(_SCI)
-    compact = s.str.replace(WHITESPACE[:-1] + r".\-/]", "", regex=True)
+    compact = s.str.replace(f"[{SPACE_CHARS}.\\-/]", "", regex=True)
     digits = compact.str.fullmatch(r"\d+")
     n = len(s)
     numeric = np.zeros(n, dtype=bool) if numeric is None else np.asarray(numeric, dtype=bool)
