@@ -26,9 +26,10 @@ def linkage_frame(ident: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
     f["nik12"] = np.where(prefix.str.len() >= 12, prefix.str[:12], None)
     key = i.name_key.fillna("").str.strip()
     f["name_key"] = key.where(key != "", None).to_numpy()
-    tokens = key.str.split()
-    f["name_sorted"] = tokens.map(lambda t: " ".join(sorted(t)) if t else None).to_numpy()
-    f["first_token"] = tokens.map(lambda t: t[0] if t else None).to_numpy()
+    codes, distinct = pd.factorize(key)  # per distinct name: most names repeat
+    tokens = [name.split() for name in distinct]
+    f["name_sorted"] = _broadcast([" ".join(sorted(t)) if t else None for t in tokens], codes)
+    f["first_token"] = _broadcast([t[0] if t else None for t in tokens], codes)
     f["sex"] = c.sex.to_numpy()
     f["birth_date"] = pd.to_datetime(i.birth_date).dt.strftime("%Y-%m-%d").to_numpy()
     f["kk_number"] = i.kk_number.to_numpy()
@@ -39,6 +40,11 @@ def linkage_frame(ident: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
     # text as Arrow strings (missing = null): a fifth of the memory of Python objects
     text = [c for c in f.columns if c != "unique_id"]
     return f.astype(dict.fromkeys(text, "str"))
+
+
+def _broadcast(per_distinct: list, codes: np.ndarray) -> np.ndarray:
+    """Values computed once per distinct value, given back to every row (`pd.factorize`)."""
+    return np.array(per_distinct, dtype=object)[codes]
 
 
 #: plain columns `plain_frame` understands, by what they are (first match wins)
