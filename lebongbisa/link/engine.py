@@ -12,11 +12,14 @@ runs in local mode on this machine; to use a cluster, set LEBONGBISA_SPARK_MASTE
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copy
 import os
 import re
+import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -37,7 +40,11 @@ def duckdb_connection():
     con = duckdb.connect(
         config={
             "memory_limit": os.environ.get(DUCKDB_MEMORY_ENV, DUCKDB_MEMORY_DEFAULT),
-            "temp_directory": tempfile.mkdtemp(prefix="lebongbisa-duckdb-"),
+            # a folder of its own, not created: DuckDB makes it when it spills and removes it
+            # when the connection closes (a folder made here stayed behind, one per run)
+            "temp_directory": os.path.join(
+                tempfile.gettempdir(), f"lebongbisa-duckdb-{uuid.uuid4().hex}"
+            ),
             "preserve_insertion_order": False,
         }
     )
@@ -99,7 +106,9 @@ def spark_session(master: str | None = None, app: str = "lebongbisa"):
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
-    spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="lebongbisa-spark-"))
+    checkpoints = tempfile.mkdtemp(prefix="lebongbisa-spark-")
+    atexit.register(shutil.rmtree, checkpoints, ignore_errors=True)  # not left in /tmp
+    spark.sparkContext.setCheckpointDir(checkpoints)
     return spark
 
 
