@@ -277,75 +277,43 @@ def _run_stages(
     settings: Settings,
     kernels: KernelPool | None = None,
 ) -> list[dict]:
-    """Compute the stages in order (a failing one fails alone), then render the notebooks of
-    the stages that completed, two at a time, and the summary last (it names what failed).
-    Returns one status dict per stage, in order."""
+    """Compute the stages in order (a failing one fails alone) and render the notebooks of
+    the stages that completed, two at a time: a page whose stage has `early_page` as soon as
+    its tables are written (while the later stages compute), the others once every table is,
+    the summary last (it names what failed). Returns one status dict per stage, in order."""
     period, out_dir = f.period, f.reports
     out_dir.mkdir(parents=True, exist_ok=True)
     names = [s.name for s in STAGES]
     selected = STAGES if until is None else STAGES[: names.index(until) + 1]
     status: dict[str, dict] = {}
-    bar = tqdm(selected, desc=f"lebongbisa {period}", unit="stage", disable=not progress)
-    for spec in bar:  # one stage at a time, for the progress bar
-        bar.set_postfix_str(spec.name)
-        upto = stages.ensure(
-            period,
-            spec.name,
-            data_dir,
-            reports_dir,
-            tolerate=True,
-            known=status,
-            allow_partial=parameters["allow_partial"],
-            force=parameters["force"],
-            progress=False,
-            retrain=parameters["retrain"],
-            engine=parameters["engine"],
-            settings=settings,
-        )
-        status[spec.name] = upto[spec.name]
+    with _Pages(selected, f, data_dir, parameters, progress, kernels) as pages:
+        bar = tqdm(selected, desc=f"lebongbisa {period}", unit="stage", disable=not progress)
+        for spec in bar:  # one stage at a time, for the progress bar
+            bar.set_postfix_str(spec.name)
+            upto = stages.ensure(
+                period,
+                spec.name,
+                data_dir,
+                reports_dir,
+                tolerate=True,
+                known=status,
+                allow_partial=parameters["allow_partial"],
+                force=parameters["force"],
+                progress=False,
+                retrain=parameters["retrain"],
+                engine=parameters["engine"],
+                settings=settings,
+            )
+            status[spec.name] = upto[spec.name]
+            pages.offer(status)
+        bar.close()
+        seconds, errors = pages.finish(status)
     if not parameters["notebooks"]:
         for name, st in status.items():
             st["label"] = _label(st)
             log.stage(name, st["label"], st["seconds"], error=st.get("traceback"))
         return [{"stage": n, **st} for n, st in status.items()]
 
-    todo, upstream_changed = {}, False
-    for spec in selected:
-        st = status[spec.name]
-        if parameters.get("pages") is not None and spec.name not in parameters["pages"]:
-            st["page"] = False  # not asked for: neither rendered nor listed as missing
-            continue
-        if st["status"] != "ok":
-            upstream_changed = True
-            for stale in (f.stage_page(spec.name), f.stage_parameters(spec.name)):
-                stale.unlink(missing_ok=True)
-            continue
-        params = notebook_parameters(
-            spec,
-            period,
-            data_dir,
-            out_dir,
-            parameters["lang"],
-            parameters["min_cell"],
-            parameters["config"],
-        )
-        if spec.last:  # the summary names what failed, without running it again
-            params["failed_stages"] = {
-                n: {"status": st["status"], "error": st["error"], "recomputed": False}
-                for n, st in status.items()
-                if st["status"] != "ok"
-            }
-        params_file = f.stage_parameters(spec.name)
-        same_params = params_file.exists() and json.loads(params_file.read_text()) == _made_from(
-            spec, params
-        )
-        rendered = f.stage_page(spec.name).exists() and f.stage_notebook(spec.name).exists()
-        stale = st["recomputed"] or parameters["force"] or upstream_changed
-        if stale or not same_params or not rendered:
-            upstream_changed = True
-            params_file.unlink(missing_ok=True)  # the notebook counts as rendered only after
-            todo[spec.name] = params
-    seconds, errors = _render(todo, f, progress, kernels)
     for name, err in errors.items():  # the message names the cell and where the notebook is
         status[name].update(status="failed", error=err, notebook_error=err)
     for spec in selected:  # a started run always ends with a summary page
@@ -362,7 +330,7 @@ def _run_stages(
                 parameters["min_cell"],
             )
     for name, st in status.items():
-        st["label"] = _label(st, name in todo)
+        st["label"] = _label(st, name in pages.todo)
         log.stage(
             name,
             st["label"],
@@ -395,37 +363,67 @@ def _label(st: dict, rendered: bool = False) -> str:
 RENDER_WORKERS = 2
 
 
-def _render(
-    todo: dict[str, dict], f: PeriodFolder, progress: bool, kernels: KernelPool | None = None
-) -> tuple[dict, dict]:
-    """Execute and convert the notebooks in `todo` (name -> parameters), two at a time, the
-    summary last, each page on a kernel of `kernels` (else of a pool of the run's own) reset
-    to a fresh namespace (kernels.py); returns (seconds per notebook, error message per failed
-    notebook)."""
-    if not todo:
-        return {}, {}
-    if kernels is None:
-        with KernelPool(cfg.NOTEBOOKS_DIR) as own:
-            return _render(todo, f, progress, own)
+class _Pages:
+    """The pages of one run: which to render (in run order: a page is rendered again when
+    its stage recomputed, an earlier page was rendered, its parameters changed or it is
+    missing) and their rendering, two at a time, each on a kernel of `kernels` (else of a
+    pool of the run's own) reset to a fresh namespace (kernels.py).
 
-    def one(name: str) -> float:
-        t0 = time.perf_counter()
-        params = todo[name]
-        with kernels.kernel(f.path("kernel_log")) as km:
-            nb = execute_notebook(stages.BY_NAME[name], f, params, km)
-        notebook_to_html(nb, params["lang"])
-        write_json(_made_from(stages.BY_NAME[name], params), f.stage_parameters(name))
-        return time.perf_counter() - t0
+    `offer` is called after each stage's tables: the pages that may start then are decided
+    and submitted (an `early_page` once its own stage is done, any other once every stage
+    is); `finish` renders the rest, the summary last, and returns (seconds per notebook,
+    error message per failed notebook). With `notebooks` off in the run parameters, nothing
+    is rendered."""
 
-    seconds, errors = {}, {}
-    bar = tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress)
-    last = {s.name for s in STAGES if s.last}
-    batches = [[n for n in todo if n not in last], [n for n in todo if n in last]]
-    f.reports.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(max_workers=RENDER_WORKERS) as pool:
-        for batch in batches:
-            futures = {name: pool.submit(one, name) for name in batch}
-            for name, fut in futures.items():
+    def __init__(
+        self,
+        selected: list[Stage],
+        f: PeriodFolder,
+        data_dir: Path,
+        parameters: dict,
+        progress: bool,
+        kernels: KernelPool | None,
+    ):
+        self.f, self.data_dir, self.parameters, self.progress = f, data_dir, parameters, progress
+        self.waiting = list(selected) if parameters["notebooks"] else []  # not yet decided
+        self.todo: dict[str, dict] = {}  # name -> the parameters of a page to render
+        self.futures: dict = {}
+        self.upstream_changed = False
+        self._own = KernelPool(cfg.NOTEBOOKS_DIR) if kernels is None else None  # kernels
+        self.kernels = kernels or self._own  # start when the first page is lent one
+        self.pool = ThreadPoolExecutor(max_workers=RENDER_WORKERS)
+
+    def __enter__(self) -> _Pages:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for fut in self.futures.values():  # a run stopped by an error still waits for its
+            fut.cancel()  # pages in flight, so no kernel is stopped under them
+        self.pool.shutdown(wait=True)
+        if self._own is not None:
+            self._own.close()
+
+    def offer(self, status: dict[str, dict]) -> None:
+        """Decide, in run order, the pages whose tables are all written, and start them."""
+        computed_all = all(spec.name in status for spec in self.waiting)
+        while self.waiting and self.waiting[0].name in status:
+            spec = self.waiting[0]
+            if spec.last or not (spec.early_page or computed_all):
+                break
+            self.waiting.pop(0)
+            if self._decide(spec, status):
+                self.futures[spec.name] = self.pool.submit(self._one, spec.name)
+
+    def finish(self, status: dict[str, dict]) -> tuple[dict, dict]:
+        seconds, errors = {}, {}
+        if not self.parameters["notebooks"]:
+            return seconds, errors
+        self.offer(status)  # every table is written: every page but the summary
+        last = [spec for spec in self.waiting if self._decide(spec, status)]
+        bar = tqdm(total=len(self.todo), desc="notebooks", unit="nb", disable=not self.progress)
+        for batch in (dict(self.futures), {s.name: None for s in last}):
+            for name, fut in batch.items():
+                fut = fut or self.pool.submit(self._one, name)  # the summary, after the rest
                 try:
                     seconds[name] = fut.result()
                 except StageFailed as exc:
@@ -433,8 +431,57 @@ def _render(
                 except Exception as exc:  # a notebook fails alone too
                     errors[name] = f"stage notebook {name} failed: {type(exc).__name__}: {exc}"
                 bar.update()
-    bar.close()
-    return seconds, errors
+        bar.close()
+        return seconds, errors
+
+    def _decide(self, spec: Stage, status: dict[str, dict]) -> bool:
+        """Whether `spec`'s page is to be rendered (then its parameters are in `todo`)."""
+        f, parameters, st = self.f, self.parameters, status[spec.name]
+        if parameters.get("pages") is not None and spec.name not in parameters["pages"]:
+            st["page"] = False  # not asked for: neither rendered nor listed as missing
+            return False
+        if st["status"] != "ok":
+            self.upstream_changed = True
+            for stale in (f.stage_page(spec.name), f.stage_parameters(spec.name)):
+                stale.unlink(missing_ok=True)
+            return False
+        params = notebook_parameters(
+            spec,
+            f.period,
+            self.data_dir,
+            f.reports,
+            parameters["lang"],
+            parameters["min_cell"],
+            parameters["config"],
+        )
+        if spec.last:  # the summary names what failed, without running it again
+            params["failed_stages"] = {
+                n: {"status": s["status"], "error": s["error"], "recomputed": False}
+                for n, s in status.items()
+                if s["status"] != "ok"
+            }
+        params_file = f.stage_parameters(spec.name)
+        same_params = params_file.exists() and json.loads(params_file.read_text()) == _made_from(
+            spec, params
+        )
+        rendered = f.stage_page(spec.name).exists() and f.stage_notebook(spec.name).exists()
+        stale = st["recomputed"] or parameters["force"] or self.upstream_changed
+        if not (stale or not same_params or not rendered):
+            return False
+        self.upstream_changed = True
+        params_file.unlink(missing_ok=True)  # the notebook counts as rendered only after
+        self.todo[spec.name] = params
+        return True
+
+    def _one(self, name: str) -> float:
+        """Execute one page and convert it to HTML; its seconds."""
+        t0 = time.perf_counter()
+        params, f = self.todo[name], self.f
+        with self.kernels.kernel(f.path("kernel_log")) as km:
+            nb = execute_notebook(stages.BY_NAME[name], f, params, km)
+        notebook_to_html(nb, params["lang"])
+        write_json(_made_from(stages.BY_NAME[name], params), f.stage_parameters(name))
+        return time.perf_counter() - t0
 
 
 def relink_indexes(reports_dir: Path) -> list[Path]:

@@ -30,6 +30,9 @@ class StageSpec:
     - `notebook_options`: run options its notebook receives besides the standard parameters.
     - `needs`: stages that must complete first; `last`: rendered after every other page and
       linked first (the summary).
+    - `early_page`: its page shows only its own and earlier stages' tables, so the runner
+      renders it while the later stages still compute; any other page waits for every table
+      (it may show later stages' indicators).
     """
 
     name: str
@@ -49,6 +52,7 @@ class StageSpec:
     missing_id: str = ""
     missing_en: str = ""
     last: bool = False
+    early_page: bool = False
 
     @property
     def notebook(self) -> str:

@@ -9,6 +9,8 @@ import re
 import shutil
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -234,3 +236,57 @@ def test_a_lent_kernels_client_is_ready_once_its_own_request_is_answered(kernels
     with kernels.kernel(tmp_path / "kernel.log") as km:
         assert type(km.client()).__name__ == "ReadyClient"
         asyncio.run(check(km))
+
+
+def test_an_early_page_renders_while_the_later_stages_still_compute(
+    tiny_tables, tmp_path, monkeypatch
+):
+    """Page 01 reads no later stage's table (`early_page`): a later stage sees it rendered
+    while it computes. The page of a stage that is not early starts only once every table is
+    written, after that later stage, though its own tables were written before."""
+    data = tmp_path / "data"
+    shutil.copytree(tiny_tables[0], data)  # stage 1 cached: its page is all it needs
+    reports = tmp_path / "reports"
+    period = stages.latest_period(data / "raw")
+    f = PeriodFolder.of(period, data, reports)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(config.NOTEBOOKS_DIR / "01_ingest_clean.ipynb", notebooks)
+    nb = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        }
+    )
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            'period = data_dir = reports_dir = run_config = ""\nlang = "id"',
+            metadata={"tags": ["parameters"]},
+        ),
+        nbformat.v4.new_code_cell("print('not early')"),
+    ]
+    nbformat.write(nb, notebooks / "01b_not_early.ipynb")
+    monkeypatch.setattr(config, "NOTEBOOKS_DIR", notebooks)
+    seen: dict[str, object] = {}
+
+    def waits_for_page_01(folder: PeriodFolder) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not f.stage_page("01_ingest_clean").exists():
+            time.sleep(0.2)
+        seen["01 rendered"] = f.stage_page("01_ingest_clean").exists()
+        seen["ended"] = datetime.now(UTC)
+
+    added = [
+        (stages.StageSpec("01b_not_early", "Uji", "Test", lambda folder: None), "01_ingest_clean"),
+        (stages.StageSpec("01c_waits", "Uji", "Test", waits_for_page_01), "01b_not_early"),
+    ]
+    for spec, after in added:
+        stages.register(spec, after)
+    try:
+        run_period(period, data, reports, progress=False, until="01c_waits",
+                   pages=["01_ingest_clean", "01b_not_early"])  # fmt: skip
+    finally:
+        for spec, _ in added:
+            stages.unregister(spec.name)
+    assert seen["01 rendered"]
+    started = nbformat.read(f.stage_notebook("01b_not_early"), as_version=4).metadata.papermill
+    assert datetime.fromisoformat(started.start_time) > seen["ended"]

@@ -15,4 +15,5 @@ SPEC = StageSpec(
     options=("progress",),
     missing_id="semua angka (tidak ada data yang terbaca)",
     missing_en="every number (no data could be read)",
+    early_page=True,  # its page reads no later stage's table
 )

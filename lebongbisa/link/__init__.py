@@ -33,6 +33,7 @@ SPEC = StageSpec(
     options=("engine",),  # where the work runs, not the result
     missing_id="jumlah orang dan keluarga, sasaran program, pekerja miskin, dan Desa Binaan",
     missing_en="persons and households, targeting, working poor and Desa Binaan",
+    early_page=True,  # its page reads no later stage's table
 )
 
 
