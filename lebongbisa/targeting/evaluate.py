@@ -70,7 +70,7 @@ def list_quality(data_dir: Path, period: str) -> pd.DataFrame | None:
     # a listed household as a true household: the true household of most of its rows
     acc = rec.status == "accepted"
     pairs = pd.DataFrame({"household": rec.household_key[acc], "truth": oracle.household_key[acc]})
-    true_of = pairs.groupby("household").truth.agg(lambda x: x.mode().iloc[0])
+    true_of = _mode_of(pairs, "household", "truth")
     rows = []
     for key in held["estimate"]:
         est, tru = held["estimate"][key], set(held["truth"][key])
@@ -86,6 +86,15 @@ def list_quality(data_dir: Path, period: str) -> pd.DataFrame | None:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _mode_of(frame: pd.DataFrame, by: str, value: str) -> pd.Series:
+    """Per `by`, its most frequent non-missing `value` (the smallest among ties, as
+    `Series.mode` gives): counts sorted, not a Python call per group (31,000 households of a
+    Lebong quarter took 8 s that way)."""
+    counts = frame.value_counts([by, value]).reset_index(name="n")
+    counts = counts.sort_values([by, "n", value], ascending=[True, False, True])
+    return counts.drop_duplicates(by).set_index(by)[value]
 
 
 def compare_with_truth(data_dir: Path, period: str) -> pd.DataFrame | None:
