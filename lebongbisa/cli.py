@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import os
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 
 from lebongbisa import __version__, config, privacy
@@ -14,7 +15,14 @@ from lebongbisa.folder import DataRoot, PeriodFolder
 from lebongbisa.kernels import KernelPool
 from lebongbisa.privacy import KeyError_
 from lebongbisa.runlock import PeriodLocked
-from lebongbisa.runner import STAGES, StageFailed, relink_indexes, run_period
+from lebongbisa.runner import (
+    STAGES,
+    SeriesTurn,
+    StageFailed,
+    in_background,
+    relink_indexes,
+    run_period,
+)
 from lebongbisa.stages import all_periods, latest_period
 from lebongbisa.synth.scenarios import SCENARIOS
 
@@ -64,36 +72,42 @@ def _cmd_run(args: argparse.Namespace) -> int:
     else:
         periods = [args.period or every[-1]]
     failed = []
+
+    def reported(p: str, run: Future) -> None:
+        """A quarter's result printed; a failure of its own is kept and the series goes on."""
+        try:
+            index = run.result()
+        except (InputError, StageFailed) as exc:
+            if len(periods) == 1:
+                raise
+            failed.append(p)
+            print(f"lebongbisa: {p}: {exc}", file=sys.stderr)
+            return
+        print(f"{'Tables' if args.no_notebooks else 'Report'} for {p}: {index}")
+
     given = getattr(args, "kernels", None)
     pool = KernelPool(config.NOTEBOOKS_DIR) if given is None else contextlib.nullcontext(given)
     with pool as kernels:  # the quarters share the kernels
-        for p in periods:
-            try:
-                index = run_period(
-                    p,
-                    data,
-                    Path(args.reports),
-                    force=args.force or args.rotate_key,
-                    allow_partial=args.allow_partial,
-                    lang=args.lang,
-                    retrain=args.retrain,
-                    min_cell=args.min_cell,
-                    wait=args.wait,
-                    until=args.until,
-                    notebooks=not args.no_notebooks,
-                    pages=_pages(args.pages),
-                    engine=args.engine,
-                    config=Path(args.config) if args.config else None,
-                    kernels=kernels,
-                )
-            except (InputError, StageFailed) as exc:
-                if len(periods) == 1:
-                    raise
-                failed.append(p)
-                print(f"lebongbisa: {p}: {exc}", file=sys.stderr)
-                continue
-            what = "Tables" if args.no_notebooks else "Report"
-            print(f"{what} for {p}: {index}")
+        # oldest first; the next quarter computes while this one's pages render
+        # (runner.SeriesTurn); results are reported oldest first as they end
+        options = dict(
+            force=args.force or args.rotate_key,
+            allow_partial=args.allow_partial,
+            lang=args.lang,
+            retrain=args.retrain,
+            min_cell=args.min_cell,
+            wait=args.wait,
+            until=args.until,
+            notebooks=not args.no_notebooks,
+            pages=_pages(args.pages),
+            engine=args.engine,
+            config=Path(args.config) if args.config else None,
+            kernels=kernels,
+        )
+        if len(periods) == 1:  # in this thread: Ctrl-C interrupts the run itself
+            reported(periods[0], _now(run_period, periods[0], data, Path(args.reports), **options))
+        else:
+            _series(periods, data, Path(args.reports), options, reported)
     if len(periods) > 1 and not args.no_notebooks:
         relink_indexes(Path(args.reports))
     if args.rotate_key and not failed:
@@ -104,6 +118,41 @@ def _cmd_run(args: argparse.Namespace) -> int:
             "(each named above); the others' reports were written"
         )
     return 0
+
+
+def _now(fn, *args: object, **kwargs: object) -> Future:
+    """`fn` called here, its outcome as a finished Future."""
+    done: Future = Future()
+    try:
+        done.set_result(fn(*args, **kwargs))
+    except (InputError, StageFailed) as exc:
+        done.set_exception(exc)
+    return done
+
+
+def _series(periods: list[str], data: Path, reports: Path, options: dict, reported) -> None:
+    """Every quarter oldest first, each in a thread of its own: the next quarter computes
+    while this one's pages render (runner.SeriesTurn); results are `reported` oldest first as
+    they end. Ctrl-C is recorded as an interruption in the run log of every quarter in
+    flight (it reaches this thread only) and ends the series at once."""
+    runs: list[tuple[str, Future, SeriesTurn]] = []
+    previous = None
+    try:
+        for p in periods:
+            turn = SeriesTurn(previous=previous)
+            previous = in_background(run_period, p, data, reports, series=turn, **options)
+            runs.append((p, previous, turn))
+            while not (turn.tables.wait(0.1) or previous.done()):
+                pass  # its tables first: the next quarter reads them
+            while runs and runs[0][1].done():
+                reported(*runs.pop(0)[:2])
+        for p, run, _ in runs:
+            reported(p, run)
+    except KeyboardInterrupt as exc:
+        for _, run, turn in runs:
+            if not run.done() and turn.log is not None:
+                turn.log.fail(exc)
+        raise
 
 
 def _start_rotation(data: Path, reports: Path, periods: list[str]) -> None:

@@ -14,8 +14,11 @@ import html
 import json
 import os
 import re
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
@@ -200,6 +203,7 @@ def run_period(
     engine: str = "duckdb",
     config: Path | None = None,
     kernels: KernelPool | None = None,
+    series: SeriesTurn | None = None,
 ) -> Path:
     """Run every stage for `period` (up to `until`, if given); returns the path of
     `reports/<period>/index.html` (with `notebooks=False`, only the stage tables are computed
@@ -211,7 +215,9 @@ def run_period(
     output is missing. Settings come from the run configuration (packaged run.yml, the
     period's run.yml, then `config`); `lang` and `min_cell`, when given, override it.
     `kernels`: a pool to render with (a series lends the same kernels to every quarter),
-    else the run starts and stops its own."""
+    else the run starts and stops its own. `series`: this quarter's turn in a series (the next
+    quarter computes while this one's pages render)."""
+    series = series or SeriesTurn()
     data_dir = (Path(data_dir) if data_dir else cfg.DATA_DIR).absolute()
     reports_dir = (Path(reports_dir) if reports_dir else cfg.REPORTS_DIR).absolute()
     f = stages.folder(period, data_dir, reports_dir)
@@ -234,12 +240,13 @@ def run_period(
     check_key_continuity(f.root, period)  # before anything is written
     with period_lock(f.path("run_lock"), period, wait):
         _remove_stale_temporaries(processed, f.reports)
-        log = RunLog(processed, raw, period, parameters)
+        log = series.log = RunLog(processed, raw, period, parameters)
         log.start()
         try:
             done = _run_stages(
-                until, f, data_dir, reports_dir, parameters, progress, log, settings, kernels
-            )
+                until, f, data_dir, reports_dir, parameters, progress, log, settings, kernels,
+                series,
+            )  # fmt: skip
             index = write_index(period, reports_dir, done, lang) if notebooks else processed
         except BaseException as exc:
             log.fail(exc)
@@ -276,6 +283,7 @@ def _run_stages(
     log: RunLog,
     settings: Settings,
     kernels: KernelPool | None = None,
+    series: SeriesTurn | None = None,
 ) -> list[dict]:
     """Compute the stages in order (a failing one fails alone) and render the notebooks of
     the stages that completed, two at a time: a page whose stage has `early_page` as soon as
@@ -290,6 +298,7 @@ def _run_stages(
         bar = tqdm(selected, desc=f"lebongbisa {period}", unit="stage", disable=not progress)
         for spec in bar:  # one stage at a time, for the progress bar
             bar.set_postfix_str(spec.name)
+            series.before(spec.name)
             upto = stages.ensure(
                 period,
                 spec.name,
@@ -307,6 +316,7 @@ def _run_stages(
             status[spec.name] = upto[spec.name]
             pages.offer(status)
         bar.close()
+        series.tables.set()  # the next quarter may compute now
         seconds, errors = pages.finish(status)
     if not parameters["notebooks"]:
         for name, st in status.items():
@@ -361,6 +371,45 @@ def _label(st: dict, rendered: bool = False) -> str:
 
 
 RENDER_WORKERS = 2
+
+#: stages that rebuild what every quarter's pages read (the series stage rebuilds the DuckDB
+#: store, which the series page holds open): in a series they wait until the previous
+#: quarter's run, pages included, has ended
+WAIT_FOR_PREVIOUS_QUARTER = {"07_series"}
+
+
+@dataclass
+class SeriesTurn:
+    """A quarter's turn in a series (`lebongbisa run --all`, `report`): `tables` is set once
+    its stage tables are written, when the next quarter may start computing while this one's
+    pages render; `previous` is the previous quarter's run, which the stages of
+    `WAIT_FOR_PREVIOUS_QUARTER` wait for; `log`, once the run has started, lets the series
+    record an interruption in the quarter's run log (Ctrl-C reaches the main thread only)."""
+
+    previous: Future | None = None
+    tables: threading.Event = field(default_factory=threading.Event)
+    log: RunLog | None = None  # the quarter's run log, once its run has started
+
+    def before(self, stage: str) -> None:
+        if self.previous is not None and stage in WAIT_FOR_PREVIOUS_QUARTER:
+            wait([self.previous])
+
+
+def in_background(fn: Callable[..., object], *args: object, **kwargs: object) -> Future:
+    """`fn(*args, **kwargs)` in a daemon thread: an interrupted series (Ctrl-C, an error that
+    stops it) ends the process at once, as a single run does, instead of waiting for the
+    quarter in flight (a thread pool would)."""
+    fut: Future = Future()
+
+    def target() -> None:
+        fut.set_running_or_notify_cancel()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            fut.set_exception(exc)
+
+    threading.Thread(target=target, daemon=True).start()
+    return fut
 
 
 class _Pages:
