@@ -9,7 +9,9 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import pytest
 from lebongbisa import config, stages
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.kernels import KernelPool
-from lebongbisa.runner import StageFailed, run_period
+from lebongbisa.runner import SeriesTurn, StageFailed, in_background, run_period
 
 from .privacy_scan import personal_data_found
 
@@ -290,3 +292,26 @@ def test_an_early_page_renders_while_the_later_stages_still_compute(
     assert seen["01 rendered"]
     started = nbformat.read(f.stage_notebook("01b_not_early"), as_version=4).metadata.papermill
     assert datetime.fromisoformat(started.start_time) > seen["ended"]
+
+
+def test_in_a_series_only_the_store_rebuilding_stage_waits_for_the_previous_quarter():
+    previous: Future = Future()
+    turn = SeriesTurn(previous=previous)
+    turn.before("03_targeting")  # at once: nothing of it is read by the previous pages
+    waiting = threading.Thread(target=turn.before, args=("07_series",))
+    waiting.start()
+    waiting.join(0.5)
+    assert waiting.is_alive(), "the series stage did not wait for the previous quarter"
+    previous.set_result(None)
+    waiting.join(5)
+    assert not waiting.is_alive()
+
+
+def test_a_quarter_in_the_background_gives_its_result_or_its_error():
+    assert in_background(sum, [1, 2]).result(timeout=5) == 3
+    with pytest.raises(StageFailed, match="broken"):
+        in_background(_raises, StageFailed("broken")).result(timeout=5)
+
+
+def _raises(exc: BaseException) -> None:
+    raise exc

@@ -7,13 +7,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
 
 from lebongbisa import indicators, stages
+from lebongbisa.audit import read_run_log
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.report import summary
 from lebongbisa.runner import relink_indexes, write_index
@@ -165,3 +168,27 @@ def test_a_pilot_that_grows_is_reported_as_growing_coverage_not_as_poverty():
     assert "dari 20 menjadi 41 desa" in text and "bukan naik atau turunnya kemiskinan" in text
     S["previous_villages_with_records"] = 41
     assert "menjadi" not in " ".join(summary.limits(S, "id"))
+
+
+def test_ctrl_c_in_a_series_is_recorded_in_the_run_log_of_the_quarter_in_flight(
+    tiny_lebong, tmp_path
+):
+    """The quarters of a series run in threads and Ctrl-C reaches the main thread only: the
+    series writes the interruption into the run log of the quarter it stopped."""
+    data = tmp_path / "data"
+    _quarters_of_tiny(tiny_lebong, data, "2024Q4", "2025Q1")
+    cmd = [sys.executable, "-m", "lebongbisa.cli", "run", "--all", "--no-notebooks"]
+    cmd += ["--until", "01_ingest_clean"]  # a quarter is in flight within a second
+    cmd += ["--data", str(data), "--reports", str(tmp_path / "reports")]
+    proc = subprocess.Popen(cmd, start_new_session=True, stderr=subprocess.PIPE)
+    processed = PeriodFolder.of("2025Q1", data).processed
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if (processed / "run_log.jsonl").exists():  # the second quarter has started
+            os.killpg(proc.pid, signal.SIGINT)
+            break
+        time.sleep(0.02)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err.decode()[-2000:]
+    assert read_run_log(processed).status.iloc[-1] == "interrupted"
+    assert read_run_log(PeriodFolder.of("2024Q4", data).processed).status.iloc[-1] == "ok"

@@ -10,9 +10,7 @@ import pandas as pd
 from lebongbisa.link.engine import DUCKDB_MEMORY_ENV, Engine
 
 
-def test_a_connection_that_spilled_to_disk_leaves_nothing_in_the_temp_folder(
-    tmp_path, monkeypatch
-):
+def test_a_connection_that_spilled_to_disk_leaves_nothing_in_the_temp_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setenv(DUCKDB_MEMORY_ENV, "40MB")  # small enough to spill
     engine = Engine("duckdb")
