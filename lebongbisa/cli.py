@@ -6,7 +6,9 @@ import argparse
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from concurrent.futures import Future
+from functools import partial
 from pathlib import Path
 
 from lebongbisa import __version__, config, privacy
@@ -73,10 +75,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         periods = [args.period or every[-1]]
     failed = []
 
-    def reported(p: str, run: Future) -> None:
+    def reported(p: str, result: Callable[[], Path]) -> None:
         """A quarter's result printed; a failure of its own is kept and the series goes on."""
         try:
-            index = run.result()
+            index = result()
         except (InputError, StageFailed) as exc:
             if len(periods) == 1:
                 raise
@@ -90,6 +92,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     with pool as kernels:  # the quarters share the kernels
         # oldest first; the next quarter computes while this one's pages render
         # (runner.SeriesTurn); results are reported oldest first as they end
+        reports = Path(args.reports)
         options = dict(
             force=args.force or args.rotate_key,
             allow_partial=args.allow_partial,
@@ -105,9 +108,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             kernels=kernels,
         )
         if len(periods) == 1:  # in this thread: Ctrl-C interrupts the run itself
-            reported(periods[0], _now(run_period, periods[0], data, Path(args.reports), **options))
+            reported(periods[0], partial(run_period, periods[0], data, reports, **options))
         else:
-            _series(periods, data, Path(args.reports), options, reported)
+            _series(periods, data, reports, options, reported)
     if len(periods) > 1 and not args.no_notebooks:
         relink_indexes(Path(args.reports))
     if args.rotate_key and not failed:
@@ -120,17 +123,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _now(fn, *args: object, **kwargs: object) -> Future:
-    """`fn` called here, its outcome as a finished Future."""
-    done: Future = Future()
-    try:
-        done.set_result(fn(*args, **kwargs))
-    except (InputError, StageFailed) as exc:
-        done.set_exception(exc)
-    return done
-
-
-def _series(periods: list[str], data: Path, reports: Path, options: dict, reported) -> None:
+def _series(
+    periods: list[str],
+    data: Path,
+    reports: Path,
+    options: dict,
+    reported: Callable[[str, Callable[[], Path]], None],
+) -> None:
     """Every quarter oldest first, each in a thread of its own: the next quarter computes
     while this one's pages render (runner.SeriesTurn); results are `reported` oldest first as
     they end. Ctrl-C is recorded as an interruption in the run log of every quarter in
@@ -145,9 +144,10 @@ def _series(periods: list[str], data: Path, reports: Path, options: dict, report
             while not (turn.tables.wait(0.1) or previous.done()):
                 pass  # its tables first: the next quarter reads them
             while runs and runs[0][1].done():
-                reported(*runs.pop(0)[:2])
+                p, run, _ = runs.pop(0)
+                reported(p, run.result)
         for p, run, _ in runs:
-            reported(p, run)
+            reported(p, run.result)
     except KeyboardInterrupt as exc:
         for _, run, turn in runs:
             if not run.done() and turn.log is not None:
