@@ -32,6 +32,7 @@ from lebongbisa.io import atomic_write, sha256_file, write_json
 from lebongbisa.kernels import KernelPool, quiet_kernel_manager
 from lebongbisa.privacy import check_key_continuity
 from lebongbisa.runlock import period_lock
+from lebongbisa.series import SPEC as SERIES
 from lebongbisa.settings import Settings
 
 
@@ -282,8 +283,8 @@ def _run_stages(
     progress: bool,
     log: RunLog,
     settings: Settings,
-    kernels: KernelPool | None = None,
-    series: SeriesTurn | None = None,
+    kernels: KernelPool | None,
+    series: SeriesTurn,
 ) -> list[dict]:
     """Compute the stages in order (a failing one fails alone) and render the notebooks of
     the stages that completed, two at a time: a page whose stage has `early_page` as soon as
@@ -375,7 +376,7 @@ RENDER_WORKERS = 2
 #: stages that rebuild what every quarter's pages read (the series stage rebuilds the DuckDB
 #: store, which the series page holds open): in a series they wait until the previous
 #: quarter's run, pages included, has ended
-WAIT_FOR_PREVIOUS_QUARTER = {"07_series"}
+WAIT_FOR_PREVIOUS_QUARTER = {SERIES.name}
 
 
 @dataclass

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lebongbisa.clean._vector import on_unique
+
 
 def linkage_frame(ident: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
     """One row per accepted record with the columns the linker compares.
@@ -26,10 +28,9 @@ def linkage_frame(ident: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
     f["nik12"] = np.where(prefix.str.len() >= 12, prefix.str[:12], None)
     key = i.name_key.fillna("").str.strip()
     f["name_key"] = key.where(key != "", None).to_numpy()
-    codes, distinct = pd.factorize(key)  # per distinct name: most names repeat
-    tokens = [name.split() for name in distinct]
-    f["name_sorted"] = _broadcast([" ".join(sorted(t)) if t else None for t in tokens], codes)
-    f["first_token"] = _broadcast([t[0] if t else None for t in tokens], codes)
+    forms = on_unique(key, _token_forms)  # per distinct name: most names repeat
+    f["name_sorted"] = forms.name_sorted.to_numpy()
+    f["first_token"] = forms.first_token.to_numpy()
     f["sex"] = c.sex.to_numpy()
     f["birth_date"] = pd.to_datetime(i.birth_date).dt.strftime("%Y-%m-%d").to_numpy()
     f["kk_number"] = i.kk_number.to_numpy()
@@ -42,9 +43,15 @@ def linkage_frame(ident: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
     return f.astype(dict.fromkeys(text, "str"))
 
 
-def _broadcast(per_distinct: list, codes: np.ndarray) -> np.ndarray:
-    """Values computed once per distinct value, given back to every row (`pd.factorize`)."""
-    return np.array(per_distinct, dtype=object)[codes]
+def _token_forms(names: pd.Series) -> pd.DataFrame:
+    """Per name: its tokens sorted (robust to reordering) and its first token."""
+    tokens = [name.split() for name in names]
+    return pd.DataFrame(
+        {
+            "name_sorted": [" ".join(sorted(t)) if t else None for t in tokens],
+            "first_token": [t[0] if t else None for t in tokens],
+        }
+    )
 
 
 #: plain columns `plain_frame` understands, by what they are (first match wins)
