@@ -174,21 +174,23 @@ def test_ctrl_c_in_a_series_is_recorded_in_the_run_log_of_the_quarter_in_flight(
     tiny_lebong, tmp_path
 ):
     """The quarters of a series run in threads and Ctrl-C reaches the main thread only: the
-    series writes the interruption into the run log of the quarter it stopped."""
+    series writes the interruption into the run log of the quarter it stopped (here once the
+    first quarter has ended, so that only the second is in flight)."""
     data = tmp_path / "data"
     _quarters_of_tiny(tiny_lebong, data, "2024Q4", "2025Q1")
     cmd = [sys.executable, "-m", "lebongbisa.cli", "run", "--all", "--no-notebooks"]
-    cmd += ["--until", "01_ingest_clean"]  # a quarter is in flight within a second
+    cmd += ["--until", "03_targeting"]  # the second quarter computes for a few seconds
     cmd += ["--data", str(data), "--reports", str(tmp_path / "reports")]
     proc = subprocess.Popen(cmd, start_new_session=True, stderr=subprocess.PIPE)
-    processed = PeriodFolder.of("2025Q1", data).processed
+    first, second = (PeriodFolder.of(q, data).processed for q in ("2024Q4", "2025Q1"))
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline:
-        if (processed / "run_log.jsonl").exists():  # the second quarter has started
+        ended = read_run_log(first).status.tolist()[-1:] == ["ok"]
+        if ended and (second / "run_log.jsonl").exists():
             os.killpg(proc.pid, signal.SIGINT)
             break
         time.sleep(0.02)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err.decode()[-2000:]
-    assert read_run_log(processed).status.iloc[-1] == "interrupted"
-    assert read_run_log(PeriodFolder.of("2024Q4", data).processed).status.iloc[-1] == "ok"
+    assert read_run_log(second).status.iloc[-1] == "interrupted"
+    assert read_run_log(first).status.iloc[-1] == "ok"
