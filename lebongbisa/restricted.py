@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import queue
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -52,7 +54,7 @@ def sheet_title(name: str, used: set[str]) -> str:
 #: Below this many cells, the workbooks of a batch are written one after another here: a
 #: process of its own costs about a second to start.
 PARALLEL_CELLS = 200_000
-_batch: list[tuple] | None = None  # the workbooks queued by `workbooks_in_parallel`
+_batch: _Batch | None = None  # the batch of the innermost `workbooks_in_parallel` block
 
 
 def write_workbook(
@@ -65,67 +67,155 @@ def write_workbook(
     """Write sheets to an .xlsx (owner-only); ID columns (every column with `all_text`, for a
     file an office edits and sends back) as text, header bold and frozen; a column named in
     `choices` offers those values as a drop-down on every row. Inside `workbooks_in_parallel`
-    the workbook is written when the block ends.
+    the workbook appears when the block ends.
 
     XlsxWriter in constant-memory mode streams rows to disk: a list of 100,000 rows is written
     in seconds without holding the sheet in memory."""
     job = (Path(path), sheets, notes, all_text, choices)
     if _batch is not None:
-        _batch.append(job)
+        _batch.add(job)
         return Path(path)
     return _write_now(*job)
 
 
 @contextlib.contextmanager
 def workbooks_in_parallel(processes: int = 2, min_cells: int = PARALLEL_CELLS):
-    """Queue the workbooks written in the block and write them when it ends: by `processes`
-    processes when they hold `min_cells` cells or more. XlsxWriter is pure Python (some 10 µs
-    a cell) and a kabupaten's lists hold close to a million cells. If the block raises, none
-    is written."""
+    """Write the workbooks of the block by `processes` worker processes while the block goes
+    on, once they hold `min_cells` cells (fewer are written here when the block ends).
+    XlsxWriter is pure Python (some 4 µs a cell) and a kabupaten's lists hold close to a
+    million cells, so a stage that computes after queueing its workbooks gets them nearly
+    free. Each workbook appears under its name only when the block ends; if the block raises,
+    the workers are stopped and none appears."""
     global _batch
-    outer, _batch = _batch, []
+    batch = _Batch(processes, min_cells)
+    outer, _batch = _batch, batch
     try:
         yield
-        jobs = _batch
+    except BaseException:
+        batch.abandon()
+        raise
     finally:
         _batch = outer
-    sized = sorted(  # largest first, each to the least loaded process: even loads
-        ((sum(df.size for df in job[1].values()), job) for job in jobs),
-        key=lambda pair: pair[0],
-        reverse=True,
-    )
-    workers = min(processes, os.cpu_count() or 1, len(jobs))
-    if workers < 2 or sum(n for n, _ in sized) < min_cells:
-        for job in jobs:
+    batch.finish()
+
+
+class _Batch:
+    """The workbooks of one `workbooks_in_parallel` block: held here until they reach the
+    size worth the processes, then streamed to them."""
+
+    def __init__(self, processes: int, min_cells: int) -> None:
+        self.processes = min(processes, os.cpu_count() or 1)
+        self.min_cells = min_cells
+        self.held: list[tuple] = []
+        self.cells = 0
+        self.writers: _Writers | None = None
+
+    def add(self, job: tuple) -> None:
+        if self.writers is not None:
+            self.writers.submit(job)
+            return
+        self.held.append(job)
+        self.cells += _size(job)
+        if self.processes >= 2 and self.cells >= self.min_cells:
+            self.writers = _Writers(self.processes)
+            for held in self.held:
+                self.writers.submit(held)
+            self.held = []
+
+    def finish(self) -> None:
+        if self.writers is not None:
+            self.writers.finish()
+        for job in self.held:
             _write_now(*job)
-        return
-    groups: list[list[tuple]] = [[] for _ in range(workers)]
-    load = [0] * workers
-    for n, job in sized:
-        i = load.index(min(load))
-        groups[i].append(job)
-        load[i] += n
-    _write_in_processes(groups)
+
+    def abandon(self) -> None:
+        if self.writers is not None:
+            self.writers.abandon()
 
 
-def _write_in_processes(groups: list[list[tuple]]) -> None:
-    """Each group of workbooks written by a Python process of its own, the frames sent
-    through its standard input (never to disk). A process started this way, unlike one of
+def _size(job: tuple) -> int:
+    return sum(df.size for df in job[1].values())
+
+
+class _Writers:
+    """Python processes of their own that write workbooks as they are submitted, the frames
+    sent through their standard input (never to disk) by a thread each, so the caller never
+    waits on a pipe. Each workbook is written under a staged name (a `.tmp` a later run
+    removes) and renamed into place by `finish`. A process started this way, unlike one of
     multiprocessing's, never runs the caller's script again."""
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-        for _ in groups
-    ]
-    for proc, group in zip(procs, groups, strict=True):
+
+    def __init__(self, processes: int) -> None:
+        # this very package, whatever the working folder holds (-P: not the folder first)
+        here = str(Path(__file__).resolve().parents[1])
+        path = os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))
+        self.procs = [
+            subprocess.Popen(
+                [sys.executable, "-P", "-m", __name__],
+                stdin=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={**os.environ, "PYTHONPATH": path},
+            )
+            for _ in range(processes)
+        ]
+        self.queues: list[queue.SimpleQueue] = [queue.SimpleQueue() for _ in self.procs]
+        self.errors = [b""] * processes
+        self.load = [0] * processes
+        self.staged: list[tuple[Path, Path]] = []
+        self.threads = [
+            threading.Thread(target=self._feed, args=(i,), daemon=True) for i in range(processes)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def submit(self, job: tuple) -> None:
+        """To the least loaded process (in cells); pickled now, so later changes to the
+        frames do not reach the file."""
+        path = job[0]
+        staged = path.with_name(f".{path.name}.batch.tmp")
+        self.staged.append((staged, path))
+        i = self.load.index(min(self.load))
+        self.load[i] += _size(job)
+        self.queues[i].put(pickle.dumps((staged, *job[1:]), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _feed(self, i: int) -> None:
+        proc = self.procs[i]
         with contextlib.suppress(BrokenPipeError), proc.stdin:  # a worker that died says why
-            proc.stdin.write(pickle.dumps(group, protocol=pickle.HIGHEST_PROTOCOL))
-    failed = [p.stderr.read().decode(errors="replace") for p in procs if p.wait() != 0]
-    for proc in procs:
+            while (data := self.queues[i].get()) is not None:
+                proc.stdin.write(data)
+                proc.stdin.flush()
+        self.errors[i] = proc.stderr.read()
         proc.stderr.close()
-    if failed:
-        raise RuntimeError(f"writing the by-name workbooks failed:\n{failed[0][-2000:]}")
+
+    def _stop(self) -> list[str]:
+        for q in self.queues:
+            q.put(None)
+        for thread in self.threads:
+            thread.join()
+        return [
+            self.errors[i].decode(errors="replace")
+            for i, proc in enumerate(self.procs)
+            if proc.wait() != 0
+        ]
+
+    def finish(self) -> None:
+        failed = self._stop()
+        if failed:
+            self._remove_staged()
+            raise RuntimeError(f"writing the by-name workbooks failed:\n{failed[0][-2000:]}")
+        for staged, path in self.staged:
+            os.replace(staged, path)
+
+    def abandon(self) -> None:
+        for proc in self.procs:
+            proc.kill()
+        self._stop()
+        self._remove_staged()
+
+    def _remove_staged(self) -> None:
+        for staged, _ in self.staged:
+            staged.unlink(missing_ok=True)
+            for partial in staged.parent.glob(f".{staged.name}.*.tmp"):  # killed mid-write
+                partial.unlink(missing_ok=True)
 
 
 def _write_now(
@@ -187,5 +277,9 @@ def _cells(df: pd.DataFrame, text_cols: list[int]) -> list[tuple]:
 
 
 if __name__ == "__main__":  # a worker of `workbooks_in_parallel`: its jobs come on stdin
-    for queued in pickle.load(sys.stdin.buffer):
+    while True:
+        try:
+            queued = pickle.load(sys.stdin.buffer)
+        except EOFError:
+            break
         _write_now(*queued)

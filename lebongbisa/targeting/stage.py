@@ -88,7 +88,8 @@ def _verify(
 
 def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = None) -> dict:
     """Stage 3 on a period folder; `targeting` gives the number of draws of the intervals and
-    how long the officers' field results hold."""
+    how long the officers' field results hold. The by-name workbooks are queued first: other
+    processes write them while the indicators are computed here."""
     targeting = targeting or TargetingSettings()
     period = folder.period
     manifest = load_manifest(folder)
@@ -99,12 +100,6 @@ def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = No
     log, acc, fx, dead = _verify(folder, returned, accepted_records(records, clean), targeting)
     h = household_base(acc, catalog)
     write_parquet(h, folder.path("household_base"))
-    delivered = delivered_programs(manifest)
-    ind = measure(h, catalog, period, acc, delivered, registry_delivered(manifest))
-    ind = pd.concat(
-        [ind, _intervals(folder, records, clean, h, catalog, delivered, ind, targeting)]
-    )
-    previous = indicators.previous_part(folder, "targeting_indicators")
 
     ident = pd.read_parquet(folder.path("identity"))
     lists = worklists.build(acc, ident, h, catalog)
@@ -113,33 +108,39 @@ def target_period(folder: PeriodFolder, targeting: TargetingSettings | None = No
         lists, fx, verification.households_of(acc, fx.enrolled.person)
     )
     gone = verification.taken_off(dead, off, fx.died)
-    more = Collector(period)  # field results, then the data quality of each dinas
-    if fx.any:
-        verification.indicators(more, returned, fx, gone, kabupaten_code())
-    scorecard_indicators(scorecard(records, clean, catalog), more)
-    scorecard_indicators(scorecard_by_desa(clean, catalog), more)
-    ind = pd.concat(
-        [
-            ind,
-            money.ranges(ind, money.unit_costs(acc, catalog), period),
-            money.year_to_date(ind, previous, kabupaten_code()),
-            more.frame(),
-        ],
-        ignore_index=True,
-    )
-    ind = indicators.with_changes(ind, previous, indicators.headline())
-    indicators.write_part(ind, folder, "targeting_indicators")
-    programs = [p for p in catalog if p["code"] in delivered]
-    write_parquet(combinations_table(h, programs), folder.path("program_combinations"))
-    write_parquet(
-        agency_co_receipt(h, programs).reset_index(names="dinas"),
-        folder.path("agency_co_receipt"),
-    )
     restricted_folder(folder.path("worklist_a").parent)  # owner-only, with the handling note
     with workbooks_in_parallel():
         counts = worklists.write(lists, folder, catalog, fx.last)
         verified = verification.write(folder, log, fx, gone)
         fixed = fixes.write(folder, records, acc, ident, h, manifest)  # records: stage 2's too
+        delivered = delivered_programs(manifest)
+        ind = measure(h, catalog, period, acc, delivered, registry_delivered(manifest))
+        ind = pd.concat(
+            [ind, _intervals(folder, records, clean, h, catalog, delivered, ind, targeting)]
+        )
+        previous = indicators.previous_part(folder, "targeting_indicators")
+        more = Collector(period)  # field results, then the data quality of each dinas
+        if fx.any:
+            verification.indicators(more, returned, fx, gone, kabupaten_code())
+        scorecard_indicators(scorecard(records, clean, catalog), more)
+        scorecard_indicators(scorecard_by_desa(clean, catalog), more)
+        ind = pd.concat(
+            [
+                ind,
+                money.ranges(ind, money.unit_costs(acc, catalog), period),
+                money.year_to_date(ind, previous, kabupaten_code()),
+                more.frame(),
+            ],
+            ignore_index=True,
+        )
+        ind = indicators.with_changes(ind, previous, indicators.headline())
+        indicators.write_part(ind, folder, "targeting_indicators")
+        programs = [p for p in catalog if p["code"] in delivered]
+        write_parquet(combinations_table(h, programs), folder.path("program_combinations"))
+        write_parquet(
+            agency_co_receipt(h, programs).reset_index(names="dinas"),
+            folder.path("agency_co_receipt"),
+        )
     write_parquet(worklists.sent_keys(lists), folder.path("list_keys"), mode=0o600)
     summary = {
         "period": period,
