@@ -10,6 +10,7 @@ import shutil
 import pandas as pd
 
 from lebongbisa import stages
+from lebongbisa.flags import REASON_LABELS
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.ingest.headers import map_headers
 from lebongbisa.ingest.readers import detect_encoding
@@ -35,7 +36,7 @@ def test_a_dinas_gets_its_own_rows_with_the_problem_and_the_fix():
             "source_file": ["p.csv", "p.csv", "p.csv", "dtsen.csv", "u.csv"],
             "source_row": [2, 3, 4, 2, 7],
             "reason": [
-                "nik_excel_truncated;village_unmatched",
+                "nik_excel_truncated;village_unmatched;nik_excel_scientific;nik_excel_truncated",
                 "",
                 "kk_invalid",  # not the office's to fix in this file
                 "nik_length",  # a national registry: fixed where it is kept
@@ -48,6 +49,13 @@ def test_a_dinas_gets_its_own_rows_with_the_problem_and_the_fix():
     assert "rusak oleh Excel" in fix.MASALAH[("p.csv", 2)]
     assert "Format Cells > Text" in fix.PERBAIKAN[("p.csv", 2)]
     assert "lembar DESA" in fix.PERBAIKAN[("p.csv", 2)]
+    # each problem once, in the order found; one fix for the two Excel problems
+    labels = [REASON_LABELS[f] for f in ("nik_excel_truncated", "village_unmatched")]
+    labels.append(REASON_LABELS["nik_excel_scientific"])
+    assert fix.MASALAH[("p.csv", 2)] == "; ".join(labels)
+    excel, desa = fixes.FIXES["nik_excel_truncated"], fixes.FIXES["village_unmatched"]
+    assert fix.PERBAIKAN[("p.csv", 2)] == f"{excel}; {desa}"
+    assert fix.MASALAH[("u.csv", 7)] == REASON_LABELS["duplicate_row"]
     assert fix.dinas[("u.csv", 7)] == "Dinas Perindagkop dan UKM (UMKM)"
 
 
