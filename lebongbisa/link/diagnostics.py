@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from lebongbisa import kinds
+from lebongbisa.clean._vector import among
 from lebongbisa.flags import nik_category
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.link.evaluate import exact_household_clusters, exact_nik_clusters, pairwise_scores
@@ -64,7 +65,7 @@ STANDOUT_ROWS, STANDOUT_POINTS, STANDOUT_RATIO = 30, 0.05, 2.0
 def in_registry(records: pd.DataFrame, clean: pd.DataFrame) -> np.ndarray:
     """Per row: its person has an accepted registry row (DTSEN, DTKS or P3KE) this quarter."""
     reg = (records.status == "accepted").to_numpy() & clean.kind.isin(kinds.REGISTRIES).to_numpy()
-    return records.person_key.isin(set(records.person_key[reg])).to_numpy()
+    return among(records.person_key, records.person_key[reg])
 
 
 def list_rows(records: pd.DataFrame, clean: pd.DataFrame, threshold: float) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lebongbisa.clean._vector import among
 from lebongbisa.synth import calibration as cal
 from lebongbisa.synth.names import draw_names
 from lebongbisa.synth.population import assign_work, make_kk, make_nik
@@ -66,7 +67,7 @@ def advance_quarter(
         )
         babies["nik"] = make_nik(babies.village_code.str[:6], babies.birth_date, babies.sex)
         # serials must not collide with existing NIKs of the same date
-        clash = babies.nik.isin(set(p.nik))
+        clash = among(babies.nik, p.nik)
         babies.loc[clash, "nik"] = babies.loc[clash, "nik"].str[:12] + (
             9000 + np.arange(clash.sum())
         ).astype(str)
@@ -93,7 +94,7 @@ def advance_quarter(
             new.village_code.str[:6],
             pd.Series(start - pd.to_timedelta(rng.integers(1, 90, k), "D")),
         )
-        clash = new.kk_number.isin(set(hh.kk_number))
+        clash = among(new.kk_number, hh.kk_number)
         new.loc[clash, "kk_number"] = new.loc[clash, "kk_number"].str[:12] + (
             8000 + np.arange(clash.sum())
         ).astype(str)

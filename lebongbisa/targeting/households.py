@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-from pandas.api.types import is_string_dtype
 
 from lebongbisa import kinds
+from lebongbisa.clean._vector import among
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.targeting.money import quarterly_benefit
 
@@ -82,20 +80,6 @@ def persons_table(acc: pd.DataFrame) -> pd.DataFrame:
     """One row per person: attributes from the most authoritative record."""
     p = acc.sort_values("rank").drop_duplicates("person_key")
     return p.set_index("person_key")[PERSON_COLS + ["household_key"]]
-
-
-def among(keys: pd.Index, members: pd.Series | pd.Index) -> np.ndarray:
-    """`keys.isin(members)` for text keys in Arrow's C++ (pandas' text `isin` makes a Python
-    scalar of every member: half a second for a kabupaten's household keys)."""
-    if not (is_string_dtype(keys) and is_string_dtype(members)):
-        return np.asarray(keys.isin(members))
-    value_set = pa.array(
-        pd.unique(np.asarray(members, dtype=object)), pa.string(), from_pandas=True
-    )
-    found = pc.is_in(
-        pa.array(np.asarray(keys, dtype=object), pa.string(), from_pandas=True), value_set
-    )
-    return found.to_numpy(zero_copy_only=False)
 
 
 def _mode_by_household(d: pd.DataFrame, col: str) -> pd.Series:

@@ -30,6 +30,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from lebongbisa.clean._vector import among
+
 CASUAL = {"casual_agriculture", "casual_nonagriculture", "casual", "unpaid_family"}
 REFERENCE_WORK = "trade"
 CANDIDATES = [
@@ -52,7 +54,7 @@ def household_table(p: pd.DataFrame, acc: pd.DataFrame, h: pd.DataFrame) -> pd.D
     heads = heads.set_index("household_key")
     hh = h.set_index("household_key").reindex(heads.index)
     people = acc.sort_values("rank").drop_duplicates(["household_key", "person_key"])
-    people = people[people.household_key.isin(heads.index)]
+    people = people[among(people.household_key, heads.index)]
     dep = people.assign(dep=(people.age < 15) | (people.age >= 65)).groupby("household_key")
     ownership = acc[acc.house_ownership.notna()].groupby("household_key").house_ownership.first()
     working = p[p.employed].groupby("household_key").size()
