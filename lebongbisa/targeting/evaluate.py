@@ -32,9 +32,8 @@ def _indicators(
     acc = accepted_records(records, clean)
     catalog = manifest["programs"]
     h = household_base(acc, catalog)
-    return measure(
-        h, catalog, period, acc, delivered_programs(manifest), registry_delivered(manifest)
-    )
+    delivered, registry = delivered_programs(manifest), registry_delivered(manifest)
+    return measure(h, catalog, period, acc, delivered, registry, detail=False)
 
 
 def _oracle(rec: pd.DataFrame, truth_file: Path) -> pd.DataFrame:

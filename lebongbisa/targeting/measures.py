@@ -297,31 +297,36 @@ def measure(
     acc: pd.DataFrame,
     delivered: set[str] | None = None,
     registry: bool = True,
+    detail: bool = True,
 ) -> pd.DataFrame:
     """All targeting indicators of a period (tidy, docs/outputs.md); `delivered` (default: every
     catalog program) names the programs whose list the period delivered, `registry` whether
-    it has a registry (the only source of desil)."""
+    it has a registry (the only source of desil). Without `detail`, the kabupaten and program
+    indicators of who is reached alone (no kecamatan and desa, Rupiah, programs by area or
+    overlaps): what the comparison with the truth reads, three times a page."""
     if delivered is None:
         delivered = {p["code"] for p in catalog}
     any_list = bool(delivered & {p["code"] for p in catalog})
     kab = kabupaten_code()
     c = Collector(period)
     c.count("persons", "kabupaten", kab, acc.person_key.nunique())
-    area_persons(c, acc, h)
+    if detail:
+        area_persons(c, acc, h)
     c.count("households", "kabupaten", kab, len(h))
     desils = [int(d) for d in sorted(h.desil.dropna().unique()) if d != 1]
-    for scope, codes in (
-        ("kabupaten", pd.Series(kab, index=h.index)),
-        ("kecamatan", h.district_code),
-        ("desa", h.village_code),
-    ):
+    scopes = [("kabupaten", pd.Series(kab, index=h.index))]
+    if detail:
+        scopes += [("kecamatan", h.district_code), ("desa", h.village_code)]
+    for scope, codes in scopes:
         area_measures(c, h, scope, codes, any_list, registry, desils)
     program_measures(c, h, catalog, delivered, registry)
-    if registry:
+    if registry and detail:
         money_measures(c, h, acc, catalog, targets(h, catalog), delivered, kab)
-    program_area_measures(c, h, catalog, delivered, registry)
+    if detail:
+        program_area_measures(c, h, catalog, delivered, registry)
     person_program_measures(c, acc, h, catalog, delivered, registry)
-    overlap_measures(c, h, catalog, delivered)
+    if detail:
+        overlap_measures(c, h, catalog, delivered)
     return c.frame()
 
 

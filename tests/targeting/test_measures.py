@@ -108,6 +108,18 @@ def test_kabupaten_and_overlap_measures_by_hand():
     ]
 
 
+def test_without_detail_the_kabupaten_and_program_indicators_are_those_of_the_full_measure():
+    h, acc = _base()
+    full = measure(h, CATALOG, "2024Q3", acc)
+    lean = measure(h, CATALOG, "2024Q3", acc, detail=False)
+    full = full[full.scope_type.isin(["kabupaten", "program"])]
+    money_rows = full.indicator.str.startswith("rupiah_")  # the Rupiah at stake are detail
+    assert money_rows.any() and len(lean) >= 60
+    pd.testing.assert_frame_equal(
+        lean.reset_index(drop=True), full[~money_rows].reset_index(drop=True)
+    )
+
+
 def test_program_errors_and_overlaps_per_kecamatan_and_desa_by_hand():
     h, acc = _base()
     ind = measure(h, CATALOG, "2024Q3", acc)
