@@ -115,6 +115,10 @@ class RunLog:
         status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
         self._close(status, error=f"{type(exc).__name__}: {exc}".strip()[:4000])
 
+    def interrupt(self, why: str) -> None:
+        """Stopped from outside the run: Ctrl-C, or a series ended by another quarter."""
+        self._close("interrupted", error=why[:4000])
+
     def _close(self, status: str, error: str | None = None) -> None:
         entry = {
             "run_id": self.run_id,

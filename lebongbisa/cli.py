@@ -132,8 +132,9 @@ def _series(
 ) -> None:
     """Every quarter oldest first, each in a thread of its own: the next quarter computes
     while this one's pages render (runner.SeriesTurn); results are `reported` oldest first as
-    they end. Ctrl-C is recorded as an interruption in the run log of every quarter in
-    flight (it reaches this thread only) and ends the series at once."""
+    they end. Ctrl-C, or an error that stops the series (a locked quarter, a changed key),
+    is recorded as an interruption in the run log of every quarter still in flight (Ctrl-C
+    reaches this thread only) and ends the series at once."""
     runs: list[tuple[str, Future, SeriesTurn]] = []
     previous = None
     try:
@@ -148,10 +149,13 @@ def _series(
                 reported(p, run.result)
         for p, run, _ in runs:
             reported(p, run.result)
-    except KeyboardInterrupt as exc:
+    except BaseException as exc:
+        why = f"{type(exc).__name__}: {exc}".strip()
+        if not isinstance(exc, KeyboardInterrupt):
+            why = f"the series stopped at another quarter's error ({why})"
         for _, run, turn in runs:
             if not run.done() and turn.log is not None:
-                turn.log.fail(exc)
+                turn.log.interrupt(why)
         raise
 
 

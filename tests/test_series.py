@@ -10,15 +10,17 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pandas as pd
 import pytest
 
-from lebongbisa import indicators, stages
+from lebongbisa import cli, indicators, stages
 from lebongbisa.audit import read_run_log
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.report import summary
+from lebongbisa.runlock import PeriodLocked
 from lebongbisa.runner import relink_indexes, write_index
 
 
@@ -168,6 +170,47 @@ def test_a_pilot_that_grows_is_reported_as_growing_coverage_not_as_poverty():
     assert "dari 20 menjadi 41 desa" in text and "bukan naik atau turunnya kemiskinan" in text
     S["previous_villages_with_records"] = 41
     assert "menjadi" not in " ".join(summary.limits(S, "id"))
+
+
+class _Log:
+    """A stand-in run log: what the series recorded in it."""
+
+    def __init__(self) -> None:
+        self.interrupted: list[str] = []
+
+    def interrupt(self, why: str) -> None:
+        self.interrupted.append(why)
+
+
+def test_an_error_that_stops_a_series_is_recorded_in_the_run_log_of_the_quarter_in_flight(
+    monkeypatch, tmp_path
+):
+    """A quarter whose error stops the series (here: locked by another run) while a later
+    quarter computes: the later quarter's run log says it was interrupted, and why, instead
+    of being left `running` (read later as killed). The quarters are stand-ins."""
+    logs, release = {}, threading.Event()
+
+    def run(period, data, reports, series, **options):
+        series.log = logs[period] = _Log()
+        if period == "2025Q2":
+            raise PeriodLocked("2025Q2 is being processed by another run")
+        series.tables.set()  # the next quarter may start
+        release.wait(0.5 if period == "2025Q1" else 60)  # the third computes on
+        return tmp_path / period
+
+    monkeypatch.setattr(cli, "run_period", run)
+    try:
+        with pytest.raises(PeriodLocked):
+            cli._series(["2025Q1", "2025Q2", "2025Q3"], tmp_path, tmp_path, {}, _reported)
+    finally:
+        release.set()
+    assert logs["2025Q1"].interrupted == [] and logs["2025Q2"].interrupted == []
+    (why,) = logs["2025Q3"].interrupted
+    assert "another quarter's error" in why and "2025Q2 is being processed" in why
+
+
+def _reported(period, result) -> None:
+    result()
 
 
 def test_ctrl_c_in_a_series_is_recorded_in_the_run_log_of_the_quarter_in_flight(
