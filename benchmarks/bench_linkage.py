@@ -111,7 +111,7 @@ def main() -> None:
     if args.data:
         data = Path(args.data)
         lines, cov = run(data, data.parent / "reports", not args.no_officer)
-        world = str(data)
+        world = "a processed data folder given with --data"  # no machine path in the results
     else:
         with tempfile.TemporaryDirectory(dir=args.scratch) as tmp:
             data, reports = Path(tmp) / "data", Path(tmp) / "reports"

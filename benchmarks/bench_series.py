@@ -77,7 +77,11 @@ def main() -> None:
     args = ap.parse_args()
     if args.data:
         publish(
-            [f"## Series accuracy — {date.today()} — {args.data}", "", *accuracy(Path(args.data))],
+            [
+                f"## Series accuracy — {date.today()} — a processed data folder given with --data",
+                "",
+                *accuracy(Path(args.data)),
+            ],
             "series",
         )
         return
