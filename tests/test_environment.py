@@ -53,3 +53,16 @@ def test_generated_folders_are_ignored_by_git():
     ignore = (ROOT / ".gitignore").read_text()
     for folder in ("data/raw/*", "data/processed/*", "data/truth/*", "reports/*", ".venv/"):
         assert folder in ignore
+
+
+def test_benchmark_results_record_no_machine_path():
+    """The recorded figures travel with the project: no home, scratch or checkout folder of
+    the machine that measured them."""
+    machine_path = re.compile(r"(?<![\w.])/(tmp|home|root|work|Users|var/folders)/")
+    found = [
+        f"{f.name}:{i}"
+        for f in sorted((ROOT / "benchmarks" / "results").glob("*.md"))
+        for i, line in enumerate(f.read_text(encoding="utf-8").splitlines(), start=1)
+        if machine_path.search(line)
+    ]
+    assert not found, found
