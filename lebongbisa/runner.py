@@ -413,6 +413,16 @@ def in_background(fn: Callable[..., object], *args: object, **kwargs: object) ->
     return fut
 
 
+def _load_renderers() -> None:
+    """Import papermill and nbconvert here, before any page renders in a thread of its own.
+    Their first import sets process-wide warning filters (requests silences urllib3's notice
+    that SOCKS proxies need PySocks), and `warnings.catch_warnings`, which pandas and the
+    stages use in this thread, is not thread-safe: a stage restoring the filters while a page
+    thread imported them let that notice through to the console."""
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+
 class _Pages:
     """The pages of one run: which to render (in run order: a page is rendered again when
     its stage recomputed, an earlier page was rendered, its parameters changed or it is
@@ -436,6 +446,8 @@ class _Pages:
     ):
         self.f, self.data_dir, self.parameters, self.progress = f, data_dir, parameters, progress
         self.waiting = list(selected) if parameters["notebooks"] else []  # not yet decided
+        if self.waiting:
+            _load_renderers()
         self.todo: dict[str, dict] = {}  # name -> the parameters of a page to render
         self.futures: dict = {}
         self.upstream_changed = False
