@@ -414,7 +414,8 @@ def in_background(fn: Callable[..., object], *args: object, **kwargs: object) ->
 
 
 def _load_renderers() -> None:
-    """Import papermill and nbconvert here, before any page renders in a thread of its own.
+    """Import papermill and nbconvert in the run's thread, before a page renders in another
+    (a run whose pages are all up to date imports neither).
     Their first import sets process-wide warning filters (requests silences urllib3's notice
     that SOCKS proxies need PySocks), and `warnings.catch_warnings`, which pandas and the
     stages use in this thread, is not thread-safe: a stage restoring the filters while a page
@@ -446,8 +447,6 @@ class _Pages:
     ):
         self.f, self.data_dir, self.parameters, self.progress = f, data_dir, parameters, progress
         self.waiting = list(selected) if parameters["notebooks"] else []  # not yet decided
-        if self.waiting:
-            _load_renderers()
         self.todo: dict[str, dict] = {}  # name -> the parameters of a page to render
         self.futures: dict = {}
         self.upstream_changed = False
@@ -474,7 +473,7 @@ class _Pages:
                 break
             self.waiting.pop(0)
             if self._decide(spec, status):
-                self.futures[spec.name] = self.pool.submit(self._one, spec.name)
+                self.futures[spec.name] = self._start(spec.name)
 
     def finish(self, status: dict[str, dict]) -> tuple[dict, dict]:
         seconds, errors = {}, {}
@@ -485,7 +484,7 @@ class _Pages:
         bar = tqdm(total=len(self.todo), desc="notebooks", unit="nb", disable=not self.progress)
         for batch in (dict(self.futures), {s.name: None for s in last}):
             for name, fut in batch.items():
-                fut = fut or self.pool.submit(self._one, name)  # the summary, after the rest
+                fut = fut or self._start(name)  # the summary, after the rest
                 try:
                     seconds[name] = fut.result()
                 except StageFailed as exc:
@@ -534,6 +533,11 @@ class _Pages:
         params_file.unlink(missing_ok=True)  # the notebook counts as rendered only after
         self.todo[spec.name] = params
         return True
+
+    def _start(self, name: str) -> Future:
+        """Render page `name` in a thread of the pool (the renderers imported first, here)."""
+        _load_renderers()
+        return self.pool.submit(self._one, name)
 
     def _one(self, name: str) -> float:
         """Execute one page and convert it to HTML; its seconds."""
