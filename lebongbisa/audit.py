@@ -113,7 +113,7 @@ class RunLog:
 
     def fail(self, exc: BaseException) -> None:
         status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-        self._close(status, error=f"{type(exc).__name__}: {exc}".strip()[:4000])
+        self._close(status, error=describe(exc)[:4000])
 
     def interrupt(self, why: str) -> None:
         """Stopped from outside the run: Ctrl-C, or a series ended by another quarter."""
@@ -131,6 +131,11 @@ class RunLog:
         if error:
             entry["error"] = error
         _append(self.processed, entry)
+
+
+def describe(exc: BaseException) -> str:
+    """An error as the run log records it: its type and message."""
+    return f"{type(exc).__name__}: {exc}".strip()
 
 
 def _quarantined(processed: Path) -> dict:

@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from lebongbisa import __version__, config, privacy
+from lebongbisa.audit import describe
 from lebongbisa.errors import InputError
 from lebongbisa.folder import DataRoot, PeriodFolder
 from lebongbisa.kernels import KernelPool
@@ -150,7 +151,7 @@ def _series(
         for p, run, _ in runs:
             reported(p, run.result)
     except BaseException as exc:
-        why = f"{type(exc).__name__}: {exc}".strip()
+        why = describe(exc)
         if not isinstance(exc, KeyboardInterrupt):
             why = f"the series stopped at another quarter's error ({why})"
         for _, run, turn in runs:
