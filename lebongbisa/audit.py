@@ -16,6 +16,7 @@ import os
 import platform
 import socket
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -65,6 +66,8 @@ class RunLog:
         self.run_id = uuid.uuid4().hex[:12]
         self.t0 = time.time()
         self.stages: list[dict] = []
+        self._closing = threading.Lock()
+        self.closed = False
 
     def start(self) -> None:
         _append(
@@ -116,10 +119,17 @@ class RunLog:
         self._close(status, error=describe(exc)[:4000])
 
     def interrupt(self, why: str) -> None:
-        """Stopped from outside the run: Ctrl-C, or a series ended by another quarter."""
+        """Stopped from outside the run: Ctrl-C, or a series ended by another quarter. A run
+        whose thread has just ended it (its thread is still returning) keeps its outcome."""
         self._close("interrupted", error=why[:4000])
 
     def _close(self, status: str, error: str | None = None) -> None:
+        """The run's one outcome: the first of finish, fail and interrupt; later ones are
+        ignored (the series' thread and the run's own may end it at the same moment)."""
+        with self._closing:
+            if self.closed:
+                return
+            self.closed = True
         entry = {
             "run_id": self.run_id,
             "event": status,

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from lebongbisa import cli, indicators, stages
-from lebongbisa.audit import read_run_log
+from lebongbisa.audit import LOG_NAME, RunLog, read_run_log
 from lebongbisa.folder import PeriodFolder
 from lebongbisa.report import summary
 from lebongbisa.runlock import PeriodLocked
@@ -207,6 +207,19 @@ def test_an_error_that_stops_a_series_is_recorded_in_the_run_log_of_the_quarter_
     assert logs["2025Q1"].interrupted == [] and logs["2025Q2"].interrupted == []
     (why,) = logs["2025Q3"].interrupted
     assert "another quarter's error" in why and "2025Q2 is being processed" in why
+
+
+def test_a_run_that_has_ended_keeps_its_outcome_when_the_series_is_interrupted(tmp_path):
+    """Ctrl-C just after a quarter's thread wrote `ok` (the thread is still returning, so the
+    series counts it in flight): the quarter stays `ok`, with one closing line."""
+    log = RunLog(tmp_path, tmp_path, "2024Q4", {})
+    log.start()
+    log.finish()
+    log.interrupt("KeyboardInterrupt: ")
+    log.fail(RuntimeError("late"))
+    lines = (tmp_path / LOG_NAME).read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["event"] for x in lines] == ["started", "ok"]
+    assert read_run_log(tmp_path).status.tolist() == ["ok"]
 
 
 def _reported(period, result) -> None:
