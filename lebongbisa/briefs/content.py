@@ -4,6 +4,8 @@ formatted here (render.py writes the pages)."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 
 from lebongbisa import gazetteer
@@ -29,57 +31,95 @@ QUALITY_COLUMNS = (
     "quality_nik_excel_damaged",
     "quality_birth_date_problems",
 )
+#: indicator families a brief lists whole (per sector, per reason): grouped by area once
+PREFIXED = ("working_poor_sector_", "working_poverty_rate_sector_", "priority_contribution_")
+
+
+class Row(NamedTuple):
+    """One indicator of one area, as `AreaIndicators.value` returns it."""
+
+    value: float
+    numerator: float
+    denominator: float
+    hidden: str
+
+    def get(self, field: str, default=None):
+        """The field, or `default` (the access pandas rows offer)."""
+        return getattr(self, field, default)
+
+
+def _by_area(frame: pd.DataFrame, keys: list) -> dict:
+    """The rows of `frame` grouped by `keys` (columns or index levels), in a dict."""
+    return dict(iter(frame.groupby(keys, sort=False)))
 
 
 class AreaIndicators:
     """A quarter's indicators indexed for the briefs: the rows of each area (`kabupaten`,
     `kecamatan`, `desa` scopes) and the per-area rows of the programs, program pairs and
-    dinas (scope codes `<unit>:<area>`), each looked up in constant time."""
+    dinas (scope codes `<unit>:<area>`), grouped once per quarter so that each of the 116
+    briefs looks its rows up instead of filtering the quarter's 35,000 again."""
 
     def __init__(self, ind: pd.DataFrame, units: bool = True):
         self.ind = ind
         own = ind[ind.scope_type.isin(LEVELS)]
-        self.own = {
-            k: g.set_index("indicator") for k, g in own.groupby(["scope_type", "scope_code"])
+        hidden = own["hidden"] if "hidden" in own else pd.Series("", index=own.index)
+        self._rows: dict[tuple[str, str, str], Row] = {}
+        for *key, value, numerator, denominator, h in zip(
+            own.scope_type,
+            own.scope_code,
+            own.indicator,
+            own.value,
+            own.numerator,
+            own.denominator,
+            hidden,
+            strict=True,
+        ):  # an indicator repeated in an area keeps its first row
+            self._rows.setdefault(tuple(key), Row(value, numerator, denominator, h))
+        self._areas = set(zip(own.scope_type, own.scope_code, strict=True))
+        self._empty = own.iloc[:0]
+        self._prefixed = {
+            prefix: _by_area(
+                own[own.indicator.str.startswith(prefix)], ["scope_type", "scope_code"]
+            )
+            for prefix in PREFIXED
         }
-        self.per: dict = {}
-        self._wide: dict[str, pd.DataFrame] = {}
+        self._cache: dict = {}
         if units:  # the rows of units per area (not needed for an earlier quarter's trend)
             split = ind[ind.scope_code.str.contains(":", regex=False)]
             parts = [c.rsplit(":", 1) for c in split.scope_code]
-            split = split.assign(unit=[p[0] for p in parts], area=[p[1] for p in parts])
-            self.split = split
-            self.per = {k: g for k, g in split.groupby(["scope_type", "area"])}
+            self.split = split.assign(unit=[p[0] for p in parts], area=[p[1] for p in parts])
 
-    def value(self, level: str, code: str, name: str) -> pd.Series | None:
-        """The row (value, numerator, denominator) of indicator `name` for the area."""
-        g = self.own.get((level, code))
-        if g is None or name not in g.index:
-            return None
-        r = g.loc[name]
-        return r.iloc[0] if isinstance(r, pd.DataFrame) else r
+    def value(self, level: str, code: str, name: str) -> Row | None:
+        """The row (value, numerator, denominator, hidden) of indicator `name` for the area."""
+        return self._rows.get((level, code, name))
+
+    def has(self, level: str, code: str) -> bool:
+        """Whether the area has indicators this quarter."""
+        return (level, code) in self._areas
+
+    def prefixed(self, level: str, code: str, prefix: str) -> pd.DataFrame:
+        """The area's rows whose indicator starts with `prefix` (one of `PREFIXED`)."""
+        return self._prefixed[prefix].get((level, code), self._empty)
+
+    def once(self, key: tuple, build):
+        """`build()`, computed for the quarter once per `key`."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
 
     def wide(self, scope_type: str) -> pd.DataFrame:
         """The rows of `scope_type` (per-area units) as one table indexed by (area, unit),
-        columns (`value` | `denominator`, indicator); built once per scope type."""
-        if scope_type not in self._wide:
+        columns (`value` | `denominator` | `hidden`, indicator)."""
+
+        def build() -> pd.DataFrame:
             g = self.split[self.split.scope_type == scope_type]
             if "hidden" not in g:
                 g = g.assign(hidden="")
-            self._wide[scope_type] = g.set_index(["area", "unit", "indicator"])[
+            return g.set_index(["area", "unit", "indicator"])[
                 ["value", "denominator", "hidden"]
             ].unstack("indicator")
-        return self._wide[scope_type]
 
-    def area_units(self, scope_type: str, codes: list[str]) -> pd.DataFrame:
-        """`wide(scope_type)` for the areas `codes` (empty when none has a row)."""
-        w = self.wide(scope_type)
-        return w[w.index.get_level_values("area").isin(codes)]
-
-    def units(self, scope_type: str, code: str) -> pd.DataFrame:
-        """The area's rows of `scope_type` (e.g. `program_desa`), with their `unit`."""
-        none = self.ind.iloc[:0].assign(unit=pd.Series(dtype=str), area=pd.Series(dtype=str))
-        return self.per.get((scope_type, code), none)
+        return self.once(("wide", scope_type), build)
 
 
 def areas(ind: pd.DataFrame) -> pd.DataFrame:
@@ -151,17 +191,23 @@ def desil_counts(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
 def _program_rows(now: AreaIndicators, level: str, code: str, columns: tuple) -> pd.DataFrame:
     """The area's rows of `columns` per program (`<column>_hidden`: suppressed), with the
     denominators of the errors and coverage; None when no program has a row there."""
-    w = now.area_units(f"program_{level}", [code])
-    if w.empty or columns[0] not in w["value"]:
-        return None
-    w = w.droplevel("area")
-    out = w["value"].reindex(columns=list(columns))
-    hidden = w["hidden"].reindex(columns=list(columns)).fillna("")
-    for c in columns:
-        out[f"{c}_hidden"] = hidden[c]
-    for c in ("coverage", "exclusion_error", "inclusion_error"):
-        out[f"{c}_den"] = w["denominator"].get(c)
-    return out.rename_axis("program").reset_index()
+
+    def build() -> dict[str, pd.DataFrame]:
+        w = now.wide(f"program_{level}")
+        if w.empty or columns[0] not in w["value"]:
+            return {}
+        out = w["value"].reindex(columns=list(columns))
+        hidden = w["hidden"].reindex(columns=list(columns)).fillna("")
+        for c in columns:
+            out[f"{c}_hidden"] = hidden[c]
+        for c in ("coverage", "exclusion_error", "inclusion_error"):
+            out[f"{c}_den"] = w["denominator"].get(c)
+        return {
+            area: g.droplevel("area").rename_axis("program").reset_index()
+            for area, g in out.groupby(level="area", sort=False)
+        }
+
+    return now.once(("programs", level, columns), build).get(code)
 
 
 def programs(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
@@ -188,29 +234,36 @@ def money(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
 
 def program_pairs(now: AreaIndicators, level: str, code: str, top: int = 3) -> pd.DataFrame:
     """The pairs of programs most often received by the same households of the area."""
-    g = now.units(f"program_pair_{level}", code)
-    g = g[(g.indicator == "co_receipt_households") & (g.value > 0)]
-    return g.nlargest(top, "value")[["unit", "value"]].rename(
-        columns={"unit": "pair", "value": "households"}
-    )
+
+    def build() -> dict[str, pd.DataFrame]:
+        g = now.split[now.split.scope_type == f"program_pair_{level}"]
+        g = g[(g.indicator == "co_receipt_households") & (g.value > 0)]
+        # largest first, ties in their order (as nlargest): a stable sort, then each area's top
+        g = g.sort_values("value", ascending=False, kind="stable").groupby("area").head(top)
+        g = g.rename(columns={"unit": "pair", "value": "households"})
+        return {area: t[["pair", "households"]] for area, t in g.groupby("area", sort=False)}
+
+    found = now.once(("pairs", level, top), build).get(code)
+    if found is None:
+        return pd.DataFrame({"pair": pd.Series(dtype=str), "households": pd.Series(dtype=float)})
+    return found
 
 
 def working_poor(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
     """What the area's working poor work in: per sector, the working poor and the sector's
     working-poverty rate (with its denominator), largest first."""
-    g = now.own.get((level, code))
-    if g is None:
+    if not now.has(level, code):
         return pd.DataFrame(columns=["sector", "working_poor", "rate", "employed"])
-    counts = g[g.index.str.startswith("working_poor_sector_")]
-    rates = g[g.index.str.startswith("working_poverty_rate_sector_")]
+    counts = now.prefixed(level, code, "working_poor_sector_")
+    rates = now.prefixed(level, code, "working_poverty_rate_sector_")
     out = pd.DataFrame(
         {
-            "sector": counts.index.str.removeprefix("working_poor_sector_"),
+            "sector": counts.indicator.str.removeprefix("working_poor_sector_").array,
             "working_poor": counts.value.to_numpy(),
             "hidden": counts.get("hidden", pd.Series("", index=counts.index)).to_numpy(),
         }
     )
-    r = rates.set_axis(rates.index.str.removeprefix("working_poverty_rate_sector_"))
+    r = rates.set_index(rates.indicator.str.removeprefix("working_poverty_rate_sector_"))
     out["rate"] = out.sector.map(r.value)
     out["employed"] = out.sector.map(r.denominator)
     return out.sort_values("working_poor", ascending=False).reset_index(drop=True)
@@ -242,17 +295,22 @@ def trend(history: list[tuple[str, AreaIndicators]], level: str, code: str) -> p
 def priority(now: AreaIndicators, code: str, reasons: int = 3) -> dict | None:
     """A desa's Desa Binaan rank, its range under other weights, and its main reasons (the
     largest contributions to its priority index); None when it was not ranked."""
-    rank = now.value("desa", code, "priority_rank")
-    if rank is None:
-        return None
-    g = now.own[("desa", code)]
-    contrib = g[g.index.str.startswith("priority_contribution_")].value.sort_values(ascending=False)
-    return {
-        "rank": rank.value,
-        "best": now.value("desa", code, "priority_rank_p05").value,
-        "worst": now.value("desa", code, "priority_rank_p95").value,
-        "reasons": list(contrib.index.str.removeprefix("priority_contribution_")[:reasons]),
-    }
+
+    def build() -> dict | None:
+        rank = now.value("desa", code, "priority_rank")
+        if rank is None:
+            return None
+        g = now.prefixed("desa", code, "priority_contribution_")
+        contrib = g.set_index("indicator").value.sort_values(ascending=False)
+        return {
+            "rank": rank.value,
+            "best": now.value("desa", code, "priority_rank_p05").value,
+            "worst": now.value("desa", code, "priority_rank_p95").value,
+            "reasons": list(contrib.index.str.removeprefix("priority_contribution_")[:reasons]),
+        }
+
+    # a desa's rank shows on its own page and on its kecamatan's: computed once
+    return now.once(("priority", code, reasons), build)
 
 
 def desa_ranks(now: AreaIndicators, kecamatan: str) -> pd.DataFrame:
@@ -271,18 +329,28 @@ def desa_ranks(now: AreaIndicators, kecamatan: str) -> pd.DataFrame:
 def data_quality(now: AreaIndicators, level: str, code: str) -> pd.DataFrame:
     """Per dinas, the data problems of its rows in the area (a kecamatan sums its desa: rows
     added up, shares weighted by rows)."""
-    if level == "desa":
-        codes = [code]
-    else:
-        desa = gazetteer.villages()
-        codes = list(desa.village_code[desa.district_code == code])
-    w = now.area_units("agency_desa", codes)
-    if w.empty:
-        return pd.DataFrame(columns=["dinas", *QUALITY_COLUMNS])
-    values = w["value"]
-    rows = values["quality_rows"]
-    out = {"quality_rows": rows.groupby(level="unit").sum()}
-    for c in QUALITY_COLUMNS[1:]:
-        out[c] = (values[c] * rows).groupby(level="unit").sum() / out["quality_rows"]
-    out = pd.DataFrame(out).rename_axis("dinas").reset_index()
-    return out.sort_values("quality_rows", ascending=False)
+
+    def build() -> dict[str, pd.DataFrame]:
+        w = now.wide("agency_desa")
+        if w.empty:
+            return {}
+        values = w["value"]
+        rows = values["quality_rows"]
+        area = values.index.get_level_values("area")
+        if level == "kecamatan":  # a desa outside the gazetteer belongs to no kecamatan
+            desa = gazetteer.villages()
+            area = area.map(dict(zip(desa.village_code, desa.district_code, strict=True)))
+        keys = [area, values.index.get_level_values("unit")]
+        out = {"quality_rows": rows.groupby(keys).sum()}
+        for c in QUALITY_COLUMNS[1:]:
+            out[c] = (values[c] * rows).groupby(keys).sum() / out["quality_rows"]
+        return {
+            a: g.droplevel(0)
+            .rename_axis("dinas")
+            .reset_index()
+            .sort_values("quality_rows", ascending=False)
+            for a, g in pd.DataFrame(out).groupby(level=0, sort=False)
+        }
+
+    found = now.once(("quality", level), build).get(code)
+    return pd.DataFrame(columns=["dinas", *QUALITY_COLUMNS]) if found is None else found
