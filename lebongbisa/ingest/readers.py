@@ -5,7 +5,10 @@ Excel (.xlsx, .xls, .ods via python-calamine) and delimited text (.csv, .txt; de
 header is the row that looks most like known headers), blank rows are counted and skipped,
 total rows (JUMLAH, TOTAL) are marked. Every cell becomes text; a number stored in an Excel cell
 is written out digit by digit (never through scientific notation) and remembered as numeric,
-because a 16-digit NIK stored as a number has already lost its last digit.
+because a 16-digit NIK stored as a number has already lost its last digit. Delimited text whose
+records are each one line of one width (the usual export) is parsed by Arrow's CSV reader in
+C++; any other (titles above the header, ragged rows, quoted values spanning lines) by Python's
+csv module, row by row: the same cells either way.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pa_csv
 
 from lebongbisa.errors import Problem
 from lebongbisa.ingest.headers import header_score
@@ -129,9 +135,13 @@ def detect_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _read_text_rows(path: Path) -> tuple[Iterator[list], np.ndarray | None, str, str]:
-    """Rows of a delimited file and the line each starts on (None: row i is on line i + 1,
-    which holds whenever no quoted field spans lines; the rows are then streamed)."""
+def _read_text_rows(
+    path: Path,
+) -> tuple[Iterator[list], np.ndarray | None, str, str, pa.Table | None]:
+    """Rows of a delimited file, the line each starts on (None: row i is on line i + 1,
+    which holds whenever no quoted field spans lines; the rows are then streamed), and the
+    whole file as an Arrow table of text when `_arrow_rows` could parse it (then the rows
+    returned are its first HEADER_SEARCH_ROWS, for finding the header)."""
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise ReadError(
@@ -144,10 +154,14 @@ def _read_text_rows(path: Path) -> tuple[Iterator[list], np.ndarray | None, str,
     text, enc = detect_encoding(raw)
     del raw
     delim = detect_delimiter(text[:200_000].splitlines()[:200])
+    table = _arrow_rows(text, delim)
+    if table is not None:
+        head = table.slice(0, HEADER_SEARCH_ROWS).to_pydict().values()
+        return iter([list(r) for r in zip(*head, strict=True)]), None, enc, delim, table
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     try:
         if '"' not in text:
-            return reader, None, enc, delim
+            return reader, None, enc, delim, None
         rows, starts, prev = [], [], 0
         for rec in reader:  # quoted fields may span lines: record where each row starts
             rows.append(rec)
@@ -158,7 +172,52 @@ def _read_text_rows(path: Path) -> tuple[Iterator[list], np.ndarray | None, str,
         raise ReadError(
             Problem(path.name, f"line {line}: {exc}", "check quotes on that line")
         ) from exc
-    return iter(rows), np.asarray(starts), enc, delim
+    return iter(rows), np.asarray(starts), enc, delim, None
+
+
+def _arrow_rows(text: str, delim: str) -> pa.Table | None:
+    """The file parsed by Arrow's CSV reader, every field as text, when that gives exactly
+    the cells Python's csv module gives: every record one line, all of one width, no NUL and
+    no field over csv's size limit. None otherwise (a title above the header, ragged rows,
+    quoted values spanning lines): Python's reader handles those, row by row."""
+    if not text or "\x00" in text:
+        return None
+    ragged = []
+    try:
+        first = next(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delim,
+                newlines_in_values=True,
+                ignore_empty_lines=False,  # a blank line is a row (counted and skipped later)
+                invalid_row_handler=lambda row: ragged.append(row) or "skip",
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(max(len(first), 1))},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (csv.Error, pa.ArrowInvalid):
+        return None
+    lines = text.count("\n") + text.count("\r") - text.count("\r\n")
+    lines += not text.endswith(("\n", "\r"))
+    if ragged or table.num_rows != lines or table.num_columns != len(first):
+        return None
+    longest = max((pc.max(pc.utf8_length(c)).as_py() or 0 for c in table.columns), default=0)
+    return None if longest > csv.field_size_limit() else table
+
+
+#: Arrow text as pandas text, the dtype Python rows get from `pd.DataFrame(rows, dtype="str")`
+_PANDAS_TEXT = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get
+
+
+def _arrow_block(table: pa.Table) -> pd.DataFrame:
+    frame = table.to_pandas(types_mapper=_PANDAS_TEXT)
+    frame.columns = range(table.num_columns)
+    return frame
 
 
 def read_table(path: Path, sheet: str | int = 0, columns: dict[str, str] | None = None) -> RawTable:
@@ -169,12 +228,12 @@ def read_table(path: Path, sheet: str | int = 0, columns: dict[str, str] | None 
     columns = columns or {}
     suffix = path.suffix.lower()
     is_text = suffix in TEXT_SUFFIXES
-    starts = None
+    starts = parsed = None
     if suffix in EXCEL_SUFFIXES:
         rows = _read_excel_rows(path, sheet)
         enc = delim = ""
     elif is_text:
-        rows, starts, enc, delim = _read_text_rows(path)
+        rows, starts, enc, delim, parsed = _read_text_rows(path)
     else:
         raise ReadError(
             Problem(
@@ -209,6 +268,12 @@ def read_table(path: Path, sheet: str | int = 0, columns: dict[str, str] | None 
 
     blocks, first = [], h + 1  # 0-based position of the block's first row in the file
     body = itertools.chain(head[h + 1 :], rows)
+    if parsed is not None:  # parsed by Arrow: the blocks are slices of its table
+        blocks = [
+            _text_block(_arrow_block(parsed.slice(at, CHUNK_ROWS)), width, at)
+            for at in range(first, parsed.num_rows, CHUNK_ROWS)
+        ]
+        body = iter(())
     while True:
         try:
             chunk = list(itertools.islice(body, CHUNK_ROWS))
@@ -269,15 +334,28 @@ def _convert_block(
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, int]:
     """Text cells, numeric flags and 0-based file positions of the non-blank rows of a block;
     cells beyond the header's width are kept, joined with `;`, in the last column."""
-    if all_text:  # delimited text: Arrow strings, stripped in C++
-        raw = pd.DataFrame(chunk, dtype="str")
-        text = raw.apply(lambda c: c.str.strip().fillna(""))
-        numeric = pd.DataFrame(False, index=raw.index, columns=raw.columns)
-    else:
-        raw = pd.DataFrame(chunk, dtype=object)
-        pairs = {j: _column_text(raw[j]) for j in raw.columns}
-        text = pd.DataFrame({j: t for j, (t, _) in pairs.items()})
-        numeric = pd.DataFrame({j: n for j, (_, n) in pairs.items()})
+    if all_text:
+        return _text_block(pd.DataFrame(chunk, dtype="str"), width, first)
+    raw = pd.DataFrame(chunk, dtype=object)
+    pairs = {j: _column_text(raw[j]) for j in raw.columns}
+    text = pd.DataFrame({j: t for j, (t, _) in pairs.items()})
+    numeric = pd.DataFrame({j: n for j, (_, n) in pairs.items()})
+    return _kept(text, numeric, width, first)
+
+
+def _text_block(
+    raw: pd.DataFrame, width: int, first: int
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, int]:
+    """`_convert_block` of delimited text (cells already text): Arrow strings, stripped in C++."""
+    text = raw.apply(lambda c: c.str.strip().fillna(""))
+    numeric = pd.DataFrame(False, index=raw.index, columns=raw.columns)
+    return _kept(text, numeric, width, first)
+
+
+def _kept(
+    text: pd.DataFrame, numeric: pd.DataFrame, width: int, first: int
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, int]:
+    """The non-blank rows of a block, their positions, and how many were blank."""
     for j in range(text.shape[1], max(width, 1)):
         text[j], numeric[j] = "", False
     filled = text != ""

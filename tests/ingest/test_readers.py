@@ -3,8 +3,12 @@ and keep the row numbers a person sees."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from lebongbisa.ingest import readers
 from lebongbisa.ingest.readers import ReadError, detect_delimiter, read_table
 
 from .helpers import ROWS, write_csv, write_xlsx
@@ -78,3 +82,60 @@ def test_unknown_sheet_names_the_sheets(tmp_path):
 def test_delimiter_detection_prefers_consistent_splits():
     lines = ["NIK;NAMA;ALAMAT", "1;Budi, S.Pd;Jl. A, B", "2;Ani;Jl. C"]
     assert detect_delimiter(lines) == ";"
+
+
+#: cells that Python's csv module and Arrow's reader could disagree on: quotes in and around a
+#: cell, the delimiter and line breaks inside quotes, doubled quotes, padding, blanks, totals
+TRICKY = [
+    "abc", "", "  pad  ", '"q"', '"a,b"', '"a;b"', '"x""y"', 'a"b', '"mid"tail', ' "s"',
+    '""', '"line\nbreak"', "1707015811720128", "é – ü", "JUMLAH", '"unterminated', "x;y",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(TRICKY), min_size=3, max_size=3), max_size=8),
+    st.sampled_from([",", ";"]),
+    st.sampled_from(["\n", "\r\n"]),
+    st.sampled_from(["utf-8", "cp1252"]),
+    st.booleans(),
+)
+def test_text_read_by_arrow_has_exactly_the_cells_of_pythons_csv_reader(
+    tmp_path_factory, rows, sep, newline, encoding, title
+):
+    """A delimited file is parsed by Arrow when every record is one line of one width, else
+    by Python's csv module row by row: either way the same table, row numbers and counts."""
+    lines = (["DAFTAR PENERIMA"] if title else []) + [sep.join(["NIK", "NAMA", "DESA"])]
+    text = newline.join(lines + [sep.join(r) for r in rows]) + newline
+    path = tmp_path_factory.mktemp("csv") / "daftar.csv"
+    path.write_bytes(text.encode(encoding))
+    fast = _read_or_error(path)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(readers, "_arrow_rows", lambda text, delim: None)
+        slow = _read_or_error(path)
+    if isinstance(slow, str) or isinstance(fast, str):
+        assert fast == slow
+        return
+    pd.testing.assert_frame_equal(fast.data, slow.data)
+    assert fast.source_row.tolist() == slow.source_row.tolist()
+    assert fast.is_total.tolist() == slow.is_total.tolist()
+    assert (fast.header_row, fast.blank_rows) == (slow.header_row, slow.blank_rows)
+
+
+def _read_or_error(path):
+    try:
+        return read_table(path)
+    except ReadError as exc:
+        return str(exc)
+
+
+def test_only_files_of_one_line_records_of_one_width_are_parsed_by_arrow(tmp_path):
+    plain = write_csv(tmp_path / "a.csv")
+    assert readers._read_text_rows(plain)[4] is not None
+    titled = write_csv(tmp_path / "b.csv", title=["DAFTAR PENERIMA"])
+    assert readers._read_text_rows(titled)[4] is None  # a title row is narrower
+    spanning = tmp_path / "c.csv"
+    spanning.write_text('NIK,NAMA,DESA\n1707015811720128,"SITI\nAMINAH",X\n', encoding="utf-8")
+    assert readers._read_text_rows(spanning)[4] is None
+    t = read_table(spanning)  # Python's reader: the row keeps the line it starts on
+    assert t.source_row.tolist() == [2] and t.data["NAMA"][0] == "SITI\nAMINAH"
