@@ -52,13 +52,19 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
+def _cmd_run(
+    args: argparse.Namespace,
+    planned: list[str] | None = None,
+    ready: Callable[[str], None] | None = None,
+) -> int:
     """One period, or every period oldest first (`--all`, `report` without a period, or a key
     rotation). In a series a quarter that fails does not stop the later ones: each failure is
-    printed, the others complete, and the exit code says something failed."""
+    printed, the others complete, and the exit code says something failed. `planned`: the
+    periods being generated (instead of those under data/raw), each started once
+    `ready(period)` returns."""
 
     data = Path(args.data)
-    every = all_periods(DataRoot.of(data).raw)
+    every = planned or all_periods(DataRoot.of(data).raw)
     if not every:
         raise UserError(
             f"no period with a sources.yml under {data / 'raw'}; "
@@ -108,10 +114,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
             config=Path(args.config) if args.config else None,
             kernels=kernels,
         )
+        ready = ready or (lambda period: None)
         if len(periods) == 1:  # in this thread: Ctrl-C interrupts the run itself
+            ready(periods[0])
             reported(periods[0], partial(run_period, periods[0], data, reports, **options))
         else:
-            _series(periods, data, reports, options, reported)
+            _series(periods, data, reports, options, reported, ready)
     if len(periods) > 1 and not args.no_notebooks:
         relink_indexes(Path(args.reports))
     if args.rotate_key and not failed:
@@ -130,16 +138,19 @@ def _series(
     reports: Path,
     options: dict,
     reported: Callable[[str, Callable[[], Path]], None],
+    ready: Callable[[str], None] = lambda period: None,
 ) -> None:
     """Every quarter oldest first, each in a thread of its own: the next quarter computes
     while this one's pages render (runner.SeriesTurn); results are `reported` oldest first as
-    they end. Ctrl-C, or an error that stops the series (a locked quarter, a changed key),
-    is recorded as an interruption in the run log of every quarter still in flight (Ctrl-C
-    reaches this thread only) and ends the series at once."""
+    they end; a quarter starts once `ready(period)` returns (its data being generated). Ctrl-C,
+    or an error that stops the series (a locked quarter, a changed key, a failed
+    generation), is recorded as an interruption in the run log of every quarter still in
+    flight (Ctrl-C reaches this thread only) and ends the series at once."""
     runs: list[tuple[str, Future, SeriesTurn]] = []
     previous = None
     try:
         for p in periods:
+            ready(p)
             turn = SeriesTurn(previous=previous)
             previous = in_background(run_period, p, data, reports, series=turn, **options)
             runs.append((p, previous, turn))
@@ -237,13 +248,17 @@ def _cmd_key(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     raw = DataRoot.of(Path(args.data)).raw
-    if latest_period(raw) is None:
-        print(f"{raw}/ holds no period yet: generating the synthetic Lebong (2024Q1..2025Q2).")
-        from lebongbisa.synth import generate
-
-        generate("2024Q1:2025Q2", seed=58, out=raw)
     args.all = args.all or args.period is None  # the whole series unless a period is named
-    return _cmd_run(args)
+    if latest_period(raw) is not None:
+        return _cmd_run(args)
+    print(
+        f"{raw}/ holds no period yet: generating the synthetic Lebong (2024Q1..2025Q2); "
+        "each quarter is processed as soon as it is written."
+    )
+    from lebongbisa import synth
+
+    with synth.Generation("2024Q1:2025Q2", seed=58, out=raw) as generation:
+        return _cmd_run(args, generation.periods, generation.ready)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -44,20 +44,28 @@ def test_run_without_any_period_is_a_clear_error(tmp_path, capsys):
 
 
 def test_report_generates_data_when_raw_is_empty(tmp_path, capsys, monkeypatch, kernels):
+    """The synthetic Lebong is generated in a process of its own, each quarter processed as
+    soon as it is written (here two small quarters with the test worlds' run.yml)."""
     import lebongbisa.synth as synth
 
     calls = []
-    real = synth.generate
 
-    def small(*a, **k):  # one small quarter with the test worlds' run.yml
-        calls.append(k)
-        real("2024Q1", 5, out=k["out"], persons=600, progress=False)
-        quick_typology(k["out"])
+    class Small(synth.Generation):
+        def __init__(self, periods, seed, out):
+            calls.append(periods)
+            super().__init__("2024Q1:2024Q2", 5, out, persons=600)
+            self.out = out
 
-    monkeypatch.setattr(synth, "generate", small)
+        def ready(self, period):
+            super().ready(period)
+            quick_typology(self.out)
+
+    monkeypatch.setattr(synth, "Generation", Small)
     where = ["--data", str(tmp_path), "--reports", str(tmp_path / "rep")]
     assert main(["report", *where, "--pages", "06_ringkasan"], kernels=kernels) == 0
-    assert calls and "2024Q1" in capsys.readouterr().out
+    assert calls == ["2024Q1:2025Q2"]
+    out = capsys.readouterr().out
+    assert "Report for 2024Q1" in out and "Report for 2024Q2" in out
     assert (tmp_path / "rep" / "2024Q1" / "06_ringkasan.html").exists()
     assert (tmp_path / "rep" / "2024Q1" / "index.html").exists()
 

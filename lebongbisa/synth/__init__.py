@@ -13,6 +13,9 @@ Every assumption lives in `calibration.py` and `docs/assumptions.md`.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -83,12 +86,14 @@ def generate(
     persons: int = cal.DEFAULT_PERSONS,
     progress: bool = True,
     scenario: str | Scenario = "default",
+    on_quarter: Callable[[str], object] | None = None,
 ) -> list[str]:
     """Write raw deliveries for each period under `out` and the truth under `truth_out`.
 
     `truth_out` defaults to a `truth` folder beside `out` (data/raw -> data/truth).
     `scenario` names a world of another shape (`synth/scenarios.py`); its size, when it sets
-    one, replaces `persons`. Returns the periods written. Deterministic for a seed.
+    one, replaces `persons`. `on_quarter(period)` is called once a quarter's deliveries and
+    truth are all written. Returns the periods written. Deterministic for a seed.
     """
     sc = get_scenario(scenario) if isinstance(scenario, str) else scenario
     persons = sc.persons or persons
@@ -156,7 +161,68 @@ def generate(
         write_sources_yml(raw, period, [f[0] for f in files], catalog_entries(sc))
         truths = [f[1] for f in files]
         _write_truth(truth_out / period, hh, p, vil, rec, truths, desil, period)
+        if on_quarter is not None:
+            on_quarter(period)
     return plist
+
+
+class Generation:
+    """The synthetic Lebong generated in a process of its own, so that `lebongbisa report`
+    from nothing processes each quarter as soon as it is written, while the later ones are
+    generated on the other core. `ready(period)` waits for a quarter; an error of the
+    generation is raised there. A context manager: leaving it stops a generation still going."""
+
+    def __init__(
+        self, periods: str, seed: int, out: Path, persons: int = cal.DEFAULT_PERSONS
+    ) -> None:
+        ctx = multiprocessing.get_context("spawn")  # no fork of a process that has threads
+        self.periods = expand_periods(periods)
+        self._written: set[str] = set()
+        self._queue = ctx.SimpleQueue()
+        self._process = ctx.Process(
+            target=_generate_into,
+            args=(self.periods, seed, str(out), persons, self._queue),
+            name="synthetic Lebong",
+            daemon=True,
+        )
+        self._process.start()
+
+    def ready(self, period: str) -> None:
+        """Wait until `period` is written (at once for a period the generation does not make)."""
+        while period in self.periods and period not in self._written:
+            if self._queue.empty():
+                if not self._process.is_alive() and self._queue.empty():
+                    raise RuntimeError(
+                        f"the synthetic Lebong's generation ended before {period} was written "
+                        f"(exit code {self._process.exitcode})"
+                    )
+                time.sleep(0.05)
+                continue
+            done = self._queue.get()
+            if done.startswith(_FAILED):
+                raise RuntimeError(
+                    f"generating the synthetic Lebong failed: {done[len(_FAILED) :]}"
+                )
+            self._written.add(done)
+
+    def __enter__(self) -> Generation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process.is_alive() and exc[0] is not None:
+            self._process.terminate()
+        self._process.join()
+
+
+_FAILED = "failed: "
+
+
+def _generate_into(periods: list[str], seed: int, out: str, persons: int, done) -> None:
+    """The generation's process: each quarter's name on `done` once written."""
+    try:
+        generate(periods, seed=seed, out=out, persons=persons, progress=False, on_quarter=done.put)
+    except Exception as exc:  # reported by `ready`, in the command's own words
+        done.put(f"{_FAILED}{type(exc).__name__}: {exc}")
 
 
 def _write_truth(folder: Path, hh, p, vil, rec, truths, desil, period) -> None:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from lebongbisa.synth import expand_periods, generate
+from lebongbisa.synth import Generation, expand_periods, generate
 
 KINDS = {"dtks", "p3ke", "dtsen", "program", "umkm"}
 
@@ -75,15 +75,26 @@ def test_same_seed_gives_identical_files(tmp_path):
                 out[str(f.relative_to(root))] = hashlib.sha256(cells).hexdigest()
         return out
 
-    for name in ("a", "b"):
-        generate(
-            "2024Q4:2025Q1", seed=11, out=tmp_path / name / "raw", persons=1500, progress=False
-        )
+    generate("2024Q4:2025Q1", seed=11, out=tmp_path / "a" / "raw", persons=1500, progress=False)
+    # in a process of its own, as `lebongbisa report` generates: the same files, each quarter
+    # complete when `ready` returns
+    with Generation("2024Q4:2025Q1", seed=11, out=tmp_path / "b" / "raw", persons=1500) as g:
+        g.ready("2024Q4")
+        assert (tmp_path / "b" / "truth" / "2024Q4" / "rows.parquet").exists()
+        g.ready("2025Q1")
     assert digest(tmp_path / "a") == digest(tmp_path / "b")
     generate("2024Q4", seed=12, out=tmp_path / "c" / "raw", persons=1500, progress=False)
     a, c = digest(tmp_path / "a"), digest(tmp_path / "c")
     assert a["raw/2024Q4/sources.yml"] == c["raw/2024Q4/sources.yml"]
     assert a["raw/2024Q4/PBI_JK_LEBONG_2024Q4.csv"] != c["raw/2024Q4/PBI_JK_LEBONG_2024Q4.csv"]
+
+
+def test_a_generation_that_fails_in_its_process_says_why_when_a_quarter_is_awaited(tmp_path):
+    taken = tmp_path / "raw"
+    taken.write_text("a file where the folder should be")
+    failed = pytest.raises(RuntimeError, match="generating the synthetic Lebong failed: .*raw")
+    with failed, Generation("2024Q4", seed=11, out=taken, persons=300) as g:
+        g.ready("2024Q4")
 
 
 def test_true_niks_are_unique_and_well_formed(small_lebong):
