@@ -23,6 +23,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from lebongbisa import period as quarter
+from lebongbisa.audit import describe
 from lebongbisa.synth import calibration as cal
 from lebongbisa.synth.deliveries import (
     Period,
@@ -222,7 +223,7 @@ def _generate_into(periods: list[str], seed: int, out: str, persons: int, done) 
     try:
         generate(periods, seed=seed, out=out, persons=persons, progress=False, on_quarter=done.put)
     except Exception as exc:  # reported by `ready`, in the command's own words
-        done.put(f"{_FAILED}{type(exc).__name__}: {exc}")
+        done.put(_FAILED + describe(exc))
 
 
 def _write_truth(folder: Path, hh, p, vil, rec, truths, desil, period) -> None:
