@@ -335,6 +335,9 @@ def _convert_block(
     """Text cells, numeric flags and 0-based file positions of the non-blank rows of a block;
     cells beyond the header's width are kept, joined with `;`, in the last column."""
     if all_text:
+        widest = max(map(len, chunk))
+        if any(len(r) < widest for r in chunk):  # ragged rows padded (pandas 4 will not pad)
+            chunk = [r + [None] * (widest - len(r)) for r in chunk]
         return _text_block(pd.DataFrame(chunk, dtype="str"), width, first)
     raw = pd.DataFrame(chunk, dtype=object)
     pairs = {j: _column_text(raw[j]) for j in raw.columns}

@@ -178,7 +178,7 @@ def draws(
     model = Headline(links, h, catalog, codes)
     rng = np.random.default_rng(seed)
     lk, hh = model.rows, model.households
-    cand = hh.get_indexer(lk.candidate.fillna(""))
+    cand = hh.get_indexer(lk.candidate.astype(object).fillna(""))  # all-missing: float
     # the registry households of a person in several, padded with -1
     multi = lk.households.dropna()
     width = int(multi.str.len().max()) if len(multi) else 0
