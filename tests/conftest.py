@@ -31,6 +31,15 @@ from .worlds import (
 )
 
 
+def pytest_configure(config):
+    """What pandas 4 will refuse (warned of by pandas 3) fails a test when this package's own
+    code does it, instead of waiting in the warnings summary for the upgrade to break a run."""
+    import pandas.errors
+
+    if hasattr(pandas.errors, "Pandas4Warning"):  # pandas >= 3
+        config.addinivalue_line("filterwarnings", "error::pandas.errors.Pandas4Warning:lebongbisa")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_key(tmp_path_factory):
     """Tests never touch the user's key file: a fixed key from the environment. The runs the
