@@ -210,12 +210,14 @@ def _arrow_rows(text: str, delim: str) -> pa.Table | None:
     return None if longest > csv.field_size_limit() else table
 
 
-#: Arrow text as pandas text, the dtype Python rows get from `pd.DataFrame(rows, dtype="str")`
-_PANDAS_TEXT = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get
+#: the dtype Python rows get from `pd.DataFrame(rows, dtype="str")`: Arrow-backed text from
+#: pandas 3 on (Arrow's text then needs no conversion), Python objects before
+_TEXT = pd.Series(dtype="str").dtype
 
 
 def _arrow_block(table: pa.Table) -> pd.DataFrame:
-    frame = table.to_pandas(types_mapper=_PANDAS_TEXT)
+    as_text = isinstance(_TEXT, pd.api.extensions.ExtensionDtype)
+    frame = table.to_pandas(types_mapper={pa.string(): _TEXT}.get if as_text else None)
     frame.columns = range(table.num_columns)
     return frame
 
