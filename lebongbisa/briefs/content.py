@@ -33,6 +33,7 @@ QUALITY_COLUMNS = (
 )
 #: indicator families a brief lists whole (per sector, per reason): grouped by area once
 PREFIXED = ("working_poor_sector_", "working_poverty_rate_sector_", "priority_contribution_")
+LEVEL_CODE = ["scope_type", "scope_code"]
 
 
 class Row(NamedTuple):
@@ -46,11 +47,6 @@ class Row(NamedTuple):
     def get(self, field: str, default=None):
         """The field, or `default` (the access pandas rows offer)."""
         return getattr(self, field, default)
-
-
-def _by_area(frame: pd.DataFrame, keys: list) -> dict:
-    """The rows of `frame` grouped by `keys` (columns or index levels), in a dict."""
-    return dict(iter(frame.groupby(keys, sort=False)))
 
 
 class AreaIndicators:
@@ -77,9 +73,9 @@ class AreaIndicators:
             self._rows.setdefault(tuple(key), Row(value, numerator, denominator, h))
         self._areas = set(zip(own.scope_type, own.scope_code, strict=True))
         self._empty = own.iloc[:0]
-        self._prefixed = {
-            prefix: _by_area(
-                own[own.indicator.str.startswith(prefix)], ["scope_type", "scope_code"]
+        self._prefixed = {  # (level, code) -> the area's rows of the family
+            prefix: dict(
+                iter(own[own.indicator.str.startswith(prefix)].groupby(LEVEL_CODE, sort=False))
             )
             for prefix in PREFIXED
         }

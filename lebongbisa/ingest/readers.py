@@ -268,23 +268,15 @@ def read_table(path: Path, sheet: str | int = 0, columns: dict[str, str] | None 
         seen[name] += 1
         names.append(name if seen[name] == 1 else f"{name}.{seen[name]}")
 
-    blocks, first = [], h + 1  # 0-based position of the block's first row in the file
-    body = itertools.chain(head[h + 1 :], rows)
+    first = h + 1  # 0-based position in the file of the first row below the header
     if parsed is not None:  # parsed by Arrow: the blocks are slices of its table
         blocks = [
             _text_block(_arrow_block(parsed.slice(at, CHUNK_ROWS)), width, at)
             for at in range(first, parsed.num_rows, CHUNK_ROWS)
         ]
-        body = iter(())
-    while True:
-        try:
-            chunk = list(itertools.islice(body, CHUNK_ROWS))
-        except Exception as exc:
-            raise _unreadable(path, exc) from exc
-        if not chunk:
-            break
-        blocks.append(_convert_block(chunk, width, first, all_text=is_text))
-        first += len(chunk)
+    else:
+        body = itertools.chain(head[h + 1 :], rows)
+        blocks = list(_row_blocks(path, body, width, first, is_text))
     data = [b[0] for b in blocks]
     data = pd.concat(data, ignore_index=True) if data else pd.DataFrame(columns=range(width))
     numeric = pd.concat([b[1] for b in blocks], ignore_index=True) if blocks else data.copy()
@@ -304,6 +296,20 @@ def read_table(path: Path, sheet: str | int = 0, columns: dict[str, str] | None 
         encoding=enc,
         delimiter=delim,
     )
+
+
+def _row_blocks(path: Path, rows: Iterator[list], width: int, first: int, all_text: bool):
+    """`_convert_block` of each CHUNK_ROWS rows read row by row (`first`: the position of the
+    first in the file)."""
+    while True:
+        try:
+            chunk = list(itertools.islice(rows, CHUNK_ROWS))
+        except Exception as exc:  # calamine and csv raise while iterating a damaged file
+            raise _unreadable(path, exc) from exc
+        if not chunk:
+            return
+        yield _convert_block(chunk, width, first, all_text=all_text)
+        first += len(chunk)
 
 
 def _total_rows(data: pd.DataFrame) -> np.ndarray:

@@ -77,7 +77,7 @@ def list_links(records: pd.DataFrame, clean: pd.DataFrame, scored: pd.DataFrame)
         household=records.household_key.to_numpy()[best.v.to_numpy()],
     ).sort_values(["match_probability", "u"], ascending=[False, True])
     best = best.drop_duplicates("person").set_index("person")
-    out["candidate"] = out.person_key.map(best.household)
+    out["candidate"] = out.person_key.map(best.household).astype(object)  # text, or missing
     out["p_join"] = out.person_key.map(best.match_probability).fillna(0.0)
     # a person in two registry households (a KK split, a move, or two namesakes merged)
     units = pd.DataFrame({"person": records.person_key[reg], "unit": records.household_key[reg]})
@@ -178,7 +178,7 @@ def draws(
     model = Headline(links, h, catalog, codes)
     rng = np.random.default_rng(seed)
     lk, hh = model.rows, model.households
-    cand = hh.get_indexer(lk.candidate.astype(object).fillna(""))  # all-missing: float
+    cand = hh.get_indexer(lk.candidate.fillna(""))
     # the registry households of a person in several, padded with -1
     multi = lk.households.dropna()
     width = int(multi.str.len().max()) if len(multi) else 0
