@@ -119,6 +119,7 @@ def execute_notebook(
             kernel_name="python3",
             progress_bar=False,
             parameters=parameters,
+            request_save_on_cell_execute=False,  # written once, at the end or on an error
             **({"km": km} if km is not None else own),
         )
     except PapermillExecutionError as exc:
@@ -313,6 +314,7 @@ def _run_stages(
                 retrain=parameters["retrain"],
                 engine=parameters["engine"],
                 settings=settings,
+                on_compute=pages.warm,
             )
             status[spec.name] = upto[spec.name]
             pages.offer(status)
@@ -463,6 +465,12 @@ class _Pages:
         self.pool.shutdown(wait=True)
         if self._own is not None:
             self._own.close()
+
+    def warm(self, stage: str) -> None:
+        """A stage computes, so pages will render: the kernels start meanwhile, imports done
+        (a run with nothing to compute starts none)."""
+        if self.waiting:
+            self.kernels.warm(RENDER_WORKERS, self.f.path("kernel_log"))
 
     def offer(self, status: dict[str, dict]) -> None:
         """Decide, in run order, the pages whose tables are all written, and start them."""

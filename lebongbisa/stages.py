@@ -126,14 +126,18 @@ def cached(
     outputs: list[str],
     compute: Callable[[], object],
     force: bool = False,
+    on_compute: Callable[[str], object] | None = None,
 ) -> bool:
-    """Run `compute` unless the stage is fresh. Returns True when it recomputed.
+    """Run `compute` unless the stage is fresh (`on_compute(stage)` first). Returns True when
+    it recomputed.
 
     Recomputing a stage invalidates every later stage (their markers are removed), since they
     read this stage's outputs."""
     fp = fingerprint(inputs, params, _saved(processed, stage))
     if not force and is_fresh(processed, stage, fp, outputs):
         return False
+    if on_compute is not None:
+        on_compute(stage)
     for later in _downstream(stage):
         _marker(processed, later).unlink(missing_ok=True)
     compute()
@@ -180,9 +184,11 @@ def compute(
     reports_dir: Path | None = None,
     settings: Settings | None = None,
     force: bool = False,
+    on_compute: Callable[[str], object] | None = None,
     **options: object,
 ) -> bool:
-    """Bring one stage up to date for a period, as its spec declares; True when it recomputed.
+    """Bring one stage up to date for a period, as its spec declares; True when it recomputed
+    (`on_compute(stage)` is called just before it computes: the runner starts its kernels).
 
     The cache fingerprints the files the stage reads (this quarter's and the previous
     quarter's), its run.yml sections, the run options that change its outputs and the key (a
@@ -216,6 +222,7 @@ def compute(
         [str(p) for p in outputs],
         lambda: spec.function()(f, **sections, **taken),
         force,
+        on_compute,
     )
 
 

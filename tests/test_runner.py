@@ -240,6 +240,61 @@ def test_a_lent_kernels_client_is_ready_once_its_own_request_is_answered(kernels
         asyncio.run(check(km))
 
 
+def _output(km, code: str) -> str:
+    """What `code` prints in the kernel of `km`."""
+    import asyncio
+
+    async def run() -> str:
+        kc = km.client()
+        kc.start_channels()
+        out: list[str] = []
+
+        def hook(msg: dict) -> None:
+            if msg["msg_type"] == "stream":
+                out.append(msg["content"]["text"])
+
+        try:
+            await kc.wait_for_ready(timeout=30)
+            await kc.execute_interactive(code, timeout=30, output_hook=hook)
+        finally:
+            kc.stop_channels()
+        return "".join(out)
+
+    return asyncio.run(run())
+
+
+def test_a_kernel_started_ahead_has_the_notebooks_imports_done_and_is_the_one_lent(tmp_path):
+    """`warm` starts the kernels a run will render with while its stages compute: the modules
+    its notebooks import are imported there, and a page asking for a kernel meanwhile waits
+    for that kernel instead of starting another; the page still sees a fresh namespace."""
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    _notebook(nbdir / "01_a.ipynb", "import colorsys\nfrom email import policy", "%who")
+    _notebook(nbdir / "02_b.ipynb", "from xml.dom.minidom import parseString")
+    probe = (
+        "import gc, sys\n"
+        "print(sorted(m for m in ('colorsys', 'email.policy', 'xml.dom.minidom', 'tabnanny')"
+        " if m in sys.modules), gc.get_freeze_count() > 0, [v for v in dir() if 'warm' in v])"
+    )
+    with KernelPool(nbdir) as pool:
+        pool.warm(1, tmp_path / "kernel.log")
+        with pool.kernel(tmp_path / "kernel.log") as km:
+            seen = _output(km, probe)
+        assert len(pool._started) == 1  # the page waited for the warm kernel
+        pool.warm(1, tmp_path / "kernel.log")  # enough kernels: none more
+        assert len(pool._started) == 1 and not pool._warming
+    assert seen.strip() == "['colorsys', 'email.policy', 'xml.dom.minidom'] True []"
+
+
+def test_a_run_with_nothing_to_compute_starts_no_kernel(small_report, tmp_path):
+    """The kernels start ahead only when a stage computes: a rerun with nothing changed and
+    every page in place starts none."""
+    data, reports = small_report
+    with KernelPool(config.NOTEBOOKS_DIR) as pool:
+        run_period("2025Q1", data, reports, progress=False, kernels=pool)
+        assert pool._started == [] and not pool._warming
+
+
 def test_an_early_page_renders_while_the_later_stages_still_compute(
     tiny_tables, tmp_path, monkeypatch
 ):
