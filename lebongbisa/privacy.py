@@ -224,8 +224,11 @@ def pseudonymize(values: pd.Series, namespace: str = "nik") -> pd.Series:
     """Keyed hash (16 hex characters) per non-empty value; None stays None."""
     key = current_key() + b"|" + namespace.encode()
     codes, uniq = pd.factorize(values, sort=False)  # missing values get code -1
-    keyed = np.array(
-        [hmac.digest(key, str(v).encode(), "sha256").hex()[:16] if str(v) else None for v in uniq]
+    keyed = np.array(  # uniq as a list: walking pandas' Arrow strings one by one is slow
+        [
+            hmac.digest(key, text.encode(), "sha256").hex()[:16] if (text := str(v)) else None
+            for v in uniq.tolist()
+        ]
         + [None],
         dtype=object,
     )

@@ -60,18 +60,20 @@ class AreaIndicators:
         own = ind[ind.scope_type.isin(LEVELS)]
         hidden = own["hidden"] if "hidden" in own else pd.Series("", index=own.index)
         self._rows: dict[tuple[str, str, str], Row] = {}
+        # the text columns as lists: walking Arrow strings one by one is slow
+        levels, codes = own.scope_type.tolist(), own.scope_code.tolist()
         for *key, value, numerator, denominator, h in zip(
-            own.scope_type,
-            own.scope_code,
-            own.indicator,
+            levels,
+            codes,
+            own.indicator.tolist(),
             own.value,
             own.numerator,
             own.denominator,
-            hidden,
+            hidden.tolist(),
             strict=True,
         ):  # an indicator repeated in an area keeps its first row
             self._rows.setdefault(tuple(key), Row(value, numerator, denominator, h))
-        self._areas = set(zip(own.scope_type, own.scope_code, strict=True))
+        self._areas = set(zip(levels, codes, strict=True))
         self._empty = own.iloc[:0]
         self._prefixed = {  # (level, code) -> the area's rows of the family
             prefix: dict(

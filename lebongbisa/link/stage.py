@@ -97,9 +97,8 @@ def _keys(
     )
     pid = _group_min(f.nik, f.person)
     first_uid = f.groupby("person")["unique_id"].transform("min")
-    pid = pid.where(
-        pid.notna(), "n:" + first_uid.map(dict(zip(f.unique_id, fallback, strict=True)))
-    )
+    named = dict(zip(f.unique_id.tolist(), fallback.tolist(), strict=True))  # lists: fast
+    pid = pid.where(pid.notna(), "n:" + first_uid.map(named))
     person_key = pseudonymize(_unique_ids(pid, f.person), "person")
     hid = _group_min(f.kk_number, f.household)
     src = _group_min(f.source_household, f.household)

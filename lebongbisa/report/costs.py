@@ -19,7 +19,8 @@ class Rows:
 
     def __init__(self, ind: pd.DataFrame):
         self.ind = ind.reset_index(drop=True)
-        keys = zip(self.ind.indicator, self.ind.scope_type, self.ind.scope_code, strict=True)
+        t = self.ind  # as lists: walking Arrow strings one by one is slow
+        keys = zip(t.indicator.tolist(), t.scope_type.tolist(), t.scope_code.tolist(), strict=True)
         self.at = {k: i for i, k in enumerate(keys)}
 
     def row(self, name: str, scope: str = "kabupaten", code: str | None = None):

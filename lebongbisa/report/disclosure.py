@@ -56,6 +56,12 @@ FAMILIES = (
 )
 
 
+def _row_keys(ind: pd.DataFrame) -> tuple[list, list, list]:
+    """The indicator, scope_type and scope_code columns as lists: a row's key is their
+    triple (Python lists, since walking pandas' Arrow strings value by value is slow)."""
+    return ind.indicator.tolist(), ind.scope_type.tolist(), ind.scope_code.tolist()
+
+
 def _parents(ind: pd.DataFrame) -> pd.DataFrame:
     """Each row's parent in its family (scope_type, scope_code), or empty."""
     kab = kabupaten_code()
@@ -78,9 +84,7 @@ def _parents(ind: pd.DataFrame) -> pd.DataFrame:
 def _denominator_keys(ind: pd.DataFrame) -> pd.Series:
     """Each rate row's denominator as a row key (indicator, scope, code), or None."""
     keys = [None] * len(ind)
-    for i, (name, scope, code) in enumerate(
-        zip(ind.indicator, ind.scope_type, ind.scope_code, strict=True)
-    ):
+    for i, (name, scope, code) in enumerate(zip(*_row_keys(ind), strict=True)):
         if name in SAME_AREA_DENOMINATOR:
             keys[i] = (SAME_AREA_DENOMINATOR[name], scope, code)
         elif name.startswith("coverage_desil") and scope == "desa":
@@ -108,7 +112,7 @@ class _Cells:
         self.cell &= ind.scope_type.ne("model_term").to_numpy()
         self.num = np.where(self.cell, num, np.nan)
         self.small = self.cell & (num > 0) & (num < min_cell)
-        keys = zip(ind.indicator, ind.scope_type, ind.scope_code, strict=True)
+        keys = zip(*_row_keys(ind), strict=True)
         self.where = where = {k: i for i, k in enumerate(keys)}
         dkeys = _denominator_keys(ind)
         self.den_of = np.array([where.get(k, -1) if k else -1 for k in dkeys])
@@ -210,12 +214,12 @@ def protect(
     reason = np.where(hidden, np.where(cells.small, SMALL, OTHER), "")
     out["hidden"] = reason
     # the interval ends and the change of a hidden row go with it
-    key = list(zip(out.indicator, out.scope_type, out.scope_code, strict=True))
-    base = [re.sub(r"^change_|_(low|high)$", "", k[0]) for k in key]
+    key = list(zip(*_row_keys(out), strict=True))
+    base = out.indicator.str.replace(r"^change_|_(low|high)$", "", regex=True).tolist()
     gone = {k for k, h in zip(key, hidden, strict=True) if h}
     if previous is not None and "hidden" in previous:
         p = previous[previous.hidden != ""]
-        gone |= set(zip(p.indicator, p.scope_type, p.scope_code, strict=True))
+        gone |= set(zip(*_row_keys(p), strict=True))
     follows = np.array(
         [b != k[0] and (b, k[1], k[2]) in gone for b, k in zip(base, key, strict=True)],
         dtype=bool,
