@@ -5,6 +5,8 @@ page's own work usually under one. So a kernel, once started, renders page after
 before every page, wipes it back to a fresh namespace (`%reset -f`: every variable and
 import of the previous page gone; matplotlib figures closed; pandas options back to their
 defaults). Modules stay imported, which is the point. A kernel that died is replaced.
+A run starts its kernels as soon as a stage computes (`KernelPool.warm`): they import what
+the notebooks import while the stages run, so no page waits for a kernel to start.
 
 The pages stay ordinary parameterized papermill notebooks: an analyst opens and reruns them
 in JupyterLab as before.
@@ -127,8 +129,9 @@ def page_modules(notebooks: Path) -> list[str]:
 
 
 def _warm_up(modules: list[str]) -> str:
-    """Code that imports `modules` in a new kernel (a name that is no module: its parent),
-    draws one figure, and moves everything then alive out of the garbage collector's reach
+    """Code that imports `modules` in a new kernel (a name that is no module: its parent; a
+    module that fails to import is left to fail in its page, as it would have), draws one
+    figure, and moves everything then alive out of the garbage collector's reach
     (`gc.freeze`): the imports and the first figure happen while the kernel waits for its
     first page, and each later full collection (one at every reset, more as a page runs)
     skips the libraries' own objects."""
@@ -140,7 +143,7 @@ def _warm(names):
             try:
                 importlib.import_module(module)
                 break
-            except ImportError:
+            except Exception:
                 continue
     import matplotlib.pyplot as plt
     fig = plt.figure()
@@ -214,13 +217,22 @@ class KernelPool:
             try:
                 km = self._start(log_file)
                 asyncio.run(_execute(km, code, "warm up", timeout=300))
-            except Exception:  # stopped by `close`, or an import failed: not lent
+            except Exception:  # stopped by `close`, or the warm-up failed: stopped, not lent
+                if km is not None:
+                    self._stop(km)
                 km = None
             with self._changed:
                 self._warming -= 1
                 if km is not None and not self._closed:
                     self._idle.append(km)
                 self._changed.notify_all()
+
+    def _stop(self, km) -> None:
+        with self._changed:
+            if km in self._started:
+                self._started.remove(km)
+        with contextlib.suppress(Exception):  # a kernel that is already gone
+            asyncio.run(km.shutdown_kernel(now=True))
 
     def _start(self, log_file: Path):
         """A new kernel, counted as started (`close` stops it), unless the pool is closed."""
@@ -266,11 +278,10 @@ class KernelPool:
     def close(self) -> None:
         with self._changed:
             self._closed = True
-            started, self._started, self._idle = self._started, [], []
+            started, self._idle = list(self._started), []
             self._changed.notify_all()
         for km in started:
-            with contextlib.suppress(Exception):  # a kernel that is already gone
-                asyncio.run(km.shutdown_kernel(now=True))
+            self._stop(km)
 
     def __enter__(self) -> KernelPool:
         return self

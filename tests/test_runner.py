@@ -265,15 +265,19 @@ def _output(km, code: str) -> str:
 
 def test_a_kernel_started_ahead_has_the_notebooks_imports_done_and_is_the_one_lent(tmp_path):
     """`warm` starts the kernels a run will render with while its stages compute: the modules
-    its notebooks import are imported there, and a page asking for a kernel meanwhile waits
-    for that kernel instead of starting another; the page still sees a fresh namespace."""
+    its notebooks import are imported there (one that fails to import is left to its page),
+    and a page asking for a kernel meanwhile waits for that kernel instead of starting
+    another; the page still sees a fresh namespace."""
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
+    (nbdir / "broken.py").write_text("raise RuntimeError('a module that fails to import')")
     _notebook(nbdir / "01_a.ipynb", "import colorsys\nfrom email import policy", "%who")
+    _notebook(nbdir / "01_c.ipynb", "import broken")  # fails in its page, as it would have
     _notebook(nbdir / "02_b.ipynb", "from xml.dom.minidom import parseString")
     probe = (
         "import gc, sys\n"
-        "print(sorted(m for m in ('colorsys', 'email.policy', 'xml.dom.minidom', 'tabnanny')"
+        "print(sorted(m for m in ('colorsys', 'email.policy', 'xml.dom.minidom', 'tabnanny',"
+        " 'broken')"
         " if m in sys.modules), gc.get_freeze_count() > 0, [v for v in dir() if 'warm' in v])"
     )
     with KernelPool(nbdir) as pool:
