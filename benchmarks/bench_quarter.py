@@ -7,8 +7,8 @@
 1. the floor: every raw file of one Lebong quarter read as text (CSV with DuckDB, Excel with
    python-calamine), the least any run must do;
 2. a forced `lebongbisa run PERIOD --force` of that quarter (all stage tables and every page),
-   in a fresh process: wall time, peak memory, and the breakdown per stage (computation and
-   page) from the run log;
+   in a fresh process: wall time, CPU seconds of its process tree (how busy it keeps the
+   cores), peak memory, and the breakdown per stage (computation and page) from the run log;
 3. `make report` from nothing (`lebongbisa report` on an empty data folder: the synthetic
    Lebong generated in a process of its own, each quarter run as soon as it is written), and
    the same command again with nothing changed.
@@ -59,17 +59,20 @@ def raw_read_floor(folder: Path) -> float:
     return time.perf_counter() - t0
 
 
-#: runs a command and reports the peak memory of its process tree (ru_maxrss of the children)
+#: runs a command and reports the peak memory and the CPU seconds of its process tree (the
+#: children's rusage: the run, its kernels and its workbook writers, each waited for)
 PEAK = (
     "import resource, subprocess, sys\n"
     "r = subprocess.run(sys.argv[1:])\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(u.ru_maxrss, u.ru_utime + u.ru_stime, file=sys.stderr)\n"
     "sys.exit(r.returncode)"
 )
 
 
-def timed(cmd: list[str], env: dict) -> tuple[float, float, int]:
-    """Wall seconds, peak memory (GiB) of the command's process tree, exit code."""
+def timed(cmd: list[str], env: dict) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds and peak memory (GiB) of the command's process tree, exit
+    code."""
     t0 = time.perf_counter()
     res = subprocess.run(
         [sys.executable, "-c", PEAK, *cmd], env=env, capture_output=True, text=True
@@ -77,8 +80,8 @@ def timed(cmd: list[str], env: dict) -> tuple[float, float, int]:
     seconds = time.perf_counter() - t0
     if res.returncode != 0:
         print(res.stderr[-2000:], file=sys.stderr)
-    peak_kib = int(res.stderr.strip().splitlines()[-1])
-    return seconds, peak_kib / 1024**2, res.returncode
+    peak_kib, cpu = res.stderr.strip().splitlines()[-1].split()
+    return seconds, float(cpu), int(peak_kib) / 1024**2, res.returncode
 
 
 def synthesize(cli: list[str], raw: Path, env: dict) -> None:
@@ -115,13 +118,14 @@ def main() -> None:
         run = [*cli, "run", args.period, "--data", str(data), "--reports", str(reports)]
         for i in range(args.repeat):
             floor = raw_read_floor(folder)
-            seconds, peak, rc = timed([*run, "--force"], env)
+            seconds, cpu, peak, rc = timed([*run, "--force"], env)
             parts = breakdown(data / "processed" / args.period)
             stages_seen = parts
             rows.append(
                 (
                     f"forced `run {args.period}`, tables and pages (#{i + 1})",
                     seconds,
+                    cpu,
                     peak,
                     floor,
                     rc,
@@ -132,6 +136,7 @@ def main() -> None:
                     f"stage 1 at Lebong scale (#{i + 1})",
                     parts["01_ingest_clean"][0],
                     None,
+                    None,
                     floor,
                     rc,
                 )
@@ -139,31 +144,40 @@ def main() -> None:
         if not args.skip_series:
             series_data, series_reports = root / "series" / "data", root / "series" / "reports"
             report = [*cli, "report", "--data", str(series_data), "--reports", str(series_reports)]
-            seconds, peak, rc = timed(report, env)
+            seconds, cpu, peak, rc = timed(report, env)
             rows.append(
                 (
                     "`make report` from nothing (synthesis + 6 quarters)",
                     seconds,
+                    cpu,
                     peak,
                     floor,
                     rc,
                 )
             )
             for i in range(args.repeat):
-                seconds, peak, rc = timed(report, env)
-                rows.append((f"rerun with nothing changed (#{i + 1})", seconds, peak, floor, rc))
+                seconds, cpu, peak, rc = timed(report, env)
+                rows.append(
+                    (f"rerun with nothing changed (#{i + 1})", seconds, cpu, peak, floor, rc)
+                )
     lines = [
         f"## {date.today()} — {machine()}",
         "",
         f"Synthetic Lebong, seed {SEED}, {PERIODS} (synthesis {synth_seconds:.0f} s).",
         "",
-        "| measure | seconds | peak GiB | raw-read floor (s) | × floor | exit |",
-        "|---|---:|---:|---:|---:|---:|",
+        "CPU seconds: the run's process tree (the run, its kernels, its workbook writers);"
+        f" cores busy: CPU seconds over wall seconds, at most {os.cpu_count()} here.",
+        "",
+        "| measure | seconds | CPU s | cores busy | peak GiB | raw-read floor (s) | × floor "
+        "| exit |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for what, seconds, peak, floor, rc in rows:
+    for what, seconds, cpu, peak, floor, rc in rows:
         mem = f"{peak:.2f}" if peak is not None else ""
+        busy = (f"{cpu:.1f}", f"{cpu / seconds:.2f}") if cpu is not None else ("", "")
         lines.append(
-            f"| {what} | {seconds:.1f} | {mem} | {floor:.2f} | {seconds / floor:.0f}× | {rc} |"
+            f"| {what} | {seconds:.1f} | {busy[0]} | {busy[1]} | {mem} | {floor:.2f} "
+            f"| {seconds / floor:.0f}× | {rc} |"
         )
     lines += [
         "",
