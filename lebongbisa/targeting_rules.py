@@ -67,6 +67,11 @@ def check_rule(rule: str) -> str | None:
     return None
 
 
+def rule_attributes(rule: str) -> set[str]:
+    """The household attributes a rule reads."""
+    return {n.id for n in ast.walk(ast.parse(rule, mode="eval")) if isinstance(n, ast.Name)}
+
+
 def evaluate_rule(rule: str, households: pd.DataFrame) -> pd.Series:
     """Boolean per household; a missing attribute value (e.g. no desil) counts as not met."""
     err = check_rule(rule)

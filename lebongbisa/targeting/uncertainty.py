@@ -37,6 +37,7 @@ from lebongbisa.link.diagnostics import in_registry
 from lebongbisa.link.quality import Calibration
 from lebongbisa.targeting.households import LIST_ATTRIBUTES
 from lebongbisa.targeting.measures import targets
+from lebongbisa.targeting_rules import rule_attributes
 
 LEVEL = 0.90
 
@@ -104,7 +105,7 @@ class Headline:
     read them are re-evaluated."""
 
     def __init__(self, links: pd.DataFrame, h: pd.DataFrame, catalog: list[dict], codes: list):
-        self.h, self.codes = h, codes
+        self.codes = codes
         self.households = pd.Index(h.household_key)
         self.lists = [p for p in catalog if p["code"] in codes]
         self.tgt = targets(h, self.lists).to_numpy(dtype=bool)
@@ -118,6 +119,9 @@ class Headline:
             for j, p in enumerate(self.lists)
             if any(a in str(p["target_rule"]) for a in self.attrs)
         ]
+        # the household columns those targets read: a draw copies these, not the whole base
+        read = {c for j in self.moved for c in rule_attributes(str(self.lists[j]["target_rule"]))}
+        self.read = h[[c for c in h.columns if c in read]]
         self.person = pd.factorize(lk.person_key)[0]
         self.home = self.households.get_indexer(lk.household_key)
 
@@ -133,7 +137,7 @@ class Headline:
             }
             tgt = tgt.copy()
             tgt[:, self.moved] = targets(
-                self.h.assign(**flags), [self.lists[j] for j in self.moved]
+                self.read.assign(**flags), [self.lists[j] for j in self.moved]
             ).to_numpy(dtype=bool)
         recipient = inside & (prog >= 0)
         cell = where[recipient] * n_p + prog[recipient]
