@@ -97,8 +97,20 @@ def _mode_desil(acc: pd.DataFrame, kind: str) -> pd.Series:
 
 
 def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
-    """One row per household_key (see module docstring)."""
-    h = pd.DataFrame(index=pd.Index(acc.household_key.unique(), name="household_key"))
+    """One row per household_key (see module docstring), in the order the records first name
+    them. The keys are numbered first: every grouping below is on integers, not on text."""
+    households, hk = pd.factorize(acc.household_key, use_na_sentinel=False)
+    acc = acc.assign(
+        household_key=households,
+        person_key=pd.factorize(acc.person_key, use_na_sentinel=False)[0],
+    )
+    h = _household_base(acc, catalog)
+    h.index = pd.Index(hk, name="household_key")
+    return h.reset_index()
+
+
+def _household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
+    h = pd.DataFrame(index=pd.RangeIndex(acc.household_key.max() + 1 if len(acc) else 0))
     desil = pd.Series(np.nan, index=h.index)
     source = pd.Series("", index=h.index, dtype=object)
     for kind in kinds.DESIL_SOURCES:  # DTSEN where present, else P3KE
@@ -181,7 +193,7 @@ def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
         cols = [c for c in codes if types[c] == t]
         h[f"receives_{t}"] = rec[cols].any(axis=1) if cols else False
     h["rupiah_total"] = rp.sum(axis=1)
-    return h.reset_index()
+    return h
 
 
 def load_stage_inputs(
