@@ -110,6 +110,7 @@ def household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
 
 
 def _household_base(acc: pd.DataFrame, catalog: list[dict]) -> pd.DataFrame:
+    """`household_base` of records whose keys are numbers 0..n-1, indexed by them."""
     h = pd.DataFrame(index=pd.RangeIndex(acc.household_key.max() + 1 if len(acc) else 0))
     desil = pd.Series(np.nan, index=h.index)
     source = pd.Series("", index=h.index, dtype=object)
