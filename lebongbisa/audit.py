@@ -166,22 +166,6 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
-def page_seconds(processed: Path) -> dict[str, float]:
-    """The seconds each stage's page took the last time a run rendered it (the run log of
-    `processed`; empty without one): what the runner expects a page to take."""
-    path = Path(processed) / LOG_NAME
-    if not path.exists():
-        return {}
-    seen: dict[str, float] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            stages = json.loads(line).get("stages") or []
-        except json.JSONDecodeError:  # a line cut by a full disk: keep reading
-            continue
-        seen |= {s["stage"]: s["notebook_seconds"] for s in stages if s.get("notebook_seconds")}
-    return seen
-
-
 def read_run_log(processed: Path) -> pd.DataFrame:
     """One row per run: when it started, how it ended (`running/killed` if it never closed)."""
     path = Path(processed) / LOG_NAME

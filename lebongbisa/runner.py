@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from lebongbisa import __version__, stages
 from lebongbisa import config as cfg
-from lebongbisa.audit import RunLog, page_seconds
+from lebongbisa.audit import RunLog
 from lebongbisa.folder import PeriodFolder, artefact
 from lebongbisa.i18n import LANG_TAG, LANGS, Translator
 from lebongbisa.io import atomic_write, sha256_file, write_json
@@ -434,10 +434,9 @@ class _Pages:
 
     `offer` is called after each stage's tables: the pages that may start then are decided
     and submitted (an `early_page` once its own stage is done, any other once every stage
-    is), the longest first by what each took last time (`expected`: this quarter's run log,
-    else the previous quarter's), so that two kernels end together; `finish` renders the
-    rest, the summary last, and returns (seconds per notebook, error message per failed
-    notebook). With `notebooks` off in the run parameters, nothing is rendered."""
+    is); `finish` renders the rest, the summary last, and returns (seconds per notebook,
+    error message per failed notebook). With `notebooks` off in the run parameters, nothing
+    is rendered."""
 
     def __init__(
         self,
@@ -456,9 +455,6 @@ class _Pages:
         self._own = KernelPool(cfg.NOTEBOOKS_DIR) if kernels is None else None  # kernels
         self.kernels = kernels or self._own  # start when the first page is lent one
         self.pool = ThreadPoolExecutor(max_workers=RENDER_WORKERS)
-        self.expected = page_seconds(f.processed) or page_seconds(
-            f.sibling(f.previous_period).processed
-        )
 
     def __enter__(self) -> _Pages:
         return self
@@ -479,16 +475,13 @@ class _Pages:
     def offer(self, status: dict[str, dict]) -> None:
         """Decide, in run order, the pages whose tables are all written, and start them."""
         computed_all = all(spec.name in status for spec in self.waiting)
-        ready = []
         while self.waiting and self.waiting[0].name in status:
             spec = self.waiting[0]
             if spec.last or not (spec.early_page or computed_all):
                 break
             self.waiting.pop(0)
             if self._decide(spec, status):
-                ready.append(spec.name)
-        for name in sorted(ready, key=lambda n: -self.expected.get(n, 0.0)):  # stable
-            self.futures[name] = self._start(name)
+                self.futures[spec.name] = self._start(spec.name)
 
     def finish(self, status: dict[str, dict]) -> tuple[dict, dict]:
         seconds, errors = {}, {}

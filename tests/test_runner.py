@@ -299,48 +299,6 @@ def test_a_run_with_nothing_to_compute_starts_no_kernel(small_report, tmp_path):
         assert pool._started == [] and not pool._warming
 
 
-def test_pages_waiting_for_every_table_start_longest_first_by_what_they_took_last_time(
-    tmp_path, monkeypatch
-):
-    """Once every table is written, the pages that waited start longest first, by the seconds
-    each took in its last rendering (the quarter's run log, else the previous quarter's), so
-    two kernels end together; early pages start as their stage ends; a page never timed keeps
-    its run order, after the timed ones."""
-    import lebongbisa.runner as runner
-
-    f = PeriodFolder.of("2025Q1", tmp_path / "data", tmp_path / "reports")
-    earlier = f.sibling(f.previous_period).processed  # this quarter has never run
-    earlier.mkdir(parents=True)
-    runs = [
-        {"stages": [{"stage": "05_villages", "notebook_seconds": 9.0},
-                    {"stage": "04_working_poor", "notebook_seconds": 3.0}]},
-        {"stages": [{"stage": "03_targeting", "notebook_seconds": 4.5},
-                    {"stage": "04_working_poor", "notebook_seconds": 0.0},  # not rendered
-                    {"stage": "08_wilayah", "notebook_seconds": 5.0},
-                    {"stage": "05_villages", "notebook_seconds": 2.3}]},
-    ]  # fmt: skip
-    lines = [json.dumps(runs[0]), '{"cut by a full di', json.dumps(runs[1])]
-    (earlier / "run_log.jsonl").write_text("\n".join(lines) + "\n")
-    started: list[str] = []
-
-    def start(self, name: str) -> Future:
-        started.append(name)
-        return Future()
-
-    monkeypatch.setattr(runner._Pages, "_decide", lambda self, spec, status: True)
-    monkeypatch.setattr(runner._Pages, "_start", start)
-    data = tmp_path / "data"
-    with runner._Pages(stages.SPECS, f, data, {"notebooks": True}, False, KernelPool(data)) as p:
-        status: dict[str, dict] = {}
-        for spec in stages.SPECS:
-            status[spec.name] = {}
-            p.offer(status)
-    assert started == [
-        "01_ingest_clean", "02_link",  # early pages, as their stages end
-        "08_wilayah", "03_targeting", "04_working_poor", "05_villages", "07_series",
-    ]  # fmt: skip
-
-
 def test_an_early_page_renders_while_the_later_stages_still_compute(
     tiny_tables, tmp_path, monkeypatch
 ):
