@@ -256,9 +256,10 @@ class KernelPool:
             self._changed.wait_for(lambda: self._idle or not self._warming)
             km = self._idle.pop() if self._idle else None
             self._starting += km is None
-        if km is not None and not asyncio.run(km.is_alive()):  # the idle one died
+        if km is not None and not asyncio.run(km.is_alive()):  # the idle one died: forgotten
             with self._changed:
                 self._starting += 1
+            self._stop(km)
             km = None
         if km is None:  # a new one
             try:

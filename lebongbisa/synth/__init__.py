@@ -171,7 +171,8 @@ class Generation:
     """The synthetic Lebong generated in a process of its own, so that `lebongbisa report`
     from nothing processes each quarter as soon as it is written, while the later ones are
     generated on the other core. `ready(period)` waits for a quarter; an error of the
-    generation is raised there. A context manager: leaving it stops a generation still going."""
+    generation is raised there. A context manager: leaving it waits for the generation to
+    end, or stops it when the block raised."""
 
     def __init__(
         self, periods: str, seed: int, out: Path, persons: int = cal.DEFAULT_PERSONS
